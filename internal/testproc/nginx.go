@@ -1,0 +1,110 @@
+package testproc
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Nginx is an nginx process that routes to test replicas with the repo's
+// own nginx/menusync-http.conf and nginx/menusync-server.conf. Only what
+// differs in a test (listen address, upstream servers, file paths) is
+// written here; every routing directive comes from the repo.
+type Nginx struct {
+	Addr string
+	dir  string
+}
+
+// URL is the proxy's base URL.
+func (n *Nginx) URL() string { return "http://" + n.Addr }
+
+// ErrorLog returns nginx's error log so far.
+func (n *Nginx) ErrorLog() string {
+	b, _ := os.ReadFile(filepath.Join(n.dir, "error.log"))
+	return string(b)
+}
+
+// StartNginx starts nginx in front of the given upstream addresses.
+func StartNginx(t testing.TB, upstreams ...string) *Nginx {
+	t.Helper()
+	bin := lookPath(t, "nginx", "nginx")
+	repo := filepath.Join(RepoRoot(t), "nginx")
+	dir, err := os.MkdirTemp("", "menusync-nginx-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// nginx workers drop to an unprivileged user when started as root.
+	_ = os.Chmod(dir, 0o777)
+	n := &Nginx{Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), dir: dir}
+	var servers strings.Builder
+	for _, u := range upstreams {
+		fmt.Fprintf(&servers, "        server %s;\n", u)
+	}
+	conf := fmt.Sprintf(`daemon off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+events { worker_connections 4096; }
+http {
+    client_body_temp_path %[1]s/body;
+    proxy_temp_path %[1]s/proxy;
+    fastcgi_temp_path %[1]s/fastcgi;
+    uwsgi_temp_path %[1]s/uwsgi;
+    scgi_temp_path %[1]s/scgi;
+    include %[2]s/menusync-http.conf;
+    access_log %[1]s/access.log menusync;
+    upstream menusync {
+%[3]s        keepalive 16;
+    }
+    server {
+        listen %[4]s;
+        include %[2]s/menusync-server.conf;
+    }
+}
+`, dir, repo, servers.String(), n.Addr)
+	confPath := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start nginx: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("--- nginx error log ---\n%s%s", out.String(), n.ErrorLog())
+		}
+		_ = os.RemoveAll(dir)
+	})
+	WaitFor(t, 10*time.Second, "nginx proxies /healthz", func() bool {
+		select {
+		case <-done:
+			t.Fatalf("nginx exited:\n%s%s", out.String(), n.ErrorLog())
+		default:
+		}
+		return httpOK(n.URL() + "/healthz")
+	})
+	return n
+}
+
+func httpOK(url string) bool {
+	c := &http.Client{Timeout: time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}

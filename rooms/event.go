@@ -1,0 +1,82 @@
+package rooms
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Event types carried on a room's channel and on the SSE stream.
+const (
+	TypeSnapshot = "snapshot"
+	TypeChoice   = "choice"
+	TypeMember   = "member"
+	TypeRefresh  = "refresh"
+	TypeClosed   = "closed"
+)
+
+// Event is one published change, as every replica receives it.
+//
+// On the wire it is "<version>\n<type>\n<publish unix µs>\n<json>", where
+// the JSON already holds the version: the Lua script splices the version it
+// assigned between a prefix and a suffix built in Go, so no replica has to
+// re-encode a delta and Lua needs no JSON library (miniredis has none).
+type Event struct {
+	Version     uint64
+	Type        string
+	PublishedAt time.Time
+	Data        []byte
+}
+
+// ChannelPrefix starts every room channel name; the room id sits in a hash
+// tag so that the channel and the room's keys share one cluster slot.
+const ChannelPrefix = "room:{"
+
+// Channel returns the pub/sub channel of a room.
+func Channel(roomID string) string { return ChannelPrefix + roomID + "}:events" }
+
+// RoomOfChannel is the inverse of Channel.
+func RoomOfChannel(ch string) (string, bool) {
+	rest, ok := strings.CutPrefix(ch, ChannelPrefix)
+	if !ok {
+		return "", false
+	}
+	id, ok := strings.CutSuffix(rest, "}:events")
+	return id, ok && ValidRoomID(id)
+}
+
+var errBadEvent = errors.New("malformed room event")
+
+// ParseEvent decodes a message published by the write scripts.
+func ParseEvent(payload string) (Event, error) {
+	v, rest, ok1 := strings.Cut(payload, "\n")
+	typ, rest, ok2 := strings.Cut(rest, "\n")
+	ts, data, ok3 := strings.Cut(rest, "\n")
+	if !ok1 || !ok2 || !ok3 || typ == "" || data == "" {
+		return Event{}, errBadEvent
+	}
+	ver, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || ver == 0 {
+		return Event{}, errBadEvent
+	}
+	us, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return Event{}, errBadEvent
+	}
+	return Event{Version: ver, Type: typ, PublishedAt: time.UnixMicro(us), Data: []byte(data)}, nil
+}
+
+// keys of one room; all share the {id} hash tag.
+type keys struct{ room, members, choices, items string }
+
+func keysOf(id string) keys {
+	base := "room:{" + id + "}"
+	return keys{room: base, members: base + ":members", choices: base + ":choices", items: base + ":items"}
+}
+
+func (k keys) list() []string { return []string{k.room, k.members, k.choices, k.items} }
+
+// choiceField is the choices-hash field of one (member, menu item) pair.
+// Member ids are hex, so the first '|' always ends the member id.
+func choiceField(memberID, menuID string) string { return memberID + "|" + menuID }

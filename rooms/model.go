@@ -1,0 +1,107 @@
+// Package rooms keeps room state in Redis: the menu, the members and their
+// choices, and a version that every change bumps. Each change is written,
+// versioned and published by one Lua script, so the order of published
+// events is the order of versions.
+package rooms
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Limits of the domain. They are part of the public contract (see
+// openapi.yaml) and each one is tested.
+const (
+	MaxMenuItems       = 500
+	MaxItemIDLen       = 64
+	MaxItemNameLen     = 200
+	MaxDescriptionLen  = 1000
+	MaxMemberNameLen   = 64
+	MaxMembers         = 64
+	MaxQuantity        = 99
+	MaxPrice           = 1_000_000
+	MinTTL             = 1 * time.Second
+	MaxTTL             = 7 * 24 * time.Hour
+	DefaultTTL         = 6 * time.Hour
+	roomIDBytes        = 16 // 128 bits, 22 URL-safe characters
+	memberIDBytes      = 8
+	encodedRoomIDLen   = 22
+	encodedMemberIDLen = 16
+)
+
+// Domain errors. Callers map them to transport errors in one place; they
+// are wrapped with %w so the cause stays visible to errors.Is.
+var (
+	ErrNotFound        = errors.New("room not found")
+	ErrMemberNotFound  = errors.New("member not found")
+	ErrUnknownMenuItem = errors.New("unknown menu item")
+	ErrRoomFull        = errors.New("room is full")
+	ErrInvalid         = errors.New("invalid value")
+	ErrUnavailable     = errors.New("room store unavailable")
+)
+
+// InvalidError describes which value was rejected. Its message is written
+// for the API user, so it is safe to show.
+type InvalidError struct{ Msg string }
+
+func (e *InvalidError) Error() string { return e.Msg }
+func (e *InvalidError) Unwrap() error { return ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &InvalidError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// MenuItem is one dish on the room's menu.
+type MenuItem struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Price       *float64 `json:"price,omitempty"`
+	Description string   `json:"description,omitempty"`
+}
+
+// Room is the room's own record.
+type Room struct {
+	ID        string     `json:"id"`
+	Menu      []MenuItem `json:"menu"`
+	CreatedAt time.Time  `json:"createdAt"`
+	ExpiresAt time.Time  `json:"expiresAt"`
+	Version   uint64     `json:"version"`
+}
+
+// Member is one person at the table.
+type Member struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Choice is the quantity of one dish chosen by one member.
+type Choice struct {
+	MenuID   string `json:"menuId"`
+	MemberID string `json:"memberId"`
+	Quantity int    `json:"quantity"`
+}
+
+// Snapshot is the whole room at one version, read in one atomic step.
+type Snapshot struct {
+	Room    Room     `json:"room"`
+	Members []Member `json:"members"`
+	Choices []Choice `json:"choices"`
+	Summary Summary  `json:"summary"`
+	Version uint64   `json:"version"`
+}
+
+// CreateInput is what a room is created from.
+type CreateInput struct {
+	Menu []MenuItem
+	TTL  time.Duration // zero means DefaultTTL
+}
+
+// ChoiceResult is the outcome of SetChoice.
+type ChoiceResult struct {
+	Version uint64
+	Choice  Choice
+	// Changed is false when the quantity already had this value: the
+	// request was a harmless retry and nothing was published.
+	Changed bool
+}

@@ -1,0 +1,203 @@
+package rooms
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// PublishMode selects the publish command the write scripts use. A single
+// Redis (and the embedded store) takes PUBLISH; a Redis Cluster wants
+// SPUBLISH so a message stays on its room's shard.
+type PublishMode string
+
+const (
+	PublishClassic PublishMode = "PUBLISH"
+	PublishSharded PublishMode = "SPUBLISH"
+)
+
+// Store reads and writes rooms in Redis.
+type Store struct {
+	rdb     redis.Scripter
+	reader  redis.Cmdable
+	publish PublishMode
+	now     func() time.Time
+}
+
+// NewStore returns a Store on rdb. now is the clock (time.Now in production).
+func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{rdb: rdb, reader: rdb, publish: publish, now: now}
+}
+
+// Create opens a new room with a fresh unguessable id.
+func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
+	menu, err := validateMenu(in.Menu)
+	if err != nil {
+		return Room{}, err
+	}
+	ttl, err := validTTL(in.TTL)
+	if err != nil {
+		return Room{}, err
+	}
+	menuJSON, err := json.Marshal(menu)
+	if err != nil {
+		return Room{}, fmt.Errorf("encode menu: %w", err)
+	}
+	id := newRoomID()
+	now := s.now().Truncate(time.Second)
+	args := make([]any, 0, 3+len(menu))
+	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()))
+	for _, it := range menu {
+		args = append(args, it.ID)
+	}
+	created, err := createScript.Run(ctx, s.rdb, keysOf(id).list(), args...).Int()
+	if err != nil {
+		return Room{}, unavailable(err)
+	}
+	if created != 1 {
+		// 128 random bits collided: treat as an internal fault, not a retry loop.
+		return Room{}, fmt.Errorf("room id collision for %s", id)
+	}
+	return Room{ID: id, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
+}
+
+// Join adds a member to a room.
+func (s *Store) Join(ctx context.Context, roomID, name string) (Member, uint64, error) {
+	name, err := validMemberName(name)
+	if err != nil {
+		return Member{}, 0, err
+	}
+	m := Member{ID: newMemberID(), Name: name}
+	mj, err := json.Marshal(m)
+	if err != nil {
+		return Member{}, 0, fmt.Errorf("encode member: %w", err)
+	}
+	prefix := `{"member":` + string(mj) + `,"version":`
+	v, _, err := s.run(ctx, joinScript, roomID, TypeMember, prefix, m.ID, mj, MaxMembers)
+	return m, v, err
+}
+
+// SetChoice sets memberID's quantity of menuID; quantity 0 removes it.
+func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int) (ChoiceResult, error) {
+	if err := validQuantity(quantity); err != nil {
+		return ChoiceResult{}, err
+	}
+	if menuID == "" {
+		return ChoiceResult{}, invalidf("menuId is required")
+	}
+	if checkItemID(menuID) != nil {
+		return ChoiceResult{}, fmt.Errorf("%w: %q", ErrUnknownMenuItem, menuID)
+	}
+	c := Choice{MenuID: menuID, MemberID: memberID, Quantity: quantity}
+	cj, err := json.Marshal(c)
+	if err != nil {
+		return ChoiceResult{}, fmt.Errorf("encode choice: %w", err)
+	}
+	prefix := string(cj[:len(cj)-1]) + `,"version":`
+	v, changed, err := s.run(ctx, choiceScript, roomID, TypeChoice, prefix, memberID, menuID, quantity)
+	if err != nil {
+		if errors.Is(err, ErrUnknownMenuItem) {
+			err = fmt.Errorf("%w: %q", ErrUnknownMenuItem, menuID)
+		}
+		return ChoiceResult{}, err
+	}
+	return ChoiceResult{Version: v, Choice: c, Changed: changed}, nil
+}
+
+// Refresh bumps the version and tells every listener to refetch.
+func (s *Store) Refresh(ctx context.Context, roomID string) (uint64, error) {
+	v, _, err := s.run(ctx, refreshScript, roomID, TypeRefresh, `{"version":`)
+	return v, err
+}
+
+// run calls one of the write scripts with the shared calling convention.
+func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, typ, prefix string, extra ...any) (uint64, bool, error) {
+	if !ValidRoomID(roomID) {
+		return 0, false, ErrNotFound
+	}
+	now := s.now()
+	args := make([]any, 0, 6+len(extra))
+	args = append(args, string(s.publish), Channel(roomID), now.Unix(), now.UnixMicro(), prefix, "}")
+	args = append(args, extra...)
+	res, err := sc.Run(ctx, s.rdb, keysOf(roomID).list(), args...).Int64Slice()
+	if err != nil {
+		return 0, false, unavailable(err)
+	}
+	if len(res) != 3 {
+		return 0, false, fmt.Errorf("unexpected script reply %v", res)
+	}
+	switch res[0] {
+	case 0:
+		return uint64(res[1]), res[2] == 1, nil
+	case -1:
+		return 0, false, ErrNotFound
+	case -2:
+		return 0, false, ErrMemberNotFound
+	case -3:
+		return 0, false, ErrUnknownMenuItem
+	case -4:
+		return 0, false, fmt.Errorf("%w: the limit is %d members", ErrRoomFull, MaxMembers)
+	}
+	return 0, false, fmt.Errorf("unexpected script status %d", res[0])
+}
+
+// Exists reports whether the room is still there (it expires on its own).
+func (s *Store) Exists(ctx context.Context, roomIDs ...string) ([]bool, error) {
+	pipe := s.reader.Pipeline()
+	cmds := make([]*redis.IntCmd, len(roomIDs))
+	for i, id := range roomIDs {
+		cmds[i] = pipe.Exists(ctx, keysOf(id).room)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, unavailable(err)
+	}
+	out := make([]bool, len(roomIDs))
+	for i, c := range cmds {
+		out[i] = c.Val() == 1
+	}
+	return out, nil
+}
+
+// HasMember reports whether memberID belongs to the room.
+func (s *Store) HasMember(ctx context.Context, roomID, memberID string) (bool, error) {
+	ok, err := s.reader.HExists(ctx, keysOf(roomID).members, memberID).Result()
+	if err != nil {
+		return false, unavailable(err)
+	}
+	return ok, nil
+}
+
+func unavailable(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
+func newRoomID() string {
+	var b [roomIDBytes]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func newMemberID() string {
+	var b [memberIDBytes]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func atoiDefault(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}

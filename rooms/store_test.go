@@ -1,0 +1,278 @@
+package rooms_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/menusync/menusync/internal/testproc"
+	"github.com/menusync/menusync/rooms"
+	"github.com/redis/go-redis/v9"
+)
+
+func price(p float64) *float64 { return &p }
+
+func newStore(t *testing.T) (*rooms.Store, *redis.Client) {
+	t.Helper()
+	r := testproc.StartRedis(t)
+	c := r.Client()
+	return rooms.NewStore(c, rooms.PublishClassic, nil), c
+}
+
+func menu(n int) []rooms.MenuItem {
+	m := make([]rooms.MenuItem, n)
+	for i := range m {
+		m[i] = rooms.MenuItem{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("Dish %d", i), Price: price(float64(i) + 0.5)}
+	}
+	return m
+}
+
+// TestConcurrentChoices hammers one room from many goroutines: every
+// change gets its own version, versions are contiguous, the channel
+// carries them in order, and the stored state is the last write per
+// (member, dish).
+func TestConcurrentChoices(t *testing.T) {
+	ctx := context.Background()
+	s, c := newStore(t)
+	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []rooms.Member
+	for i := range 4 {
+		m, _, err := s.Join(ctx, room.ID, fmt.Sprintf("m%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, m)
+	}
+	base, err := s.Snapshot(ctx, room.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sub := c.Subscribe(ctx, rooms.Channel(room.ID))
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil { // subscription confirmation
+		t.Fatal(err)
+	}
+
+	const workers, perWorker = 16, 60
+	type write struct {
+		key string
+		q   int
+		v   uint64
+	}
+	var mu sync.Mutex
+	var writes []write
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 1))
+			for range perWorker {
+				m := members[rng.IntN(len(members))]
+				d := fmt.Sprintf("d%d", rng.IntN(5))
+				q := rng.IntN(4)
+				res, err := s.SetChoice(ctx, room.ID, m.ID, d, q)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if res.Changed {
+					mu.Lock()
+					writes = append(writes, write{m.ID + "|" + d, q, res.Version})
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	seen := map[uint64]bool{}
+	last := map[string]write{}
+	for _, w := range writes {
+		if seen[w.v] {
+			t.Fatalf("version %d returned twice", w.v)
+		}
+		seen[w.v] = true
+		if w.v > last[w.key].v {
+			last[w.key] = w
+		}
+	}
+	n := uint64(len(writes))
+	for v := base.Version + 1; v <= base.Version+n; v++ {
+		if !seen[v] {
+			t.Fatalf("version %d missing: versions are not contiguous", v)
+		}
+	}
+
+	snap, err := s.Snapshot(ctx, room.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Version != base.Version+n {
+		t.Fatalf("snapshot version %d, want %d", snap.Version, base.Version+n)
+	}
+	got := map[string]int{}
+	for _, ch := range snap.Choices {
+		got[ch.MemberID+"|"+ch.MenuID] = ch.Quantity
+	}
+	for k, w := range last {
+		if got[k] != w.q {
+			t.Errorf("%s: stored %d, last write %d", k, got[k], w.q)
+		}
+	}
+
+	// The channel carries every change, in version order.
+	want := base.Version + 1
+	for want <= snap.Version {
+		msg, err := sub.ReceiveMessage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := rooms.ParseEvent(msg.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Version != want {
+			t.Fatalf("published version %d, want %d", ev.Version, want)
+		}
+		want++
+	}
+}
+
+func TestSnapshotAndSummary(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	room, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{
+		{Name: "비빔밥", Price: price(12.5)},
+		{Name: "ต้มยำกุ้ง", Price: price(9.1)},
+		{Name: "شاي"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if room.Menu[0].ID != "1" || room.Menu[2].ID != "3" {
+		t.Fatalf("ids not filled in: %+v", room.Menu)
+	}
+	a, _, _ := s.Join(ctx, room.ID, "Ana")
+	b, v, _ := s.Join(ctx, room.ID, "Bo")
+	if v != 3 {
+		t.Fatalf("version after two joins = %d, want 3", v)
+	}
+	mustChoose(t, s, room.ID, a.ID, "1", 2)
+	mustChoose(t, s, room.ID, b.ID, "1", 1)
+	mustChoose(t, s, room.ID, b.ID, "2", 3)
+	mustChoose(t, s, room.ID, b.ID, "3", 1)
+	res := mustChoose(t, s, room.ID, b.ID, "3", 0) // removes it
+	again := mustChoose(t, s, room.ID, b.ID, "3", 0)
+	if again.Changed || again.Version != res.Version {
+		t.Fatalf("retry changed state: %+v after %+v", again, res)
+	}
+
+	snap, err := s.Snapshot(ctx, room.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Version != res.Version || len(snap.Members) != 2 || snap.Members[0].Name != "Ana" {
+		t.Fatalf("snapshot: %+v", snap)
+	}
+	sum := snap.Summary
+	if sum.Quantity != 6 || len(sum.Items) != 2 || sum.Items[0].Quantity != 3 || *sum.Items[0].Total != 37.5 {
+		t.Fatalf("summary items: %+v", sum)
+	}
+	if *sum.Total != 12.5*3+9.1*3 || *sum.Members[0].Total != 25 || sum.Members[1].Quantity != 4 {
+		t.Fatalf("summary totals: total=%v members=%+v", *sum.Total, sum.Members)
+	}
+}
+
+func mustChoose(t *testing.T, s *rooms.Store, room, member, menu string, q int) rooms.ChoiceResult {
+	t.Helper()
+	res, err := s.SetChoice(context.Background(), room, member, menu, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestRejectsChangeNothing checks that every invalid write is rejected
+// with the right sentinel and leaves the room as it was.
+func TestRejectsChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	s, c := newStore(t)
+	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, _ := s.Join(ctx, room.ID, "Ana")
+	before, _ := s.Snapshot(ctx, room.ID)
+	keysBefore := c.Keys(ctx, "*").Val()
+
+	cases := []struct {
+		name string
+		do   func() error
+		want error
+	}{
+		{"quantity -1", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", -1); return err }, rooms.ErrInvalid},
+		{"quantity 100", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", 100); return err }, rooms.ErrInvalid},
+		{"unknown dish", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "nope", 1); return err }, rooms.ErrUnknownMenuItem},
+		{"unknown member", func() error { _, err := s.SetChoice(ctx, room.ID, "0123456789abcdef", "d1", 1); return err }, rooms.ErrMemberNotFound},
+		{"unknown room", func() error { _, err := s.SetChoice(ctx, "AAAAAAAAAAAAAAAAAAAAAA", m.ID, "d1", 1); return err }, rooms.ErrNotFound},
+		{"long name", func() error { _, _, err := s.Join(ctx, room.ID, strings.Repeat("é", 65)); return err }, rooms.ErrInvalid},
+		{"empty name", func() error { _, _, err := s.Join(ctx, room.ID, "  "); return err }, rooms.ErrInvalid},
+		{"join unknown room", func() error { _, _, err := s.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x"); return err }, rooms.ErrNotFound},
+		{"refresh unknown room", func() error { _, err := s.Refresh(ctx, "AAAAAAAAAAAAAAAAAAAAAA"); return err }, rooms.ErrNotFound},
+		{"too many items", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(501)}); return err }, rooms.ErrInvalid},
+		{"empty menu", func() error { _, err := s.Create(ctx, rooms.CreateInput{}); return err }, rooms.ErrInvalid},
+		{"duplicate ids", func() error {
+			_, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "x"}, {ID: "a", Name: "y"}}})
+			return err
+		}, rooms.ErrInvalid},
+		{"bad ttl", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 8 * 24 * time.Hour}); return err }, rooms.ErrInvalid},
+		{"negative price", func() error {
+			_, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{Name: "x", Price: price(-1)}}})
+			return err
+		}, rooms.ErrInvalid},
+	}
+	for _, tc := range cases {
+		if err := tc.do(); !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	after, _ := s.Snapshot(ctx, room.ID)
+	if after.Version != before.Version || len(after.Choices) != 0 || len(after.Members) != 1 {
+		t.Fatalf("rejected writes changed the room: %+v", after)
+	}
+	if got := c.Keys(ctx, "*").Val(); len(got) != len(keysBefore) {
+		t.Fatalf("rejected writes created keys: %v (was %v)", got, keysBefore)
+	}
+}
+
+func TestRoomFullAndTTL(t *testing.T) {
+	ctx := context.Background()
+	s, c := newStore(t)
+	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 100 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rooms.MaxMembers {
+		if _, _, err := s.Join(ctx, room.ID, fmt.Sprint("m", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s.Join(ctx, room.ID, "one too many"); !errors.Is(err, rooms.ErrRoomFull) {
+		t.Fatalf("join past the limit: %v", err)
+	}
+	for _, k := range c.Keys(ctx, "room:{"+room.ID+"}*").Val() {
+		if ttl := c.TTL(ctx, k).Val(); ttl <= 0 || ttl > 100*time.Second {
+			t.Errorf("key %s has TTL %v", k, ttl)
+		}
+	}
+}
