@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
+	"github.com/redis/go-redis/v9"
+)
+
+// config is the server's configuration: environment first, flags override.
+type config struct {
+	addr      string
+	redisURL  string
+	secret    string
+	replica   string
+	apiKey    string
+	heartbeat time.Duration
+	tokenTTL  time.Duration
+	logLevel  string
+	drainWait time.Duration
+}
+
+func parseConfig(args []string, getenv func(string) string) (config, error) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	host, _ := os.Hostname()
+	var c config
+	fs := flag.NewFlagSet("menusync", flag.ContinueOnError)
+	fs.StringVar(&c.addr, "addr", env("MENUSYNC_ADDR", ":8080"), "listen address (MENUSYNC_ADDR)")
+	fs.StringVar(&c.redisURL, "redis-url", env("REDIS_URL", ""), "Redis URL; empty runs an embedded single-replica store (REDIS_URL)")
+	fs.StringVar(&c.replica, "replica", env("MENUSYNC_REPLICA", host), "replica name in X-Menusync-Replica (MENUSYNC_REPLICA)")
+	fs.StringVar(&c.logLevel, "log-level", env("MENUSYNC_LOG_LEVEL", "info"), "debug, info, warn or error (MENUSYNC_LOG_LEVEL)")
+	hb, err := time.ParseDuration(env("MENUSYNC_HEARTBEAT", "15s"))
+	if err != nil {
+		return c, fmt.Errorf("MENUSYNC_HEARTBEAT: %w", err)
+	}
+	fs.DurationVar(&c.heartbeat, "heartbeat", hb, "heartbeat interval on idle streams (MENUSYNC_HEARTBEAT)")
+	fs.DurationVar(&c.tokenTTL, "token-ttl", 7*24*time.Hour, "lifetime of member tokens")
+	fs.DurationVar(&c.drainWait, "drain-timeout", 10*time.Second, "how long shutdown waits for requests to finish")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	// Secrets only from the environment: flags show up in ps.
+	c.secret = getenv("MENUSYNC_SECRET")
+	c.apiKey = getenv("MENUSYNC_API_KEY")
+	if c.redisURL != "" && c.secret == "" {
+		return c, errors.New("MENUSYNC_SECRET is required when REDIS_URL is set: every replica must sign tokens with the same key")
+	}
+	if c.secret != "" && len(c.secret) < 16 {
+		return c, errors.New("MENUSYNC_SECRET must be at least 16 characters")
+	}
+	if c.heartbeat < 100*time.Millisecond || c.heartbeat > 15*time.Second {
+		return c, errors.New("heartbeat must be between 100ms and 15s (proxies cut idle streams at 60s)")
+	}
+	return c, nil
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// run wires the server and serves until ctx ends, then drains.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(stdout, cfg.logLevel)
+	if err != nil {
+		return err
+	}
+	log = log.With("replica", cfg.replica)
+
+	redisURL, secret := cfg.redisURL, cfg.secret
+	if redisURL == "" {
+		mr, err := miniredis.Run()
+		if err != nil {
+			return fmt.Errorf("embedded store: %w", err)
+		}
+		defer mr.Close()
+		go advanceClock(ctx, mr)
+		redisURL = "redis://" + mr.Addr()
+		log.Warn("REDIS_URL is not set: using an embedded in-process store; this mode is single-replica only and keeps nothing across restarts")
+		if secret == "" {
+			var b [32]byte
+			_, _ = rand.Read(b[:])
+			secret = hex.EncodeToString(b[:])
+			log.Info("MENUSYNC_SECRET is not set: tokens are signed with a random key and end with this process")
+		}
+	}
+	opts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	opts.ClientName = "menusync-" + cfg.replica
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+
+	key := sha256.Sum256([]byte(secret))
+	tokens, err := handlers.NewTokens(key[:], cfg.tokenTTL, time.Now)
+	if err != nil {
+		return err
+	}
+	store := rooms.NewStore(rdb, rooms.PublishClassic, time.Now)
+	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, Logger: log})
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); hub.Run(context.WithoutCancel(ctx)) }()
+
+	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, handlers.Config{
+		Replica:   cfg.replica,
+		APIKey:    cfg.apiKey,
+		Heartbeat: cfg.heartbeat,
+		OpenAPI:   menusync.OpenAPI,
+	})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		_ = hub.Close()
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		// WriteTimeout stays 0: streams live for hours; each stream write
+		// has its own deadline instead.
+		IdleTimeout:    90 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("menusync listening", "addr", ln.Addr().String(), "redis", redactURL(cfg.redisURL))
+
+	select {
+	case err := <-serveErr:
+		_ = hub.Close()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining streams")
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.drainWait)
+	defer cancel()
+	err = httpSrv.Shutdown(sctx)
+	_ = hub.Close()
+	<-hubDone
+	log.Info("stopped")
+	return err
+}
+
+// advanceClock makes the embedded store's TTLs run in real time: miniredis
+// only expires keys when told time has passed.
+func advanceClock(ctx context.Context, mr *miniredis.Miniredis) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			mr.FastForward(time.Second)
+		}
+	}
+}
+
+// redactURL hides a password in a Redis URL before it is logged.
+func redactURL(u string) string {
+	if u == "" {
+		return "embedded"
+	}
+	if at := strings.LastIndex(u, "@"); at >= 0 {
+		if scheme := strings.Index(u, "://"); scheme >= 0 && scheme < at {
+			return u[:scheme+3] + "***" + u[at:]
+		}
+	}
+	return u
+}

@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/menusync/menusync/rooms"
+)
+
+// Tokens issues and checks member tokens: HS256 JWTs scoped to one room
+// and one member, with an expiry.
+type Tokens struct {
+	key []byte
+	ttl time.Duration
+	now func() time.Time
+}
+
+// NewTokens returns a token issuer. The key must be at least 32 bytes.
+func NewTokens(key []byte, ttl time.Duration, now func() time.Time) (*Tokens, error) {
+	if len(key) < 32 {
+		return nil, errors.New("token signing key must be at least 32 bytes")
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Tokens{key: key, ttl: ttl, now: now}, nil
+}
+
+type claims struct {
+	Room string `json:"rid"`
+	jwt.RegisteredClaims
+}
+
+// Issue returns a token for memberID in roomID and its expiry.
+func (t *Tokens) Issue(roomID, memberID string) (string, time.Time, error) {
+	now := t.now()
+	exp := now.Add(t.ttl)
+	c := claims{Room: roomID, RegisteredClaims: jwt.RegisteredClaims{
+		Subject:   memberID,
+		IssuedAt:  jwt.NewNumericDate(now),
+		ExpiresAt: jwt.NewNumericDate(exp),
+	}}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.key)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("sign token: %w", err)
+	}
+	return s, exp, nil
+}
+
+// Identity is who a request acts as.
+type Identity struct {
+	RoomID   string
+	MemberID string
+}
+
+// Parse checks a token's signature, algorithm and expiry.
+func (t *Tokens) Parse(token string) (Identity, error) {
+	if len(token) > 2048 {
+		return Identity{}, errBadToken
+	}
+	var c claims
+	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(t.now),
+	)
+	if err != nil || !rooms.ValidRoomID(c.Room) || !rooms.ValidMemberID(c.Subject) {
+		return Identity{}, errBadToken
+	}
+	return Identity{RoomID: c.Room, MemberID: c.Subject}, nil
+}
+
+type identityKey struct{}
+
+func identityFrom(ctx context.Context) Identity {
+	id, _ := ctx.Value(identityKey{}).(Identity)
+	return id
+}
+
+// cookieName is per room, so one browser can be in several rooms.
+func cookieName(roomID string) string { return "menusync_" + roomID }
+
+// tokenFrom finds the token: the Authorization header first, then
+// ?token= and the cookie, which exist for EventSource (it cannot set
+// headers).
+func tokenFrom(r *http.Request, roomID string) (string, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+			return "", errBadToken
+		}
+		return strings.TrimSpace(tok), nil
+	}
+	if tok := r.URL.Query().Get("token"); tok != "" {
+		return tok, nil
+	}
+	if c, err := r.Cookie(cookieName(roomID)); err == nil && c.Value != "" {
+		return c.Value, nil
+	}
+	return "", errNoToken
+}
+
+// requireMember authenticates room endpoints: 401 without a valid token,
+// 403 with another room's token, 404 for a malformed room id.
+func (s *Server) requireMember(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		roomID := chi.URLParam(r, "roomId")
+		if !rooms.ValidRoomID(roomID) {
+			s.fail(w, r, rooms.ErrNotFound)
+			return
+		}
+		tok, err := tokenFrom(r, roomID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		id, err := s.tokens.Parse(tok)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if id.RoomID != roomID {
+			s.fail(w, r, errOtherRoom)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, id)))
+	})
+}
+
+// requireAPIKey guards room creation when a service key is configured.
+func (s *Server) requireAPIKey(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.APIKey != "" {
+			scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") ||
+				subtle.ConstantTimeCompare([]byte(strings.TrimSpace(key)), []byte(s.cfg.APIKey)) != 1 {
+				s.fail(w, r, errBadAPIKey)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) setTokenCookie(w http.ResponseWriter, r *http.Request, roomID, token string, exp time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     cookieName(roomID),
+		Value:    token,
+		Path:     "/v1/rooms/" + roomID,
+		Expires:  exp,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),
+	})
+}

@@ -1,0 +1,175 @@
+package handlers
+
+import (
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/menusync/menusync/pubsub"
+)
+
+// maxCoalesced bounds how many queued deltas one flush writes, so a busy
+// room cannot starve the heartbeat or the shutdown check.
+const maxCoalesced = 64
+
+var errBadLastEventID = newError(http.StatusBadRequest, "bad_last_event_id", "Last-Event-ID must be a non-negative integer version")
+
+// lastEventID reads the resume position from the Last-Event-ID header
+// (sent by EventSource on reconnect) or ?lastEventId= (for clients that
+// cannot set headers).
+func lastEventID(r *http.Request) (uint64, bool, error) {
+	raw := r.Header.Get("Last-Event-ID")
+	if raw == "" {
+		raw = r.URL.Query().Get("lastEventId")
+	}
+	if raw == "" {
+		return 0, false, nil
+	}
+	v, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil {
+		return 0, false, errBadLastEventID
+	}
+	return v, true, nil
+}
+
+// events streams a room. Subscribe first, then read the snapshot, so no
+// change can fall between the two; then one select loop handles the
+// client leaving, shutdown, heartbeats, deltas and resync snapshots.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := identityFrom(ctx)
+	last, resumed, err := lastEventID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.draining.Load() {
+		s.fail(w, r, errDraining)
+		return
+	}
+	l, err := s.hub.Listen(ctx, id.RoomID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer l.Close()
+	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+
+	st := stream{w: w, rc: http.NewResponseController(w), timeout: s.cfg.WriteTimeout}
+	st.write([]byte("retry: " + strconv.Itoa(int(s.cfg.Retry/time.Millisecond)) + "\n\n"))
+	if !resumed || last != snap.Version {
+		// Behind (or unknown): one snapshot brings the client current.
+		st.write(snap.Bytes)
+	}
+	pos := pubsub.Position{Version: snap.Version}
+	if !st.flush() {
+		return
+	}
+
+	heartbeat := time.NewTicker(s.cfg.Heartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.shutdown:
+			// Spread the reconnects of this replica's clients over time.
+			jitter := s.cfg.Retry/2 + rand.N(s.cfg.Retry*2)
+			st.write([]byte("retry: " + strconv.Itoa(int(jitter/time.Millisecond)) + "\n\n"))
+			st.flush()
+			return
+		case <-heartbeat.C:
+			st.write([]byte(": heartbeat\n\n"))
+		case f := <-l.Events():
+			st.delta(l, &pos, f)
+			for range maxCoalesced {
+				select {
+				case f := <-l.Events():
+					st.delta(l, &pos, f)
+					continue
+				default:
+				}
+				break
+			}
+		case <-l.Signal():
+			if l.Closed() {
+				st.write(closedFrame(pos.Version))
+				st.flush()
+				return
+			}
+			if f := l.TakeSnapshot(); f != nil {
+				write, resync := pos.Snapshot(f)
+				if write {
+					st.write(f.Bytes)
+				}
+				if resync > 0 {
+					l.Resync(resync)
+				}
+			}
+		}
+		if !st.flush() {
+			return
+		}
+	}
+}
+
+func closedFrame(version uint64) []byte {
+	v := strconv.FormatUint(version, 10)
+	return []byte("id: " + v + "\nevent: closed\ndata: {\"reason\":\"expired\",\"version\":" + v + "}\n\n")
+}
+
+// stream writes to one client through a ResponseController, so each write
+// has its own deadline: a client that stops reading is dropped after
+// WriteTimeout instead of holding a goroutine and its buffers forever.
+type stream struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+	dirty   bool
+	err     error
+}
+
+func (st *stream) write(b []byte) {
+	if st.err != nil {
+		return
+	}
+	if !st.dirty {
+		if err := st.rc.SetWriteDeadline(time.Now().Add(st.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			st.err = err
+			return
+		}
+	}
+	_, st.err = st.w.Write(b)
+	st.dirty = true
+}
+
+func (st *stream) delta(l *pubsub.Listener, pos *pubsub.Position, f *pubsub.Frame) {
+	write, resync := pos.Delta(f)
+	if write {
+		st.write(f.Bytes)
+	}
+	if resync > 0 {
+		l.Resync(resync)
+	}
+}
+
+// flush sends what was written; false means the client is gone.
+func (st *stream) flush() bool {
+	if st.err == nil && st.dirty {
+		st.err = st.rc.Flush()
+		st.dirty = false
+	}
+	return st.err == nil
+}

@@ -1,0 +1,116 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
+)
+
+// Problem is an RFC 9457 problem document. Code is a stable,
+// machine-readable name for the error (an extension member).
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	Code     string `json:"code"`
+}
+
+// httpError is an error the HTTP layer raises itself (bad JSON, missing
+// token...). Its detail is written for the client.
+type httpError struct {
+	status int
+	code   string
+	detail string
+}
+
+func (e *httpError) Error() string { return e.detail }
+
+func newError(status int, code, detail string) error {
+	return &httpError{status: status, code: code, detail: detail}
+}
+
+var (
+	errNoToken      = newError(http.StatusUnauthorized, "unauthorized", "a member token is required: send Authorization: Bearer <token>, ?token=, or the cookie set on join")
+	errBadToken     = newError(http.StatusUnauthorized, "unauthorized", "the token is invalid or expired")
+	errOtherRoom    = newError(http.StatusForbidden, "forbidden", "the token belongs to another room")
+	errBadAPIKey    = newError(http.StatusUnauthorized, "unauthorized", "creating rooms needs the service key: Authorization: Bearer <key>")
+	errNotFoundPath = newError(http.StatusNotFound, "not_found", "no such endpoint")
+	errMethod       = newError(http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this endpoint")
+	errDraining     = newError(http.StatusServiceUnavailable, "draining", "this replica is shutting down; retry")
+)
+
+// statusOf maps every error to its HTTP status, problem code and the
+// detail the client may see. It is the only place that does so: internal
+// errors get a generic detail and are logged by the caller.
+func statusOf(err error) (status int, code, detail string) {
+	var he *httpError
+	var inv *rooms.InvalidError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.code, he.detail
+	case errors.Is(err, rooms.ErrNotFound):
+		return http.StatusNotFound, "room_not_found", "no such room (it may have expired)"
+	case errors.Is(err, rooms.ErrMemberNotFound):
+		return http.StatusForbidden, "member_not_found", "the token's member is not in this room"
+	case errors.Is(err, rooms.ErrUnknownMenuItem):
+		return http.StatusUnprocessableEntity, "unknown_menu_item", err.Error()
+	case errors.Is(err, rooms.ErrRoomFull):
+		return http.StatusUnprocessableEntity, "room_full", err.Error()
+	case errors.As(err, &inv):
+		return http.StatusUnprocessableEntity, "invalid_value", inv.Msg
+	case errors.Is(err, rooms.ErrUnavailable), errors.Is(err, pubsub.ErrSubscribeTimeout):
+		return http.StatusServiceUnavailable, "unavailable", "the room store is unavailable; retry shortly"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "unavailable", "the request was cancelled or timed out"
+	}
+	return http.StatusInternalServerError, "internal", "internal error"
+}
+
+// fail writes err as a problem document.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, code, detail := statusOf(err)
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else if status == http.StatusServiceUnavailable {
+		s.log.Warn("request not served", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="menusync"`)
+	}
+	writeProblem(w, r, status, code, detail)
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string) {
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Code: code}
+	body, _ := json.Marshal(p)
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,212 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/menusync/menusync/rooms"
+)
+
+type createRoomRequest struct {
+	Menu       []rooms.MenuItem `json:"menu"`
+	TTLSeconds *int64           `json:"ttlSeconds"`
+}
+
+type joinRequest struct {
+	Name *string `json:"name"`
+}
+
+type joinResponse struct {
+	Member  rooms.Member `json:"member"`
+	Token   string       `json:"token"`
+	Version uint64       `json:"version"`
+}
+
+type choiceRequest struct {
+	MenuID   *string `json:"menuId"`
+	Quantity *int    `json:"quantity"`
+}
+
+type choiceResponse struct {
+	Version uint64       `json:"version"`
+	Choice  rooms.Choice `json:"choice"`
+}
+
+type versionResponse struct {
+	Version uint64 `json:"version"`
+}
+
+func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
+	var req createRoomRequest
+	if err := s.decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Menu == nil {
+		s.fail(w, r, &rooms.InvalidError{Msg: "menu is required"})
+		return
+	}
+	in := rooms.CreateInput{Menu: req.Menu}
+	if req.TTLSeconds != nil {
+		t := *req.TTLSeconds
+		if t < 1 || t > int64(rooms.MaxTTL/time.Second) {
+			s.fail(w, r, &rooms.InvalidError{Msg: fmt.Sprintf("ttlSeconds must be between 1 and %d", int64(rooms.MaxTTL/time.Second))})
+			return
+		}
+		in.TTL = time.Duration(t) * time.Second
+	}
+	room, err := s.store.Create(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/rooms/"+room.ID)
+	writeJSON(w, http.StatusCreated, room)
+}
+
+func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
+	roomID := chi.URLParam(r, "roomId")
+	if !rooms.ValidRoomID(roomID) {
+		s.fail(w, r, rooms.ErrNotFound)
+		return
+	}
+	var req joinRequest
+	if err := s.decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Name == nil {
+		s.fail(w, r, &rooms.InvalidError{Msg: "name is required"})
+		return
+	}
+	m, v, err := s.store.Join(r.Context(), roomID, *req.Name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tok, exp, err := s.tokens.Issue(roomID, m.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setTokenCookie(w, r, roomID, tok, exp)
+	writeJSON(w, http.StatusCreated, joinResponse{Member: m, Token: tok, Version: v})
+}
+
+func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
+	id := identityFrom(r.Context())
+	snap, err := s.store.Snapshot(r.Context(), id.RoomID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, snap)
+}
+
+func (s *Server) setChoice(w http.ResponseWriter, r *http.Request) {
+	id := identityFrom(r.Context())
+	var req choiceRequest
+	if err := s.decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch {
+	case req.MenuID == nil:
+		s.fail(w, r, &rooms.InvalidError{Msg: "menuId is required"})
+		return
+	case req.Quantity == nil:
+		s.fail(w, r, &rooms.InvalidError{Msg: "quantity is required"})
+		return
+	}
+	res, err := s.store.SetChoice(r.Context(), id.RoomID, id.MemberID, *req.MenuID, *req.Quantity)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, choiceResponse{Version: res.Version, Choice: res.Choice})
+}
+
+func (s *Server) refreshRoom(w http.ResponseWriter, r *http.Request) {
+	id := identityFrom(r.Context())
+	v, err := s.store.Refresh(r.Context(), id.RoomID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, versionResponse{Version: v})
+}
+
+// decode reads one JSON object strictly: unknown fields, trailing data and
+// bodies over the limit are refused before anything is written.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
+	if r.ContentLength > s.cfg.MaxBody {
+		return tooLarge(s.cfg.MaxBody)
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err, s.cfg.MaxBody)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge(s.cfg.MaxBody)
+		}
+		return newError(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+func tooLarge(limit int64) error {
+	return newError(http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", limit))
+}
+
+func decodeError(err error, limit int64) error {
+	var (
+		mbe  *http.MaxBytesError
+		syn  *json.SyntaxError
+		typ  *json.UnmarshalTypeError
+		bad  = func(msg string) error { return newError(http.StatusBadRequest, "malformed_json", msg) }
+		name string
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge(limit)
+	case errors.Is(err, io.EOF):
+		return bad("the request body is empty; a JSON object is expected")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return bad("the JSON body ends too early")
+	case errors.As(err, &syn):
+		return bad(fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
+	case errors.As(err, &typ):
+		name = typ.Field
+		if name == "" {
+			return bad("the body must be a JSON object")
+		}
+		return bad(fmt.Sprintf("field %q must be %s", name, jsonKind(typ.Type.Kind().String())))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return bad(strings.TrimPrefix(err.Error(), "json: ") + " is not allowed")
+	}
+	return bad("malformed JSON body")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "int", "int64", "float64", "uint64":
+		return "a number"
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return "of another type"
+}

@@ -1,0 +1,110 @@
+// Package handlers is menusync's HTTP layer: the REST API, the event
+// stream, health endpoints and the served OpenAPI document. Every route is
+// registered in Routes; every error leaves through statusOf.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
+)
+
+// RoomStore is what the handlers need from the room store.
+type RoomStore interface {
+	Create(ctx context.Context, in rooms.CreateInput) (rooms.Room, error)
+	Join(ctx context.Context, roomID, name string) (rooms.Member, uint64, error)
+	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int) (rooms.ChoiceResult, error)
+	Refresh(ctx context.Context, roomID string) (uint64, error)
+	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
+}
+
+// Hub is what the event stream needs from the replica's pub/sub hub.
+type Hub interface {
+	Listen(ctx context.Context, roomID string) (*pubsub.Listener, error)
+	SnapshotFrame(ctx context.Context, roomID string) (*pubsub.Frame, error)
+}
+
+// Config holds the HTTP layer's settings; zero values take the defaults.
+type Config struct {
+	Replica      string
+	APIKey       string        // optional service key for POST /v1/rooms
+	MaxBody      int64         // request body limit (64 KiB)
+	Heartbeat    time.Duration // comment line on idle streams (15s)
+	WriteTimeout time.Duration // per write on a stream (10s)
+	Retry        time.Duration // the stream's retry: hint (2s)
+	OpenAPI      []byte        // served at /openapi.yaml
+}
+
+// MaxBodyDefault is the request body limit when Config.MaxBody is zero.
+const MaxBodyDefault = 64 << 10
+
+// Server holds the handlers' collaborators.
+type Server struct {
+	store  RoomStore
+	hub    Hub
+	tokens *Tokens
+	ready  func(context.Context) error
+	log    *slog.Logger
+	cfg    Config
+
+	draining     atomic.Bool
+	shutdown     chan struct{}
+	shutdownOnce sync.Once
+}
+
+// New returns the HTTP layer. ready reports whether the store is reachable.
+func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) error, log *slog.Logger, cfg Config) *Server {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = MaxBodyDefault
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * time.Second
+	}
+	if cfg.Retry <= 0 {
+		cfg.Retry = 2 * time.Second
+	}
+	return &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg, shutdown: make(chan struct{})}
+}
+
+// Drain turns readiness off, refuses new streams and ends open ones with a
+// jittered retry: hint so their clients reconnect to other replicas.
+func (s *Server) Drain() {
+	s.draining.Store(true)
+	s.shutdownOnce.Do(func() { close(s.shutdown) })
+}
+
+// Routes registers every endpoint.
+func (s *Server) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.replicaHeader, s.recoverer, s.accessLog)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFoundPath) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
+
+	r.Get("/", s.index)
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Get("/openapi.yaml", s.openapi)
+
+	r.Route("/v1/rooms", func(r chi.Router) {
+		r.With(s.requireAPIKey).Post("/", s.createRoom)
+		r.Post("/{roomId}/members", s.joinRoom)
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireMember)
+			r.Get("/{roomId}", s.getRoom)
+			r.Post("/{roomId}/choices", s.setChoice)
+			r.Post("/{roomId}/refresh", s.refreshRoom)
+			r.Get("/{roomId}/events", s.events)
+		})
+	})
+	return r
+}
