@@ -235,7 +235,10 @@ func TestRejectsChangeNothing(t *testing.T) {
 			_, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "x"}, {ID: "a", Name: "y"}}})
 			return err
 		}, rooms.ErrInvalid},
-		{"bad ttl", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 8 * 24 * time.Hour}); return err }, rooms.ErrInvalid},
+		{"bad ttl", func() error {
+			_, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 8 * 24 * time.Hour})
+			return err
+		}, rooms.ErrInvalid},
 		{"negative price", func() error {
 			_, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{Name: "x", Price: price(-1)}}})
 			return err

@@ -32,11 +32,11 @@ func validateMenu(menu []MenuItem) ([]MenuItem, error) {
 		}
 		seen[it.ID] = i
 		it.Name = strings.TrimSpace(it.Name)
-		if err := checkText(it.Name, 1, MaxItemNameLen); err != nil {
+		if err := checkText(it.Name, 1, MaxItemNameLen, false); err != nil {
 			return nil, invalidf("menu[%d].name: %s", i, err.Error())
 		}
 		it.Description = strings.TrimSpace(it.Description)
-		if err := checkText(it.Description, 0, MaxDescriptionLen); err != nil {
+		if err := checkText(it.Description, 0, MaxDescriptionLen, true); err != nil {
 			return nil, invalidf("menu[%d].description: %s", i, err.Error())
 		}
 		if it.Price != nil {
@@ -64,7 +64,7 @@ func validTTL(ttl time.Duration) (time.Duration, error) {
 // ValidMemberName trims a display name and checks it.
 func validMemberName(name string) (string, error) {
 	name = strings.TrimSpace(name)
-	if err := checkText(name, 1, MaxMemberNameLen); err != nil {
+	if err := checkText(name, 1, MaxMemberNameLen, false); err != nil {
 		return "", invalidf("name: %s", err.Error())
 	}
 	return name, nil
@@ -94,8 +94,9 @@ func checkItemID(id string) error {
 }
 
 // checkText counts characters, not bytes, so a Thai or Korean name gets the
-// same room as a Latin one, and rejects control characters.
-func checkText(s string, min, max int) error {
+// same room as a Latin one, and rejects control characters (descriptions
+// may have line breaks and tabs).
+func checkText(s string, min, max int, multiline bool) error {
 	if !utf8.ValidString(s) {
 		return invalidf("must be valid UTF-8")
 	}
@@ -110,7 +111,7 @@ func checkText(s string, min, max int) error {
 		return invalidf("must be at most %d characters (got %d)", max, n)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
 			return invalidf("must not contain control characters")
 		}
 	}

@@ -1,0 +1,186 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/rooms"
+	"github.com/r3labs/sse/v2"
+)
+
+func TestStreamSnapshotThenDeltas(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	p := f.party()
+	base := "/v1/rooms/" + p.room.ID
+	s := f.stream(base+"/events", "Authorization", "Bearer "+p.tokenA)
+	for k, want := range map[string]string{
+		"Content-Type":       "text/event-stream; charset=utf-8",
+		"Cache-Control":      "no-cache",
+		"X-Accel-Buffering":  "no",
+		"X-Menusync-Replica": "test-replica",
+	} {
+		if got := s.resp.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	first, _ := s.raw(t)
+	if first.Retry == "" {
+		t.Fatalf("first block is not a retry hint: %+v", first)
+	}
+	ev := s.next(t)
+	if ev.Event != "snapshot" || ev.ID != "3" {
+		t.Fatalf("first event: %+v", ev)
+	}
+	var snap rooms.Snapshot
+	if err := json.Unmarshal([]byte(ev.Data), &snap); err != nil || snap.Version != 3 || len(snap.Members) != 2 {
+		t.Fatalf("snapshot data: %v %s", err, ev.Data)
+	}
+
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tomyum", "quantity": 2})
+	ev = s.next(t)
+	if ev.Event != "choice" || ev.ID != "4" {
+		t.Fatalf("choice event: %+v", ev)
+	}
+	var c struct {
+		rooms.Choice
+		Version uint64 `json:"version"`
+	}
+	if err := json.Unmarshal([]byte(ev.Data), &c); err != nil || c.Version != 4 || c.MemberID != p.b.ID || c.Quantity != 2 || c.MenuID != "tomyum" {
+		t.Fatalf("choice data: %s", ev.Data)
+	}
+
+	f.do("POST", base+"/members", "", map[string]string{"name": "Ngozi"})
+	ev = s.next(t)
+	if ev.Event != "member" || ev.ID != "5" || !strings.Contains(ev.Data, `"name":"Ngozi"`) || !strings.Contains(ev.Data, `"version":5`) {
+		t.Fatalf("member event: %+v", ev)
+	}
+	f.do("POST", base+"/refresh", p.tokenB, nil)
+	ev = s.next(t)
+	if ev.Event != "refresh" || ev.ID != "6" || ev.Data != `{"version":6}` {
+		t.Fatalf("refresh event: %+v", ev)
+	}
+}
+
+func TestStreamResume(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	p := f.party()
+	base := "/v1/rooms/" + p.room.ID
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1}) // v4
+
+	// Current: nothing extra, the next event is the next delta.
+	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", "4")
+	// Behind: one snapshot at the current version.
+	behind := f.stream(base + "/events?token=" + p.tokenA + "&lastEventId=2")
+	ev := behind.next(t)
+	if ev.Event != "snapshot" || ev.ID != "4" {
+		t.Fatalf("resume from behind: %+v", ev)
+	}
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2}) // v5
+	for name, s := range map[string]*sseReader{"current": cur, "behind": behind} {
+		ev := s.next(t)
+		if ev.Event != "choice" || ev.ID != "5" {
+			t.Fatalf("%s: got %+v, want choice 5", name, ev)
+		}
+	}
+}
+
+// TestStreamWithR3labsClient consumes the stream with the client library
+// our Go client builds on, with the token in the query as EventSource does.
+func TestStreamWithR3labsClient(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	p := f.party()
+	base := "/v1/rooms/" + p.room.ID
+	c := sse.NewClient(f.url + base + "/events?token=" + p.tokenA)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := make(chan *sse.Event, 64)
+	go func() { _ = c.SubscribeChanRawWithContext(ctx, events) }()
+	defer c.Unsubscribe(events)
+	want := []string{"snapshot 3"}
+	for i := 1; i <= 5; i++ {
+		want = append(want, "choice "+strconv.Itoa(3+i))
+	}
+	got := []string{}
+	timeout := time.After(10 * time.Second)
+	for len(got) < len(want) {
+		select {
+		case ev := <-events:
+			if len(ev.Event) == 0 {
+				continue
+			}
+			got = append(got, string(ev.Event)+" "+string(ev.ID))
+			if len(got) == 1 {
+				for i := 1; i <= 5; i++ {
+					f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": i})
+				}
+			}
+		case <-timeout:
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func TestStreamHeartbeatAndDrain(t *testing.T) {
+	f := newFixture(t, handlers.Config{Heartbeat: 50 * time.Millisecond})
+	p := f.party()
+	s := f.stream("/v1/rooms/"+p.room.ID+"/events", "Authorization", "Bearer "+p.tokenA)
+	s.next(t) // snapshot
+	for {
+		ev, ok := s.raw(t)
+		if !ok {
+			t.Fatal("stream ended")
+		}
+		if ev.Comment != "" {
+			break
+		}
+	}
+	f.srv.Drain()
+	var sawRetry bool
+	for {
+		ev, ok := s.raw(t)
+		if !ok {
+			break
+		}
+		if ev.Retry != "" {
+			sawRetry = true
+		}
+	}
+	if !sawRetry {
+		t.Fatal("drained stream ended without a retry hint")
+	}
+	// New streams are refused while draining.
+	r := f.stream("/v1/rooms/"+p.room.ID+"/events", "Authorization", "Bearer "+p.tokenA)
+	if r.resp.StatusCode != http.StatusServiceUnavailable || r.resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("stream while draining: %d", r.resp.StatusCode)
+	}
+}
+
+func TestStreamClosedWhenRoomExpires(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	r := f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":1}`)
+	var room rooms.Room
+	r.json(t, &room)
+	var j struct{ Token string }
+	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(t, &j)
+	s := f.stream("/v1/rooms/"+room.ID+"/events", "Authorization", "Bearer "+j.Token)
+	s.next(t) // snapshot
+	ev := s.next(t)
+	if ev.Event != "closed" || ev.ID != "2" || !strings.Contains(ev.Data, `"reason":"expired"`) {
+		t.Fatalf("got %+v, want closed", ev)
+	}
+	if _, ok := s.raw(t); ok {
+		t.Fatal("stream still open after closed")
+	}
+	if n := f.rdb.Exists(context.Background(), "room:{"+room.ID+"}", "room:{"+room.ID+"}:members", "room:{"+room.ID+"}:items").Val(); n != 0 {
+		t.Fatalf("%d keys of the expired room remain", n)
+	}
+}

@@ -1,0 +1,236 @@
+package handlers_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/internal/testproc"
+	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
+	"github.com/redis/go-redis/v9"
+)
+
+type fixture struct {
+	t      *testing.T
+	url    string
+	srv    *handlers.Server
+	rdb    *redis.Client
+	tokens *handlers.Tokens
+}
+
+func newFixture(t *testing.T, cfg handlers.Config) *fixture {
+	t.Helper()
+	r := testproc.StartRedis(t)
+	rdb := r.Client()
+	store := rooms.NewStore(rdb, rooms.PublishClassic, nil)
+	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, ExpiryInterval: 50 * time.Millisecond})
+	go hub.Run(context.Background())
+	t.Cleanup(func() { _ = hub.Close() })
+	tokens, err := handlers.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Replica == "" {
+		cfg.Replica = "test-replica"
+	}
+	cfg.OpenAPI = menusync.OpenAPI
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, cfg)
+	ts := httptest.NewServer(srv.Routes())
+	t.Cleanup(ts.Close)
+	return &fixture{t: t, url: ts.URL, srv: srv, rdb: rdb, tokens: tokens}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// do sends a request; body may be a string (sent as is) or a value (JSON).
+func (f *fixture) do(method, path, token string, body any, hdr ...string) response {
+	f.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, f.url+path, rd)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+type party struct {
+	room   rooms.Room
+	tokenA string
+	tokenB string
+	a, b   rooms.Member
+}
+
+func (f *fixture) party() party {
+	f.t.Helper()
+	var p party
+	r := f.do("POST", "/v1/rooms", "", map[string]any{"menu": []map[string]any{
+		{"id": "bibimbap", "name": "비빔밥", "price": 12.5},
+		{"id": "tomyum", "name": "ต้มยำกุ้ง", "price": 9},
+		{"id": "tea", "name": "شاي"},
+	}})
+	if r.status != http.StatusCreated {
+		f.t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	r.json(f.t, &p.room)
+	var j struct {
+		Member rooms.Member `json:"member"`
+		Token  string       `json:"token"`
+	}
+	f.do("POST", "/v1/rooms/"+p.room.ID+"/members", "", map[string]string{"name": "Ana"}).json(f.t, &j)
+	p.a, p.tokenA = j.Member, j.Token
+	f.do("POST", "/v1/rooms/"+p.room.ID+"/members", "", map[string]string{"name": "Bo"}).json(f.t, &j)
+	p.b, p.tokenB = j.Member, j.Token
+	return p
+}
+
+// sseEvent is one parsed block of an event stream.
+type sseEvent struct {
+	ID, Event, Data, Retry, Comment string
+}
+
+// sseReader reads raw event-stream blocks, so tests see exactly what a
+// browser would, comments and retry lines included.
+type sseReader struct {
+	resp   *http.Response
+	br     *bufio.Reader
+	cancel context.CancelFunc
+	events chan sseEvent
+	err    chan error
+}
+
+func (f *fixture) stream(path string, hdr ...string) *sseReader {
+	f.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.url+path, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		f.t.Fatal(err)
+	}
+	s := &sseReader{resp: resp, br: bufio.NewReader(resp.Body), cancel: cancel, events: make(chan sseEvent, 256), err: make(chan error, 1)}
+	f.t.Cleanup(s.close)
+	if resp.StatusCode == http.StatusOK {
+		go s.loop()
+	}
+	return s
+}
+
+func (s *sseReader) close() { s.cancel(); s.resp.Body.Close() }
+
+func (s *sseReader) loop() {
+	var ev sseEvent
+	for {
+		line, err := s.br.ReadString('\n')
+		if err != nil {
+			s.err <- err
+			close(s.events)
+			return
+		}
+		line = strings.TrimSuffix(line, "\n")
+		if line == "" {
+			s.events <- ev
+			ev = sseEvent{}
+			continue
+		}
+		field, value, _ := strings.Cut(line, ":")
+		value = strings.TrimPrefix(value, " ")
+		switch field {
+		case "":
+			ev.Comment = value
+		case "id":
+			ev.ID = value
+		case "event":
+			ev.Event = value
+		case "data":
+			ev.Data += value
+		case "retry":
+			ev.Retry = value
+		default:
+			s.events <- sseEvent{Event: "UNKNOWN FIELD " + field}
+		}
+	}
+}
+
+// next returns the next block that is not a comment or a bare retry.
+func (s *sseReader) next(t *testing.T) sseEvent {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				t.Fatal("stream ended")
+			}
+			if ev.Event == "" && ev.Data == "" {
+				continue
+			}
+			return ev
+		case <-timeout:
+			t.Fatal("timed out waiting for an event")
+		}
+	}
+}
+
+// raw returns the next block of any kind.
+func (s *sseReader) raw(t *testing.T) (sseEvent, bool) {
+	t.Helper()
+	select {
+	case ev, ok := <-s.events:
+		return ev, ok
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for a block")
+	}
+	return sseEvent{}, false
+}
