@@ -74,7 +74,7 @@ http {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
-	out := &lockedBuffer{}
+	out := &Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	// Own process group: killing only the master would orphan the
 	// workers, which keep the output pipe (and so cmd.Wait) open.

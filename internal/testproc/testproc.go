@@ -171,7 +171,7 @@ type Replica struct {
 	Name string
 	Addr string
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *Buffer
 	done chan struct{}
 }
 
@@ -192,7 +192,7 @@ func (r *Replica) Done() <-chan struct{} { return r.done }
 func StartReplica(t testing.TB, name string, env ...string) *Replica {
 	t.Helper()
 	bin := Binary(t)
-	r := &Replica{Name: name, Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), logs: &lockedBuffer{}, done: make(chan struct{})}
+	r := &Replica{Name: name, Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), logs: &Buffer{}, done: make(chan struct{})}
 	r.cmd = exec.Command(bin)
 	r.cmd.Env = append(os.Environ(), "MENUSYNC_ADDR="+r.Addr, "MENUSYNC_REPLICA="+name)
 	r.cmd.Env = append(r.cmd.Env, env...)
@@ -219,25 +219,26 @@ func StartReplica(t testing.TB, name string, env ...string) *Replica {
 	return r
 }
 
-type lockedBuffer struct {
+// Buffer is an io.Writer safe for concurrent use, for process output.
+type Buffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
 // Lines returns the lines logged so far.
-func (b *lockedBuffer) Lines() []string {
+func (b *Buffer) Lines() []string {
 	var out []string
 	sc := bufio.NewScanner(strings.NewReader(b.String()))
 	for sc.Scan() {
