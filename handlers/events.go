@@ -34,9 +34,19 @@ func lastEventID(r *http.Request) (uint64, bool, error) {
 	return v, true, nil
 }
 
+// Reasons a stream ends, as counted in metrics.
+const (
+	endClient     = "client"
+	endDrain      = "drain"
+	endMaxAge     = "max_age"
+	endClosed     = "room_closed"
+	endWriteError = "write_failed"
+)
+
 // events streams a room. Subscribe first, then read the snapshot, so no
 // change can fall between the two; then one select loop handles the
-// client leaving, shutdown, heartbeats, deltas and resync snapshots.
+// client leaving, shutdown, the age limit, heartbeats, deltas and resync
+// snapshots.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := identityFrom(ctx)
@@ -46,9 +56,20 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.draining.Load() {
+		s.cfg.Observer.StreamRefused("draining")
 		s.fail(w, r, errDraining)
 		return
 	}
+	if n := s.open.Add(1); s.cfg.MaxStreams > 0 && n > s.cfg.MaxStreams {
+		s.open.Add(-1)
+		s.cfg.Observer.StreamRefused("full")
+		s.fail(w, r, errFull)
+		return
+	}
+	defer func() {
+		s.open.Add(-1)
+		s.checkDrained()
+	}()
 	l, err := s.hub.Listen(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -66,28 +87,51 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	s.cfg.Observer.StreamOpened()
+	reason := endClient
+	defer func() { s.cfg.Observer.StreamEnded(reason) }()
 
-	st := stream{w: w, rc: http.NewResponseController(w), timeout: s.cfg.WriteTimeout}
-	st.write([]byte("retry: " + strconv.Itoa(int(s.cfg.Retry/time.Millisecond)) + "\n\n"))
+	st := stream{w: w, rc: http.NewResponseController(w), timeout: s.cfg.WriteTimeout, obs: s.cfg.Observer}
+	st.write(retryHint(s.cfg.Retry))
 	if !resumed || last != snap.Version {
 		// Behind (or unknown): one snapshot brings the client current.
 		st.write(snap.Bytes)
 	}
 	pos := pubsub.Position{Version: snap.Version}
 	if !st.flush() {
+		reason = endWriteError
 		return
 	}
 
 	heartbeat := time.NewTicker(s.cfg.Heartbeat)
 	defer heartbeat.Stop()
+	var ageLimit, drainAt <-chan time.Time
+	if s.cfg.MaxStreamAge > 0 {
+		t := time.NewTimer(s.cfg.MaxStreamAge - rand.N(s.cfg.MaxStreamAge/5+1))
+		defer t.Stop()
+		ageLimit = t.C
+	}
+	shutdown := s.shutdown
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.shutdown:
-			// Spread the reconnects of this replica's clients over time.
-			jitter := s.cfg.Retry/2 + rand.N(s.cfg.Retry*2)
-			st.write([]byte("retry: " + strconv.Itoa(int(jitter/time.Millisecond)) + "\n\n"))
+		case <-shutdown:
+			// Keep serving until this stream's moment in the drain window,
+			// so the replica's clients do not all reconnect at once.
+			shutdown = nil
+			t := time.NewTimer(rand.N(s.cfg.DrainWindow))
+			defer t.Stop()
+			drainAt = t.C
+			continue
+		case <-drainAt:
+			reason = endDrain
+			st.write(retryHint(s.cfg.Retry/2 + rand.N(s.cfg.Retry*2)))
+			st.flush()
+			return
+		case <-ageLimit:
+			reason = endMaxAge
+			st.write(retryHint(s.cfg.Retry/2 + rand.N(s.cfg.Retry)))
 			st.flush()
 			return
 		case <-heartbeat.C:
@@ -105,6 +149,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			}
 		case <-l.Signal():
 			if l.Closed() {
+				reason = endClosed
 				st.write(closedFrame(pos.Version))
 				st.flush()
 				return
@@ -120,9 +165,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if !st.flush() {
+			reason = endWriteError
 			return
 		}
 	}
+}
+
+func retryHint(d time.Duration) []byte {
+	return []byte("retry: " + strconv.FormatInt(d.Milliseconds(), 10) + "\n\n")
 }
 
 func closedFrame(version uint64) []byte {
@@ -137,8 +187,13 @@ type stream struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	timeout time.Duration
+	obs     Observer
 	dirty   bool
 	err     error
+	// publish times of the deltas in the current batch, observed once
+	// they are flushed
+	sent [maxCoalesced + 1]time.Time
+	n    int
 }
 
 func (st *stream) write(b []byte) {
@@ -159,6 +214,10 @@ func (st *stream) delta(l *pubsub.Listener, pos *pubsub.Position, f *pubsub.Fram
 	write, resync := pos.Delta(f)
 	if write {
 		st.write(f.Bytes)
+		if st.n < len(st.sent) {
+			st.sent[st.n] = f.PublishedAt
+			st.n++
+		}
 	}
 	if resync > 0 {
 		l.Resync(resync)
@@ -171,5 +230,11 @@ func (st *stream) flush() bool {
 		st.err = st.rc.Flush()
 		st.dirty = false
 	}
+	if st.err == nil {
+		for _, t := range st.sent[:st.n] {
+			st.obs.Delivered(t)
+		}
+	}
+	st.n = 0
 	return st.err == nil
 }

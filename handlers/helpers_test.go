@@ -30,6 +30,10 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, cfg handlers.Config) *fixture {
+	return newFixtureLog(t, cfg, io.Discard)
+}
+
+func newFixtureLog(t *testing.T, cfg handlers.Config, logTo io.Writer) *fixture {
 	t.Helper()
 	r := testproc.StartRedis(t)
 	rdb := r.Client()
@@ -45,7 +49,7 @@ func newFixture(t *testing.T, cfg handlers.Config) *fixture {
 		cfg.Replica = "test-replica"
 	}
 	cfg.OpenAPI = menusync.OpenAPI
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, cfg)
 	ts := httptest.NewServer(srv.Routes())
 	t.Cleanup(ts.Close)

@@ -2,9 +2,14 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 )
 
 func (s *Server) replicaHeader(next http.Handler) http.Handler {
@@ -23,7 +28,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+				s.logFor(r).Error("panic in handler", "path", r.URL.Path, "panic", v)
 				writeProblem(w, r, http.StatusInternalServerError, "internal", "internal error")
 			}
 		}()
@@ -45,8 +50,45 @@ func (sr *statusRecorder) WriteHeader(code int) {
 
 func (sr *statusRecorder) Unwrap() http.ResponseWriter { return sr.ResponseWriter }
 
-// accessLog logs the path without its query string: EventSource clients
-// carry their token in ?token=, and tokens are never logged.
+type requestIDKey struct{}
+
+// requestID tags each request with an id, taken from X-Request-Id when a
+// proxy set a sane one, and echoes it so a user can quote it.
+func (s *Server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneID(id) {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func saneID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return false
+		}
+	}
+	return true
+}
+
+// logFor is the logger of one request, carrying its id.
+func (s *Server) logFor(r *http.Request) *slog.Logger {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return s.log.With("request_id", id)
+}
+
+// accessLog counts requests by route pattern and logs them with the path
+// only: EventSource clients carry their token in ?token=, and tokens are
+// never logged.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -55,8 +97,21 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		route := "unmatched"
+		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+			route = rc.RoutePattern()
+		}
+		s.cfg.Observer.Request(route, r.Method, rec.status)
+		s.logFor(r).Debug("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "duration", time.Since(start))
 	})
+}
+
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Metrics == nil {
+		s.fail(w, r, errNotFoundPath)
+		return
+	}
+	s.cfg.Metrics.ServeHTTP(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

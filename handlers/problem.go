@@ -44,6 +44,7 @@ var (
 	errNotFoundPath = newError(http.StatusNotFound, "not_found", "no such endpoint")
 	errMethod       = newError(http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this endpoint")
 	errDraining     = newError(http.StatusServiceUnavailable, "draining", "this replica is shutting down; retry")
+	errFull         = newError(http.StatusServiceUnavailable, "full", "this replica has reached its stream limit; retry")
 )
 
 // statusOf maps every error to its HTTP status, problem code and the
@@ -77,9 +78,9 @@ func statusOf(err error) (status int, code, detail string) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, detail := statusOf(err)
 	if status >= 500 && status != http.StatusServiceUnavailable {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logFor(r).Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	} else if status == http.StatusServiceUnavailable {
-		s.log.Warn("request not served", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logFor(r).Warn("request not served", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")

@@ -31,6 +31,23 @@ type Hub interface {
 	SnapshotFrame(ctx context.Context, roomID string) (*pubsub.Frame, error)
 }
 
+// Observer receives the events metrics are made of.
+type Observer interface {
+	StreamOpened()
+	StreamEnded(reason string)
+	StreamRefused(reason string)
+	Delivered(publishedAt time.Time)
+	Request(route, method string, status int)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) StreamOpened()               {}
+func (nopObserver) StreamEnded(string)          {}
+func (nopObserver) StreamRefused(string)        {}
+func (nopObserver) Delivered(time.Time)         {}
+func (nopObserver) Request(string, string, int) {}
+
 // Config holds the HTTP layer's settings; zero values take the defaults.
 type Config struct {
 	Replica      string
@@ -39,7 +56,17 @@ type Config struct {
 	Heartbeat    time.Duration // comment line on idle streams (15s)
 	WriteTimeout time.Duration // per write on a stream (10s)
 	Retry        time.Duration // the stream's retry: hint (2s)
-	OpenAPI      []byte        // served at /openapi.yaml
+	// MaxStreams caps open streams on this replica; past it new streams
+	// get 503 with Retry-After so the proxy tries another replica (0: no cap).
+	MaxStreams int64
+	// MaxStreamAge ends a stream after this long, jittered down by up to a
+	// fifth, so load spreads over new replicas after a scale-out (0: never).
+	MaxStreamAge time.Duration
+	// DrainWindow spreads the end of open streams on Drain (5s).
+	DrainWindow time.Duration
+	OpenAPI     []byte       // served at /openapi.yaml
+	Metrics     http.Handler // served at /metrics
+	Observer    Observer
 }
 
 // MaxBodyDefault is the request body limit when Config.MaxBody is zero.
@@ -57,6 +84,9 @@ type Server struct {
 	draining     atomic.Bool
 	shutdown     chan struct{}
 	shutdownOnce sync.Once
+	open         atomic.Int64  // streams open now
+	drained      chan struct{} // closed when draining and no stream is open
+	drainedOnce  sync.Once
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
@@ -73,20 +103,43 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 	if cfg.Retry <= 0 {
 		cfg.Retry = 2 * time.Second
 	}
-	return &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg, shutdown: make(chan struct{})}
+	if cfg.DrainWindow <= 0 {
+		cfg.DrainWindow = 5 * time.Second
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
+		shutdown: make(chan struct{}), drained: make(chan struct{})}
 }
 
-// Drain turns readiness off, refuses new streams and ends open ones with a
-// jittered retry: hint so their clients reconnect to other replicas.
-func (s *Server) Drain() {
+// Drain turns readiness off, refuses new streams and ends the open ones at
+// random moments within DrainWindow, each with a jittered retry: hint, so
+// their clients reconnect to other replicas without arriving all at once.
+// The returned channel is closed when no stream is left.
+func (s *Server) Drain() <-chan struct{} {
 	s.draining.Store(true)
 	s.shutdownOnce.Do(func() { close(s.shutdown) })
+	s.checkDrained()
+	return s.drained
 }
+
+func (s *Server) checkDrained() {
+	if s.draining.Load() && s.open.Load() == 0 {
+		s.drainedOnce.Do(func() { close(s.drained) })
+	}
+}
+
+// OpenStreams is the number of streams open now.
+func (s *Server) OpenStreams() int64 { return s.open.Load() }
 
 // Routes registers every endpoint.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.replicaHeader, s.recoverer, s.accessLog)
+	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFoundPath) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
 
@@ -94,6 +147,7 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Get("/openapi.yaml", s.openapi)
+	r.Get("/metrics", s.metrics)
 
 	r.Route("/v1/rooms", func(r chi.Router) {
 		r.With(s.requireAPIKey).Post("/", s.createRoom)

@@ -13,12 +13,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/internal/metrics"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
 	"github.com/redis/go-redis/v9"
@@ -26,15 +28,19 @@ import (
 
 // config is the server's configuration: environment first, flags override.
 type config struct {
-	addr      string
-	redisURL  string
-	secret    string
-	replica   string
-	apiKey    string
-	heartbeat time.Duration
-	tokenTTL  time.Duration
-	logLevel  string
-	drainWait time.Duration
+	addr         string
+	redisURL     string
+	secret       string
+	replica      string
+	apiKey       string
+	heartbeat    time.Duration
+	tokenTTL     time.Duration
+	logLevel     string
+	logFormat    string
+	drainWindow  time.Duration
+	drainWait    time.Duration
+	maxStreams   int64
+	maxStreamAge time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -51,13 +57,30 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.redisURL, "redis-url", env("REDIS_URL", ""), "Redis URL; empty runs an embedded single-replica store (REDIS_URL)")
 	fs.StringVar(&c.replica, "replica", env("MENUSYNC_REPLICA", host), "replica name in X-Menusync-Replica (MENUSYNC_REPLICA)")
 	fs.StringVar(&c.logLevel, "log-level", env("MENUSYNC_LOG_LEVEL", "info"), "debug, info, warn or error (MENUSYNC_LOG_LEVEL)")
-	hb, err := time.ParseDuration(env("MENUSYNC_HEARTBEAT", "15s"))
-	if err != nil {
-		return c, fmt.Errorf("MENUSYNC_HEARTBEAT: %w", err)
+	fs.StringVar(&c.logFormat, "log-format", env("MENUSYNC_LOG_FORMAT", ""), "json or text; default text on a terminal, json otherwise (MENUSYNC_LOG_FORMAT)")
+	durations := []struct {
+		p          *time.Duration
+		flag, name string
+		def, help  string
+	}{
+		{&c.heartbeat, "heartbeat", "MENUSYNC_HEARTBEAT", "15s", "heartbeat interval on idle streams"},
+		{&c.drainWindow, "drain-window", "MENUSYNC_DRAIN_WINDOW", "5s", "on SIGTERM, open streams end spread over this window"},
+		{&c.maxStreamAge, "max-stream-age", "MENUSYNC_MAX_STREAM_AGE", "0", "end streams after this long (jittered), so load rebalances; 0: never"},
+		{&c.drainWait, "drain-timeout", "MENUSYNC_DRAIN_TIMEOUT", "15s", "after the window, how long shutdown waits for requests to finish"},
+		{&c.tokenTTL, "token-ttl", "MENUSYNC_TOKEN_TTL", "168h", "lifetime of member tokens"},
 	}
-	fs.DurationVar(&c.heartbeat, "heartbeat", hb, "heartbeat interval on idle streams (MENUSYNC_HEARTBEAT)")
-	fs.DurationVar(&c.tokenTTL, "token-ttl", 7*24*time.Hour, "lifetime of member tokens")
-	fs.DurationVar(&c.drainWait, "drain-timeout", 10*time.Second, "how long shutdown waits for requests to finish")
+	for _, d := range durations {
+		v, err := time.ParseDuration(env(d.name, d.def))
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", d.name, err)
+		}
+		fs.DurationVar(d.p, d.flag, v, d.help+" ("+d.name+")")
+	}
+	maxStreams, err := strconv.ParseInt(env("MENUSYNC_MAX_STREAMS", "20000"), 10, 64)
+	if err != nil {
+		return c, fmt.Errorf("MENUSYNC_MAX_STREAMS: %w", err)
+	}
+	fs.Int64Var(&c.maxStreams, "max-streams", maxStreams, "open streams per replica before new ones get 503; 0: no cap (MENUSYNC_MAX_STREAMS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -73,24 +96,47 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if c.heartbeat < 100*time.Millisecond || c.heartbeat > 15*time.Second {
 		return c, errors.New("heartbeat must be between 100ms and 15s (proxies cut idle streams at 60s)")
 	}
+	if c.drainWindow <= 0 || c.maxStreamAge < 0 || c.maxStreams < 0 || c.drainWait <= 0 || c.tokenTTL <= 0 {
+		return c, errors.New("drain window, drain timeout and token TTL must be positive; max stream age and max streams not negative")
+	}
 	return c, nil
 }
 
-func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+// newLogger writes text to a terminal and JSON elsewhere (containers, log
+// collectors), unless told otherwise.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log level: %w", err)
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+	if format == "" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want json or text", format)
 }
 
 // run wires the server and serves until ctx ends, then drains.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(getenv)
+	}
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(stdout, cfg.logLevel)
+	log, err := newLogger(stdout, cfg.logLevel, cfg.logFormat)
 	if err != nil {
 		return err
 	}
@@ -119,7 +165,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	opts.ClientName = "menusync-" + cfg.replica
 	rdb := redis.NewClient(opts)
-	defer rdb.Close()
+	defer rdb.Close() // last: after the hub and every request are done
 
 	key := sha256.Sum256([]byte(secret))
 	tokens, err := handlers.NewTokens(key[:], cfg.tokenTTL, time.Now)
@@ -128,14 +174,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	store := rooms.NewStore(rdb, rooms.PublishClassic, time.Now)
 	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, Logger: log})
+	mx := metrics.New(hub, &hub.Stats)
+	rdb.AddHook(mx.RedisHook())
 	hubDone := make(chan struct{})
 	go func() { defer close(hubDone); hub.Run(context.WithoutCancel(ctx)) }()
 
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, handlers.Config{
-		Replica:   cfg.replica,
-		APIKey:    cfg.apiKey,
-		Heartbeat: cfg.heartbeat,
-		OpenAPI:   menusync.OpenAPI,
+		Replica:      cfg.replica,
+		APIKey:       cfg.apiKey,
+		Heartbeat:    cfg.heartbeat,
+		MaxStreams:   cfg.maxStreams,
+		MaxStreamAge: cfg.maxStreamAge,
+		DrainWindow:  cfg.drainWindow,
+		OpenAPI:      menusync.OpenAPI,
+		Metrics:      mx.Handler(),
+		Observer:     mx,
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -161,8 +214,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: draining streams")
-	srv.Drain()
+	// Drain: readiness off and new streams refused at once; REST keeps
+	// being served (without keep-alive, so the proxy stops reusing our
+	// connections) while open streams end spread over the window; then
+	// in-flight requests finish, and Redis closes last.
+	log.Info("draining", "window", cfg.drainWindow.String(), "streams", srv.OpenStreams())
+	drained := srv.Drain()
+	httpSrv.SetKeepAlivesEnabled(false)
+	window := time.NewTimer(cfg.drainWindow + time.Second)
+	select {
+	case <-drained:
+	case <-window.C:
+		log.Warn("streams still open after the drain window", "streams", srv.OpenStreams())
+	}
+	window.Stop()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.drainWait)
 	defer cancel()
 	err = httpSrv.Shutdown(sctx)
@@ -170,6 +235,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	<-hubDone
 	log.Info("stopped")
 	return err
+}
+
+// healthcheck is the container's probe (the image has no curl): it asks
+// this process's /healthz over loopback.
+func healthcheck(getenv func(string) string) error {
+	addr := getenv("MENUSYNC_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("MENUSYNC_ADDR: %w", err)
+	}
+	c := &http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz: %s", resp.Status)
+	}
+	return nil
 }
 
 // advanceClock makes the embedded store's TTLs run in real time: miniredis
