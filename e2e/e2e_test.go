@@ -76,12 +76,13 @@ func choose(t *testing.T, base string, r room, member int, menu string, q int) u
 // listener follows a room's stream with r3labs/sse's client and records
 // each event's version; it fails the test on any out-of-order id.
 type listener struct {
-	replica string
-	mu      sync.Mutex
-	last    uint64
-	types   []string
-	bad     string
-	update  chan struct{}
+	replica  string
+	connects []string // replica of each (re)connection
+	mu       sync.Mutex
+	last     uint64
+	types    []string
+	bad      string
+	update   chan struct{}
 }
 
 func listen(t *testing.T, base string, r room, member int) *listener {
@@ -93,34 +94,28 @@ func listen(t *testing.T, base string, r room, member int) *listener {
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("stream status %d", resp.StatusCode)
 		}
-		connected <- resp.Header.Get("X-Menusync-Replica")
+		l.mu.Lock()
+		l.connects = append(l.connects, resp.Header.Get("X-Menusync-Replica"))
+		l.mu.Unlock()
+		select {
+		case connected <- resp.Header.Get("X-Menusync-Replica"):
+		default:
+		}
 		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
+	// r3labs/sse retries errors with backoff but returns when the server
+	// ends a stream cleanly (a drain, say); reconnect then, as EventSource
+	// does. The client keeps the last event id for Last-Event-ID.
 	go func() {
-		_ = c.SubscribeRawWithContext(ctx, func(ev *sse.Event) {
-			if len(ev.Event) == 0 {
-				return
-			}
-			v, err := strconv.ParseUint(string(ev.ID), 10, 64)
-			l.mu.Lock()
-			switch {
-			case err != nil:
-				l.bad = fmt.Sprintf("event %s with id %q", ev.Event, ev.ID)
-			case string(ev.Event) != "snapshot" && v != l.last+1:
-				l.bad = fmt.Sprintf("%s %d after %d", ev.Event, v, l.last)
-			case string(ev.Event) == "snapshot" && v <= l.last:
-				l.bad = fmt.Sprintf("snapshot %d after %d", v, l.last)
-			}
-			l.last = v
-			l.types = append(l.types, string(ev.Event))
-			l.mu.Unlock()
+		for ctx.Err() == nil {
+			_ = c.SubscribeRawWithContext(ctx, l.handle)
 			select {
-			case l.update <- struct{}{}:
-			default:
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
 			}
-		})
+		}
 	}()
 	select {
 	case l.replica = <-connected:
@@ -129,6 +124,29 @@ func listen(t *testing.T, base string, r room, member int) *listener {
 	}
 	l.await(t, 1) // the snapshot
 	return l
+}
+
+func (l *listener) handle(ev *sse.Event) {
+	if len(ev.Event) == 0 {
+		return
+	}
+	v, err := strconv.ParseUint(string(ev.ID), 10, 64)
+	l.mu.Lock()
+	switch {
+	case err != nil:
+		l.bad = fmt.Sprintf("event %s with id %q", ev.Event, ev.ID)
+	case string(ev.Event) != "snapshot" && v != l.last+1:
+		l.bad = fmt.Sprintf("%s %d after %d", ev.Event, v, l.last)
+	case string(ev.Event) == "snapshot" && v <= l.last:
+		l.bad = fmt.Sprintf("snapshot %d after %d", v, l.last)
+	}
+	l.last = v
+	l.types = append(l.types, string(ev.Event))
+	l.mu.Unlock()
+	select {
+	case l.update <- struct{}{}:
+	default:
+	}
 }
 
 // await waits until the listener reached version want.
