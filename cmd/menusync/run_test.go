@@ -45,7 +45,7 @@ func TestRunServesAndStops(t *testing.T) {
 	out := &testproc.Buffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:" + strconv.Itoa(port)}, envOf("MENUSYNC_REPLICA", "inproc"), out)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:" + strconv.Itoa(port), "-drain-window", "100ms"}, envOf("MENUSYNC_REPLICA", "inproc"), out)
 	}()
 	testproc.WaitFor(t, 10*time.Second, "/readyz", func() bool {
 		resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/readyz")
@@ -55,6 +55,10 @@ func TestRunServesAndStops(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == 200 && resp.Header.Get("X-Menusync-Replica") == "inproc"
 	})
+	probe := envOf("MENUSYNC_ADDR", "127.0.0.1:"+strconv.Itoa(port))
+	if err := run(context.Background(), []string{"healthcheck"}, probe, out); err != nil {
+		t.Fatalf("healthcheck of a live server: %v", err)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -63,6 +67,9 @@ func TestRunServesAndStops(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not return after cancel")
+	}
+	if err := run(context.Background(), []string{"healthcheck"}, probe, out); err == nil {
+		t.Fatal("healthcheck passed with the server stopped")
 	}
 	if !strings.Contains(out.String(), "single-replica") || !strings.Contains(out.String(), "stopped") {
 		t.Fatalf("logs:\n%s", out.String())
