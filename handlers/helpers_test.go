@@ -72,16 +72,19 @@ func (r response) json(t *testing.T, v any) {
 // do sends a request; body may be a string (sent as is) or a value (JSON).
 func (f *fixture) do(method, path, token string, body any, hdr ...string) response {
 	f.t.Helper()
-	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
+		raw, _ = json.Marshal(b)
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, f.url+path, rd)
 	if err != nil {
@@ -96,12 +99,14 @@ func (f *fixture) do(method, path, token string, body any, hdr ...string) respon
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
+	c := checkRequest(f.t, req, raw)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	checkResponse(f.t, c, resp.StatusCode, resp.Header, b, false)
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
@@ -158,11 +163,17 @@ func (f *fixture) stream(path string, hdr ...string) *sseReader {
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
+	c := checkRequest(f.t, req, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		cancel()
 		f.t.Fatal(err)
 	}
+	var errBody []byte
+	if resp.StatusCode != http.StatusOK {
+		errBody, _ = io.ReadAll(resp.Body)
+	}
+	checkResponse(f.t, c, resp.StatusCode, resp.Header, errBody, resp.StatusCode == http.StatusOK)
 	s := &sseReader{resp: resp, br: bufio.NewReader(resp.Body), cancel: cancel, events: make(chan sseEvent, 256), err: make(chan error, 1)}
 	f.t.Cleanup(s.close)
 	if resp.StatusCode == http.StatusOK {

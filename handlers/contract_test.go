@@ -1,0 +1,105 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/menusync/menusync"
+)
+
+var (
+	specOnce   sync.Once
+	specRouter routers.Router
+	specErr    error
+)
+
+// contract loads openapi.yaml once and validates it as a whole.
+func contract(t testing.TB) routers.Router {
+	t.Helper()
+	specOnce.Do(func() {
+		doc, err := openapi3.NewLoader().LoadFromData(menusync.OpenAPI)
+		if err != nil {
+			specErr = err
+			return
+		}
+		if err := doc.Validate(context.Background()); err != nil {
+			specErr = err
+			return
+		}
+		doc.Servers = nil // match requests to any host
+		specRouter, specErr = legacy.NewRouter(doc)
+	})
+	if specErr != nil {
+		t.Fatalf("openapi.yaml: %v", specErr)
+	}
+	return specRouter
+}
+
+func TestSpecIsValid(t *testing.T) { contract(t) }
+
+// checked is what checkExchange learned about one request.
+type checked struct {
+	input    *openapi3filter.RequestValidationInput
+	reqValid error
+}
+
+// checkRequest validates a request against the spec before it is sent.
+// A request outside the spec is allowed (bad-input tests send them) but
+// the server must then refuse it with a 4xx; see checkResponse.
+func checkRequest(t testing.TB, req *http.Request, body []byte) checked {
+	t.Helper()
+	route, params, err := contract(t).FindRoute(req)
+	if err == nil && route.Operation == nil {
+		err = &routers.RouteError{Reason: "method not documented"}
+	}
+	for _, v := range params {
+		if v == "" && err == nil {
+			// the legacy router lets /v1/rooms match /v1/rooms/{roomId}
+			err = &routers.RouteError{Reason: "empty path parameter"}
+		}
+	}
+	if err != nil {
+		return checked{reqValid: err}
+	}
+	clone := req.Clone(req.Context())
+	clone.Body = io.NopCloser(bytes.NewReader(body))
+	in := &openapi3filter.RequestValidationInput{
+		Request: clone, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	return checked{input: in, reqValid: openapi3filter.ValidateRequest(req.Context(), in)}
+}
+
+// checkResponse validates the answer: every response of a documented
+// route must match the spec (status, content type, schema), and a request
+// the spec rejects must have been refused.
+func checkResponse(t testing.TB, c checked, status int, header http.Header, body []byte, streaming bool) {
+	t.Helper()
+	if c.reqValid != nil && (status < 400 || status >= 500) {
+		t.Errorf("request outside the spec (%v) was answered %d, not a 4xx", c.reqValid, status)
+	}
+	if c.input == nil {
+		var re *routers.RouteError
+		if !errors.As(c.reqValid, &re) || status < 400 {
+			t.Errorf("undocumented route answered %d: %v", status, c.reqValid)
+		}
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: c.input, Status: status, Header: header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, ExcludeResponseBody: streaming},
+	}
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s answered %d outside the spec: %v\nbody: %.300s", c.input.Request.Method, c.input.Request.URL.Path, status, err, body)
+	}
+}
