@@ -1,0 +1,163 @@
+// Package client is menusync's Go client: the REST calls of the generated
+// client in client/api, with errors turned into *Error, and Watch, which
+// follows a room's event stream and keeps a local copy of its state.
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/menusync/menusync/client/api"
+	"github.com/menusync/menusync/rooms"
+)
+
+// Client talks to one menusync deployment, as one member when it has a
+// token (see WithToken).
+type Client struct {
+	base  string
+	http  *http.Client
+	token string
+	API   *api.ClientWithResponses
+}
+
+// New returns a client for baseURL (e.g. "http://localhost:8080").
+// httpClient may be nil; it must not have a Timeout, which would cut
+// event streams.
+func New(baseURL string, httpClient *http.Client) (*Client, error) {
+	if httpClient == nil {
+		httpClient = &http.Client{}
+	}
+	c := &Client{base: strings.TrimRight(baseURL, "/"), http: httpClient}
+	var err error
+	c.API, err = api.NewClientWithResponses(c.base, api.WithHTTPClient(httpClient), api.WithRequestEditorFn(c.authorize))
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// WithToken returns a copy of c that acts as the member token belongs to.
+func (c *Client) WithToken(token string) *Client {
+	cc, _ := New(c.base, c.http)
+	cc.token = token
+	return cc
+}
+
+// Token is the member token in use, if any.
+func (c *Client) Token() string { return c.token }
+
+func (c *Client) authorize(_ context.Context, req *http.Request) error {
+	if c.token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return nil
+}
+
+// Error is an error answer of the API: its status and problem document.
+type Error struct {
+	Status  int
+	Problem api.Problem
+}
+
+func (e *Error) Error() string {
+	if e.Problem.Detail != nil {
+		return fmt.Sprintf("menusync: %d %s: %s", e.Status, e.Problem.Code, *e.Problem.Detail)
+	}
+	return fmt.Sprintf("menusync: %d %s", e.Status, e.Problem.Code)
+}
+
+func apiError(resp *http.Response, body []byte) error {
+	e := &Error{Status: resp.StatusCode}
+	if err := json.Unmarshal(body, &e.Problem); err != nil || e.Problem.Code == "" {
+		e.Problem.Code = "unexpected"
+		d := strings.TrimSpace(string(body))
+		if len(d) > 200 {
+			d = d[:200]
+		}
+		e.Problem.Detail = &d
+	}
+	return e
+}
+
+// CreateRoom opens a room. ttl zero takes the server's default.
+func (c *Client) CreateRoom(ctx context.Context, menu []api.MenuItemInput, ttl time.Duration) (*api.Room, error) {
+	body := api.CreateRoomJSONRequestBody{Menu: menu}
+	if ttl > 0 {
+		s := int(ttl / time.Second)
+		body.TtlSeconds = &s
+	}
+	resp, err := c.API.CreateRoomWithResponse(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.JSON201 == nil {
+		return nil, apiError(resp.HTTPResponse, resp.Body)
+	}
+	return resp.JSON201, nil
+}
+
+// Join adds a member; use WithToken(result.Token) to act as them.
+func (c *Client) Join(ctx context.Context, roomID, name string) (*api.JoinResponse, error) {
+	resp, err := c.API.JoinRoomWithResponse(ctx, roomID, api.JoinRoomJSONRequestBody{Name: name})
+	if err != nil {
+		return nil, err
+	}
+	if resp.JSON201 == nil {
+		return nil, apiError(resp.HTTPResponse, resp.Body)
+	}
+	return resp.JSON201, nil
+}
+
+// Choose sets this member's quantity of one dish (0 removes it).
+func (c *Client) Choose(ctx context.Context, roomID, menuID string, quantity int) (*api.ChoiceResponse, error) {
+	resp, err := c.API.SetChoiceWithResponse(ctx, roomID, api.SetChoiceJSONRequestBody{MenuId: menuID, Quantity: quantity})
+	if err != nil {
+		return nil, err
+	}
+	if resp.JSON200 == nil {
+		return nil, apiError(resp.HTTPResponse, resp.Body)
+	}
+	return resp.JSON200, nil
+}
+
+// Refresh tells every client of the room to refetch.
+func (c *Client) Refresh(ctx context.Context, roomID string) (uint64, error) {
+	resp, err := c.API.RefreshRoomWithResponse(ctx, roomID)
+	if err != nil {
+		return 0, err
+	}
+	if resp.JSON202 == nil {
+		return 0, apiError(resp.HTTPResponse, resp.Body)
+	}
+	return uint64(resp.JSON202.Version), nil
+}
+
+// Snapshot reads the whole room. It decodes into the server's own types,
+// which the local state in Watch is made of.
+func (c *Client) Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error) {
+	resp, err := c.API.GetRoomWithResponse(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode() != http.StatusOK {
+		return nil, apiError(resp.HTTPResponse, resp.Body)
+	}
+	var s rooms.Snapshot
+	if err := json.Unmarshal(resp.Body, &s); err != nil {
+		return nil, fmt.Errorf("menusync: decode snapshot: %w", err)
+	}
+	return &s, nil
+}
+
+// ErrorFrom turns a non-2xx answer of the generated client into an
+// *Error; it returns nil for a 2xx.
+func ErrorFrom(resp *http.Response, body []byte) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	return apiError(resp, body)
+}
