@@ -132,6 +132,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(getenv)
 	}
+	if len(args) > 0 {
+		if _, ok := subcommands[args[0]]; ok {
+			return runClient(ctx, args[0], args[1:], getenv, stdout)
+		}
+	}
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
