@@ -1,0 +1,162 @@
+// A full scenario against a live menusync through the client that
+// openapi-typescript + openapi-fetch generate from openapi.yaml:
+//   node dist/scenario.js http://127.0.0.1:8080
+// It exits non-zero, saying why, on the first surprise.
+import createClient from "openapi-fetch";
+import type { components, paths } from "./schema.js";
+
+type Problem = components["schemas"]["Problem"];
+
+const baseUrl = process.argv[2];
+if (!baseUrl) {
+  console.error("usage: node dist/scenario.js BASE_URL");
+  process.exit(2);
+}
+
+function check(cond: unknown, what: string): asserts cond {
+  if (!cond) {
+    throw new Error(what);
+  }
+}
+
+function bearer(token: string) {
+  return { headers: { Authorization: `Bearer ${token}` } };
+}
+
+async function expectProblem(
+  what: string,
+  status: number,
+  call: Promise<{ error?: unknown; response: Response }>,
+): Promise<void> {
+  const { error, response } = await call;
+  check(response.status === status, `${what}: status ${response.status}, want ${status}`);
+  check(
+    response.headers.get("content-type") === "application/problem+json",
+    `${what}: content-type ${response.headers.get("content-type")}`,
+  );
+  const p = error as Problem;
+  check(p && p.status === status && p.code && p.detail, `${what}: problem ${JSON.stringify(error)}`);
+  console.log(`ok ${what}: ${status} ${p.code}`);
+}
+
+async function main(): Promise<void> {
+  const api = createClient<paths>({ baseUrl });
+
+  const created = await api.POST("/v1/rooms", {
+    body: {
+      menu: [
+        { id: "sushi", name: "寿司", price: 18 },
+        { id: "mint-tea", name: "شاي بالنعناع", price: 4.5 },
+        { name: "Water" },
+      ],
+      ttlSeconds: 3600,
+    },
+  });
+  check(created.response.status === 201 && created.data, `create: ${created.response.status}`);
+  const room = created.data;
+  check(room.menu[2].id === "3" && room.version === 1, `room: ${JSON.stringify(room)}`);
+  const roomId = room.id;
+  const path = { params: { path: { roomId } } };
+  console.log(`ok create ${roomId}`);
+
+  const ana = await api.POST("/v1/rooms/{roomId}/members", { ...path, body: { name: "Ana" } });
+  const bo = await api.POST("/v1/rooms/{roomId}/members", { ...path, body: { name: "Bo" } });
+  check(ana.data && bo.data, "join");
+  console.log(`ok join ${ana.data.member.id} ${bo.data.member.id}`);
+
+  const chose = await api.POST("/v1/rooms/{roomId}/choices", {
+    ...path,
+    ...bearer(bo.data.token),
+    body: { menuId: "sushi", quantity: 2 },
+  });
+  check(chose.data && chose.data.version === 4 && chose.data.choice.memberId === bo.data.member.id, "choose");
+  await api.POST("/v1/rooms/{roomId}/choices", {
+    ...path,
+    ...bearer(ana.data.token),
+    body: { menuId: "mint-tea", quantity: 1 },
+  });
+  const refreshed = await api.POST("/v1/rooms/{roomId}/refresh", { ...path, ...bearer(ana.data.token) });
+  check(refreshed.response.status === 202 && refreshed.data?.version === 6, "refresh");
+  console.log("ok choose, refresh");
+
+  const snap = await api.GET("/v1/rooms/{roomId}", { ...path, ...bearer(ana.data.token) });
+  check(snap.data, `snapshot: ${snap.response.status}`);
+  const s = snap.data;
+  check(s.version === 6 && s.members.length === 2 && s.choices.length === 2, `snapshot: ${JSON.stringify(s)}`);
+  check(s.summary.quantity === 3 && s.summary.total === 40.5, `summary: ${JSON.stringify(s.summary)}`);
+  check(s.summary.members[1].name === "Bo" && s.summary.members[1].total === 36, "member summary");
+  console.log(`ok snapshot v${s.version} total ${s.summary.total}`);
+
+  // Every documented error status.
+  const other = await api.POST("/v1/rooms", { body: { menu: [{ name: "x" }] } });
+  const stranger = await api.POST("/v1/rooms/{roomId}/members", {
+    params: { path: { roomId: other.data!.id } },
+    body: { name: "Stranger" },
+  });
+  await expectProblem(
+    "400 malformed JSON",
+    400,
+    api.POST("/v1/rooms/{roomId}/choices", {
+      ...path,
+      ...bearer(ana.data.token),
+      body: { menuId: "sushi", quantity: 1 },
+      bodySerializer: () => '{"menuId":',
+    }),
+  );
+  await expectProblem(
+    "401 no token",
+    401,
+    api.POST("/v1/rooms/{roomId}/choices", { ...path, body: { menuId: "sushi", quantity: 1 } }),
+  );
+  await expectProblem(
+    "403 other room's token",
+    403,
+    api.GET("/v1/rooms/{roomId}", { ...path, ...bearer(stranger.data!.token) }),
+  );
+  await expectProblem(
+    "404 unknown room",
+    404,
+    api.POST("/v1/rooms/{roomId}/members", {
+      params: { path: { roomId: "AAAAAAAAAAAAAAAAAAAAAA" } },
+      body: { name: "x" },
+    }),
+  );
+  await expectProblem(
+    "413 body too large",
+    413,
+    api.POST("/v1/rooms", { body: { menu: Array.from({ length: 400 }, () => ({ name: "x".repeat(190) })) } }),
+  );
+  await expectProblem(
+    "422 quantity out of range",
+    422,
+    api.POST("/v1/rooms/{roomId}/choices", {
+      ...path,
+      ...bearer(ana.data.token),
+      body: { menuId: "sushi", quantity: 100 },
+    }),
+  );
+  await expectProblem(
+    "422 unknown dish",
+    422,
+    api.POST("/v1/rooms/{roomId}/choices", {
+      ...path,
+      ...bearer(ana.data.token),
+      body: { menuId: "pizza", quantity: 1 },
+    }),
+  );
+  await expectProblem(
+    "400 bad Last-Event-ID",
+    400,
+    api.GET("/v1/rooms/{roomId}/events", {
+      params: { path: { roomId }, query: { lastEventId: "abc" } },
+      ...bearer(ana.data.token),
+      parseAs: "stream",
+    }),
+  );
+  console.log("scenario passed");
+}
+
+main().catch((err: unknown) => {
+  console.error(`scenario failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
