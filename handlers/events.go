@@ -70,6 +70,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.open.Add(-1)
 		s.checkDrained()
 	}()
+	release, capped := s.acquireStream(s.clientIP(r), id.RoomID)
+	if release == nil {
+		s.cfg.Observer.StreamRefused("capped")
+		s.tooMany(w, r, 5*time.Second, capped)
+		return
+	}
+	defer release()
 	l, err := s.hub.Listen(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)

@@ -49,6 +49,7 @@ func newFixtureLog(t *testing.T, cfg handlers.Config, logTo io.Writer) *fixture 
 		cfg.Replica = "test-replica"
 	}
 	cfg.OpenAPI = menusync.OpenAPI
+	cfg.Windows = store
 	log := slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, cfg)
 	ts := httptest.NewServer(srv.Routes())

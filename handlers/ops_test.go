@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -67,20 +68,24 @@ func TestDrainSpreadsStreams(t *testing.T) {
 	}
 	start := time.Now()
 	drained := f.srv.Drain()
-	var ends []time.Duration
-	for _, s := range streams {
-		var sawRetry bool
-		for {
-			ev, ok := s.raw(t)
-			if !ok {
-				break
+	ends := make([]time.Duration, len(streams))
+	retried := make([]bool, len(streams))
+	var wg sync.WaitGroup
+	for i, s := range streams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ev := range s.events {
+				retried[i] = retried[i] || ev.Retry != ""
 			}
-			sawRetry = sawRetry || ev.Retry != ""
-		}
-		if !sawRetry {
+			ends[i] = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	for i := range streams {
+		if !retried[i] {
 			t.Fatal("a drained stream ended without a retry hint")
 		}
-		ends = append(ends, time.Since(start))
 	}
 	select {
 	case <-drained:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -148,6 +149,8 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength > s.cfg.MaxBody {
 		return tooLarge(s.cfg.MaxBody)
 	}
+	// A body must arrive in time; headers already had ReadHeaderTimeout.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
@@ -171,6 +174,7 @@ func tooLarge(limit int64) error {
 func decodeError(err error, limit int64) error {
 	var (
 		mbe  *http.MaxBytesError
+		ne   net.Error
 		syn  *json.SyntaxError
 		typ  *json.UnmarshalTypeError
 		bad  = func(msg string) error { return newError(http.StatusBadRequest, "malformed_json", msg) }
@@ -179,6 +183,8 @@ func decodeError(err error, limit int64) error {
 	switch {
 	case errors.As(err, &mbe):
 		return tooLarge(limit)
+	case errors.As(err, &ne) && ne.Timeout():
+		return newError(http.StatusRequestTimeout, "timeout", "the request body did not arrive in time")
 	case errors.Is(err, io.EOF):
 		return bad("the request body is empty; a JSON object is expected")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -64,8 +64,16 @@ type Config struct {
 	MaxStreamAge time.Duration
 	// DrainWindow spreads the end of open streams on Drain (5s).
 	DrainWindow time.Duration
-	OpenAPI     []byte       // served at /openapi.yaml
-	Metrics     http.Handler // served at /metrics
+	// BodyTimeout bounds reading a request body (10s): a client that
+	// trickles its body gets 408 instead of holding a goroutine.
+	BodyTimeout time.Duration
+	// CORSOrigins allows browsers on these origins ("*" for any) to call
+	// the API; empty turns CORS off.
+	CORSOrigins []string
+	Limits      Limits
+	Windows     WindowCounter // for Limits.RoomsPerIPMinute
+	OpenAPI     []byte        // served at /openapi.yaml
+	Metrics     http.Handler  // served at /metrics
 	Observer    Observer
 }
 
@@ -87,6 +95,13 @@ type Server struct {
 	open         atomic.Int64  // streams open now
 	drained      chan struct{} // closed when draining and no stream is open
 	drainedOnce  sync.Once
+
+	limits        Limits
+	windows       WindowCounter
+	ipBuckets     *buckets
+	memberBuckets *buckets
+	streamsByIP   *counts
+	streamsByRoom *counts
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
@@ -109,11 +124,21 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 10 * time.Second
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	l := cfg.Limits
 	return &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
-		shutdown: make(chan struct{}), drained: make(chan struct{})}
+		shutdown: make(chan struct{}), drained: make(chan struct{}),
+		limits: l, windows: cfg.Windows,
+		ipBuckets:     newBuckets(l.IPRate, l.IPBurst),
+		memberBuckets: newBuckets(l.MemberRate, l.MemberBurst),
+		streamsByIP:   newCounts(l.StreamsPerIP),
+		streamsByRoom: newCounts(l.StreamsPerRoom),
+	}
 }
 
 // Drain turns readiness off, refuses new streams and ends the open ones at
@@ -139,7 +164,7 @@ func (s *Server) OpenStreams() int64 { return s.open.Load() }
 // Routes registers every endpoint.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog)
+	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog, s.cors)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFoundPath) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
 
@@ -150,13 +175,13 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/metrics", s.metrics)
 
 	r.Route("/v1/rooms", func(r chi.Router) {
-		r.With(s.requireAPIKey).Post("/", s.createRoom)
-		r.Post("/{roomId}/members", s.joinRoom)
+		r.With(s.requireAPIKey, s.limitIP, s.limitRoomCreation).Post("/", s.createRoom)
+		r.With(s.limitIP).Post("/{roomId}/members", s.joinRoom)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireMember)
 			r.Get("/{roomId}", s.getRoom)
-			r.Post("/{roomId}/choices", s.setChoice)
-			r.Post("/{roomId}/refresh", s.refreshRoom)
+			r.With(s.limitIP, s.limitMember).Post("/{roomId}/choices", s.setChoice)
+			r.With(s.limitIP, s.limitMember).Post("/{roomId}/refresh", s.refreshRoom)
 			r.Get("/{roomId}/events", s.events)
 		})
 	})

@@ -201,3 +201,22 @@ func atoiDefault(s string) int64 {
 	n, _ := strconv.ParseInt(s, 10, 64)
 	return n
 }
+
+// CountInWindow counts one event under key in the current fixed window of
+// the given length and returns the count so far and the time until the
+// window ends. Shared by all replicas, e.g. for rooms created per address.
+func (s *Store) CountInWindow(ctx context.Context, key string, window time.Duration) (int64, time.Duration, error) {
+	now := s.now().UnixNano()
+	slot := now / int64(window)
+	k := "ratelimit:{" + key + "}:" + strconv.FormatInt(slot, 10)
+	var incr *redis.IntCmd
+	_, err := s.reader.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		incr = p.Incr(ctx, k)
+		p.Expire(ctx, k, 2*window)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, unavailable(err)
+	}
+	return incr.Val(), time.Duration(int64(window) - now%int64(window)), nil
+}

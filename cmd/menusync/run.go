@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -41,6 +42,11 @@ type config struct {
 	drainWait    time.Duration
 	maxStreams   int64
 	maxStreamAge time.Duration
+	writeTimeout time.Duration
+	headerTime   time.Duration
+	bodyTime     time.Duration
+	cors         []string
+	limits       handlers.Limits
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -68,6 +74,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.maxStreamAge, "max-stream-age", "MENUSYNC_MAX_STREAM_AGE", "0", "end streams after this long (jittered), so load rebalances; 0: never"},
 		{&c.drainWait, "drain-timeout", "MENUSYNC_DRAIN_TIMEOUT", "15s", "after the window, how long shutdown waits for requests to finish"},
 		{&c.tokenTTL, "token-ttl", "MENUSYNC_TOKEN_TTL", "168h", "lifetime of member tokens"},
+		{&c.writeTimeout, "write-timeout", "MENUSYNC_WRITE_TIMEOUT", "10s", "a stream write that takes longer drops the client"},
+		{&c.headerTime, "read-header-timeout", "MENUSYNC_READ_HEADER_TIMEOUT", "5s", "time allowed for request headers"},
+		{&c.bodyTime, "body-timeout", "MENUSYNC_BODY_TIMEOUT", "10s", "time allowed for a request body"},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(env(d.name, d.def))
@@ -81,6 +90,55 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("MENUSYNC_MAX_STREAMS: %w", err)
 	}
 	fs.Int64Var(&c.maxStreams, "max-streams", maxStreams, "open streams per replica before new ones get 503; 0: no cap (MENUSYNC_MAX_STREAMS)")
+	c.limits = handlers.DefaultLimits()
+	floats := []struct {
+		p    *float64
+		name string
+	}{{&c.limits.MemberRate, "MENUSYNC_RATE_MEMBER"}, {&c.limits.IPRate, "MENUSYNC_RATE_IP"}}
+	for _, f := range floats {
+		if v := getenv(f.name); v != "" {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n < 0 {
+				return c, fmt.Errorf("%s: want a rate per second (0 turns it off)", f.name)
+			}
+			*f.p = n
+		}
+	}
+	ints := []struct {
+		p    *int
+		name string
+	}{
+		{&c.limits.MemberBurst, "MENUSYNC_RATE_MEMBER_BURST"}, {&c.limits.IPBurst, "MENUSYNC_RATE_IP_BURST"},
+		{&c.limits.RoomsPerIPMinute, "MENUSYNC_ROOMS_PER_IP_MINUTE"},
+		{&c.limits.StreamsPerIP, "MENUSYNC_STREAMS_PER_IP"}, {&c.limits.StreamsPerRoom, "MENUSYNC_STREAMS_PER_ROOM"},
+	}
+	for _, i := range ints {
+		if v := getenv(i.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return c, fmt.Errorf("%s: want a count (0 turns it off)", i.name)
+			}
+			*i.p = n
+		}
+	}
+	if v := getenv("MENUSYNC_TRUSTED_PROXIES"); v != "" {
+		c.limits.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p == "" || p == "none" {
+				continue
+			}
+			pfx, err := netip.ParsePrefix(p)
+			if err != nil {
+				return c, fmt.Errorf("MENUSYNC_TRUSTED_PROXIES: %w", err)
+			}
+			c.limits.TrustedProxies = append(c.limits.TrustedProxies, pfx)
+		}
+	}
+	for _, o := range strings.Split(getenv("MENUSYNC_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.cors = append(c.cors, strings.TrimRight(o, "/"))
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -96,8 +154,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if c.heartbeat < 100*time.Millisecond || c.heartbeat > 15*time.Second {
 		return c, errors.New("heartbeat must be between 100ms and 15s (proxies cut idle streams at 60s)")
 	}
-	if c.drainWindow <= 0 || c.maxStreamAge < 0 || c.maxStreams < 0 || c.drainWait <= 0 || c.tokenTTL <= 0 {
-		return c, errors.New("drain window, drain timeout and token TTL must be positive; max stream age and max streams not negative")
+	if c.drainWindow <= 0 || c.maxStreamAge < 0 || c.maxStreams < 0 || c.drainWait <= 0 || c.tokenTTL <= 0 ||
+		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 {
+		return c, errors.New("timeouts, windows and the token TTL must be positive; max stream age and max streams not negative")
 	}
 	return c, nil
 }
@@ -169,6 +228,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	opts.ClientName = "menusync-" + cfg.replica
+	// Fail fast while Redis is away: a POST then gets 503 + Retry-After in
+	// about a second instead of hanging through go-redis's default retries.
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, 2*time.Second, 2*time.Second
+	opts.PoolTimeout, opts.MaxRetries = 2*time.Second, 1
 	rdb := redis.NewClient(opts)
 	defer rdb.Close() // last: after the hub and every request are done
 
@@ -191,6 +254,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxStreams:   cfg.maxStreams,
 		MaxStreamAge: cfg.maxStreamAge,
 		DrainWindow:  cfg.drainWindow,
+		WriteTimeout: cfg.writeTimeout,
+		BodyTimeout:  cfg.bodyTime,
+		CORSOrigins:  cfg.cors,
+		Limits:       cfg.limits,
+		Windows:      store,
 		OpenAPI:      menusync.OpenAPI,
 		Metrics:      mx.Handler(),
 		Observer:     mx,
@@ -202,7 +270,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	httpSrv := &http.Server{
 		Handler:           srv.Routes(),
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: cfg.headerTime,
 		// WriteTimeout stays 0: streams live for hours; each stream write
 		// has its own deadline instead.
 		IdleTimeout:    90 * time.Second,
