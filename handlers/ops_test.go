@@ -2,8 +2,8 @@ package handlers_test
 
 import (
 	"net/http"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
