@@ -135,7 +135,9 @@ func (l *listener) handle(ev *sse.Event) {
 	switch {
 	case err != nil:
 		l.bad = fmt.Sprintf("event %s with id %q", ev.Event, ev.ID)
-	case string(ev.Event) != "snapshot" && v != l.last+1:
+	case string(ev.Event) == "closed" && v != l.last:
+		l.bad = fmt.Sprintf("closed at %d after %d", v, l.last)
+	case string(ev.Event) != "snapshot" && string(ev.Event) != "closed" && v != l.last+1:
 		l.bad = fmt.Sprintf("%s %d after %d", ev.Event, v, l.last)
 	case string(ev.Event) == "snapshot" && v <= l.last:
 		l.bad = fmt.Sprintf("snapshot %d after %d", v, l.last)

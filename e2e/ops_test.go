@@ -86,7 +86,7 @@ func TestDrainUnderLoad(t *testing.T) {
 	var ups []string
 	for i := 1; i <= 3; i++ {
 		rep := testproc.StartReplica(t, fmt.Sprintf("replica-%d", i), "REDIS_URL="+rd.URL(),
-			"MENUSYNC_SECRET="+secret, "MENUSYNC_DRAIN_WINDOW=1s")
+			"MENUSYNC_SECRET="+secret, "MENUSYNC_DRAIN_WINDOW=1s", "MENUSYNC_RATE_MEMBER=0")
 		reps = append(reps, rep)
 		ups = append(ups, rep.Addr)
 	}

@@ -61,13 +61,24 @@ type Redis struct {
 
 // StartRedis starts a fresh, non-persistent redis-server on loopback.
 func StartRedis(t testing.TB) *Redis {
+	return StartRedisArgs(t, "--appendonly", "no")
+}
+
+// StartPersistentRedis keeps every acknowledged write across a kill
+// (append-only file, fsync always), for restart tests.
+func StartPersistentRedis(t testing.TB) *Redis {
+	return StartRedisArgs(t, "--appendonly", "yes", "--appendfsync", "always")
+}
+
+// StartRedisArgs starts redis-server on loopback with extra arguments.
+func StartRedisArgs(t testing.TB, extra ...string) *Redis {
 	t.Helper()
 	r := &Redis{t: t}
 	bin := lookPath(t, "redis-server", "redis-server")
 	port := FreePort(t)
 	r.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	r.args = []string{bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", t.TempDir()}
+	r.args = append([]string{bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--dir", t.TempDir()}, extra...)
 	r.Start()
 	t.Cleanup(r.Stop)
 	return r
