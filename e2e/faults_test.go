@@ -258,3 +258,35 @@ func TestRoomExpiryEndToEnd(t *testing.T) {
 		t.Fatalf("keys of the expired room remain: %v", keys)
 	}
 }
+
+// TestSlowlorisAndHugeHeaders: a client that never finishes its headers
+// is cut after the header timeout, and oversized headers are refused.
+func TestSlowlorisAndHugeHeaders(t *testing.T) {
+	rep := testproc.StartReplica(t, "slow", "REDIS_URL=", "MENUSYNC_READ_HEADER_TIMEOUT=500ms")
+	conn, err := net.Dial("tcp", rep.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	_, _ = conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "))
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err = io.ReadAll(conn) // returns when the server closes
+	if err != nil {
+		t.Fatalf("server did not close a slow-header connection: %v", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("slow-header connection lived %v", took)
+	}
+
+	req, _ := http.NewRequest("GET", rep.URL()+"/healthz", nil)
+	req.Header.Set("X-Huge", strings.Repeat("x", 64<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("64 KiB header: %d", resp.StatusCode)
+	}
+}

@@ -53,7 +53,9 @@ func ParseEvent(payload string) (Event, error) {
 	v, rest, ok1 := strings.Cut(payload, "\n")
 	typ, rest, ok2 := strings.Cut(rest, "\n")
 	ts, data, ok3 := strings.Cut(rest, "\n")
-	if !ok1 || !ok2 || !ok3 || typ == "" || data == "" {
+	// The data becomes one SSE data line: a line break in it (from a stray
+	// publisher on our channel) could start a field of its own.
+	if !ok1 || !ok2 || !ok3 || typ == "" || data == "" || strings.ContainsAny(data, "\r\n") || !validType(typ) {
 		return Event{}, errBadEvent
 	}
 	ver, err := strconv.ParseUint(v, 10, 64)
@@ -65,6 +67,15 @@ func ParseEvent(payload string) (Event, error) {
 		return Event{}, errBadEvent
 	}
 	return Event{Version: ver, Type: typ, PublishedAt: time.UnixMicro(us), Data: []byte(data)}, nil
+}
+
+func validType(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; !(c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return len(t) <= 32
 }
 
 // keys of one room; all share the {id} hash tag.
