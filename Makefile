@@ -20,3 +20,9 @@ fuzz:
 		echo "fuzz $$name ($(FUZZ_TIME))"; \
 		go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZ_TIME) ./$$pkg || exit 1; \
 	done
+
+# Ten minutes of churn through nginx and two replicas (not part of CI);
+# figures in SOAK.md. SOAK_DURATION=1m for a quick look.
+SOAK_DURATION ?= 10m
+soak: deps
+	SOAK_DURATION=$(SOAK_DURATION) go test -tags soak -run TestSoak -count=1 -timeout 30m -v ./e2e
