@@ -131,3 +131,30 @@ func TestHealthAndSpec(t *testing.T) {
 		t.Fatalf("problem: %s", r.body)
 	}
 }
+
+func TestWebAppAndQR(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	p := f.party()
+	for path, ct := range map[string]string{
+		"/":               "text/html; charset=utf-8",
+		"/r/" + p.room.ID: "text/html; charset=utf-8",
+		"/app.js":         "text/javascript; charset=utf-8",
+		"/app.css":        "text/css; charset=utf-8",
+	} {
+		r := f.do("GET", path, "", nil)
+		if r.status != 200 || r.header.Get("Content-Type") != ct || len(r.body) == 0 {
+			t.Errorf("%s: %d %q", path, r.status, r.header.Get("Content-Type"))
+		}
+	}
+	page := f.do("GET", "/", "", nil)
+	if !strings.Contains(page.header.Get("Content-Security-Policy"), "default-src 'self'") || !strings.Contains(string(page.body), `<meta charset="utf-8">`) {
+		t.Errorf("page headers or charset: %v", page.header)
+	}
+	qr := f.do("GET", "/v1/rooms/"+p.room.ID+"/qr.svg", "", nil, "X-Forwarded-Proto", "https")
+	if qr.status != 200 || qr.header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(qr.body), "<svg") {
+		t.Fatalf("qr: %d %s %.60s", qr.status, qr.header.Get("Content-Type"), qr.body)
+	}
+	if r := f.do("GET", "/v1/rooms/nope/qr.svg", "", nil); r.status != 404 {
+		t.Fatalf("qr of a malformed room id: %d", r.status)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"github.com/menusync/menusync/internal/testproc"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
+	"github.com/menusync/menusync/web"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -49,6 +51,8 @@ func newFixtureLog(t *testing.T, cfg handlers.Config, logTo io.Writer) *fixture 
 		cfg.Replica = "test-replica"
 	}
 	cfg.OpenAPI = menusync.OpenAPI
+	webFS, _ := fs.Sub(web.Static, "static")
+	cfg.Web = webFS
 	cfg.Windows = store
 	log := slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, cfg)

@@ -138,10 +138,3 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml")
 	_, _ = w.Write(s.cfg.OpenAPI)
 }
-
-// index points people who open the service in a browser to the API until
-// the web app is served here.
-func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("menusync " + s.cfg.Replica + "\nAPI: /openapi.yaml\n"))
-}

@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -72,6 +73,7 @@ type Config struct {
 	CORSOrigins []string
 	Limits      Limits
 	Windows     WindowCounter // for Limits.RoomsPerIPMinute
+	Web         fs.FS         // the browser app: index.html, app.js, app.css
 	OpenAPI     []byte        // served at /openapi.yaml
 	Metrics     http.Handler  // served at /metrics
 	Observer    Observer
@@ -96,6 +98,7 @@ type Server struct {
 	drained      chan struct{} // closed when draining and no stream is open
 	drainedOnce  sync.Once
 
+	started       time.Time // dates the embedded web files for conditional requests
 	limits        Limits
 	windows       WindowCounter
 	ipBuckets     *buckets
@@ -132,7 +135,7 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 	}
 	l := cfg.Limits
 	return &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
-		shutdown: make(chan struct{}), drained: make(chan struct{}),
+		shutdown: make(chan struct{}), drained: make(chan struct{}), started: time.Now(),
 		limits: l, windows: cfg.Windows,
 		ipBuckets:     newBuckets(l.IPRate, l.IPBurst),
 		memberBuckets: newBuckets(l.MemberRate, l.MemberBurst),
@@ -168,7 +171,10 @@ func (s *Server) Routes() http.Handler {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFoundPath) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
 
-	r.Get("/", s.index)
+	r.Get("/", s.webFile("index.html", "text/html; charset=utf-8"))
+	r.Get("/r/{roomId}", s.webFile("index.html", "text/html; charset=utf-8"))
+	r.Get("/app.js", s.webFile("app.js", "text/javascript; charset=utf-8"))
+	r.Get("/app.css", s.webFile("app.css", "text/css; charset=utf-8"))
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Get("/openapi.yaml", s.openapi)
@@ -177,6 +183,7 @@ func (s *Server) Routes() http.Handler {
 	r.Route("/v1/rooms", func(r chi.Router) {
 		r.With(s.requireAPIKey, s.limitIP, s.limitRoomCreation).Post("/", s.createRoom)
 		r.With(s.limitIP).Post("/{roomId}/members", s.joinRoom)
+		r.Get("/{roomId}/qr.svg", s.roomQR)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireMember)
 			r.Get("/{roomId}", s.getRoom)

@@ -396,10 +396,20 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
-	// Index Entry page
+	// WebApp The web app (open a table)
 	//
-	// Corresponds with GET / (the `Index` operationId).
-	Index(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET / (the `WebApp` operationId).
+	WebApp(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebStyle The web app's style sheet
+	//
+	// Corresponds with GET /app.css (the `WebStyle` operationId).
+	WebStyle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebScript The web app's script
+	//
+	// Corresponds with GET /app.js (the `WebScript` operationId).
+	WebScript(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Healthz The process is alive
 	//
@@ -415,6 +425,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi.yaml (the `Openapi` operationId).
 	Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebRoom The web app on one table (the share link)
+	//
+	// Corresponds with GET /r/{roomId} (the `WebRoom` operationId).
+	WebRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Readyz Redis is reachable and the replica is not draining
 	//
@@ -514,17 +529,54 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 	JoinRoom(ctx context.Context, roomId RoomId, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RoomQRCode QR code of the table's share link
+	//
+	// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/qr.svg (the `RoomQRCode` operationId).
+	RoomQRCode(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RefreshRoom Tell every client of the room to refetch
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
 	RefreshRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
-// Index Entry page
+// WebApp The web app (open a table)
 //
-// Corresponds with GET / (the `Index` operationId).
-func (c *Client) Index(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewIndexRequest(c.Server)
+// Corresponds with GET / (the `WebApp` operationId).
+func (c *Client) WebApp(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebAppRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebStyle The web app's style sheet
+//
+// Corresponds with GET /app.css (the `WebStyle` operationId).
+func (c *Client) WebStyle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebStyleRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebScript The web app's script
+//
+// Corresponds with GET /app.js (the `WebScript` operationId).
+func (c *Client) WebScript(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebScriptRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -570,6 +622,21 @@ func (c *Client) Metrics(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 // Corresponds with GET /openapi.yaml (the `Openapi` operationId).
 func (c *Client) Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOpenapiRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebRoom The web app on one table (the share link)
+//
+// Corresponds with GET /r/{roomId} (the `WebRoom` operationId).
+func (c *Client) WebRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebRoomRequest(c.Server, roomId)
 	if err != nil {
 		return nil, err
 	}
@@ -768,6 +835,23 @@ func (c *Client) JoinRoom(ctx context.Context, roomId RoomId, body JoinRoomJSONR
 	return c.Client.Do(req)
 }
 
+// RoomQRCode QR code of the table's share link
+//
+// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+//
+// Corresponds with GET /v1/rooms/{roomId}/qr.svg (the `RoomQRCode` operationId).
+func (c *Client) RoomQRCode(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRoomQRCodeRequest(c.Server, roomId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RefreshRoom Tell every client of the room to refetch
 //
 // Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
@@ -783,8 +867,8 @@ func (c *Client) RefreshRoom(ctx context.Context, roomId RoomId, reqEditors ...R
 	return c.Client.Do(req)
 }
 
-// NewIndexRequest constructs an http.Request for the Index method
-func NewIndexRequest(server string) (*http.Request, error) {
+// NewWebAppRequest constructs an http.Request for the WebApp method
+func NewWebAppRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -793,6 +877,60 @@ func NewIndexRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebStyleRequest constructs an http.Request for the WebStyle method
+func NewWebStyleRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/app.css")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebScriptRequest constructs an http.Request for the WebScript method
+func NewWebScriptRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/app.js")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -874,6 +1012,40 @@ func NewOpenapiRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/openapi.yaml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebRoomRequest constructs an http.Request for the WebRoom method
+func NewWebRoomRequest(server string, roomId RoomId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/r/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1162,6 +1334,40 @@ func NewJoinRoomRequestWithBody(server string, roomId RoomId, contentType string
 	return req, nil
 }
 
+// NewRoomQRCodeRequest constructs an http.Request for the RoomQRCode method
+func NewRoomQRCodeRequest(server string, roomId RoomId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/qr.svg", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRefreshRoomRequest constructs an http.Request for the RefreshRoom method
 func NewRefreshRoomRequest(server string, roomId RoomId) (*http.Request, error) {
 	var err error
@@ -1240,12 +1446,26 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
-	// IndexWithResponse Entry page
+	// WebAppWithResponse The web app (open a table)
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET / (the `Index` operationId).
-	IndexWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IndexResponse, error)
+	// Corresponds with GET / (the `WebApp` operationId).
+	WebAppWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebAppResponse, error)
+
+	// WebStyleWithResponse The web app's style sheet
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /app.css (the `WebStyle` operationId).
+	WebStyleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebStyleResponse, error)
+
+	// WebScriptWithResponse The web app's script
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /app.js (the `WebScript` operationId).
+	WebScriptWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebScriptResponse, error)
 
 	// HealthzWithResponse The process is alive
 	//
@@ -1267,6 +1487,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /openapi.yaml (the `Openapi` operationId).
 	OpenapiWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*OpenapiResponse, error)
+
+	// WebRoomWithResponse The web app on one table (the share link)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /r/{roomId} (the `WebRoom` operationId).
+	WebRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*WebRoomResponse, error)
 
 	// ReadyzWithResponse Redis is reachable and the replica is not draining
 	//
@@ -1372,6 +1599,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 	JoinRoomWithResponse(ctx context.Context, roomId RoomId, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
 
+	// RoomQRCodeWithResponse QR code of the table's share link
+	//
+	// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/qr.svg (the `RoomQRCode` operationId).
+	RoomQRCodeWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*RoomQRCodeResponse, error)
+
 	// RefreshRoomWithResponse Tell every client of the room to refetch
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -1380,18 +1616,18 @@ type ClientWithResponsesInterface interface {
 	RefreshRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*RefreshRoomResponse, error)
 }
 
-type IndexResponse struct {
+type WebAppResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 }
 
 // GetBody returns the raw response body bytes
-func (r IndexResponse) GetBody() []byte {
+func (r WebAppResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r IndexResponse) Status() string {
+func (r WebAppResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -1399,7 +1635,7 @@ func (r IndexResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r IndexResponse) StatusCode() int {
+func (r WebAppResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -1407,7 +1643,75 @@ func (r IndexResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r IndexResponse) ContentType() string {
+func (r WebAppResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebStyleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebStyleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebStyleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebStyleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebStyleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebScriptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebScriptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebScriptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebScriptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebScriptResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1524,6 +1828,40 @@ func (r OpenapiResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r OpenapiResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebRoomResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2144,6 +2482,47 @@ func (r JoinRoomResponse) ContentType() string {
 	return ""
 }
 
+type RoomQRCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RoomQRCodeResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r RoomQRCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RoomQRCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RoomQRCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RoomQRCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RefreshRoomResponse202Headers the declared response headers of an HTTP 202 response for RefreshRoom
 type RefreshRoomResponse202Headers struct {
 	XMenusyncReplica *string
@@ -2248,17 +2627,43 @@ func (r RefreshRoomResponse) ContentType() string {
 	return ""
 }
 
-// IndexWithResponse Entry page
+// WebAppWithResponse The web app (open a table)
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET / (the `Index` operationId).
-func (c *ClientWithResponses) IndexWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IndexResponse, error) {
-	rsp, err := c.Index(ctx, reqEditors...)
+// Corresponds with GET / (the `WebApp` operationId).
+func (c *ClientWithResponses) WebAppWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebAppResponse, error) {
+	rsp, err := c.WebApp(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseIndexResponse(rsp)
+	return ParseWebAppResponse(rsp)
+}
+
+// WebStyleWithResponse The web app's style sheet
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /app.css (the `WebStyle` operationId).
+func (c *ClientWithResponses) WebStyleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebStyleResponse, error) {
+	rsp, err := c.WebStyle(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebStyleResponse(rsp)
+}
+
+// WebScriptWithResponse The web app's script
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /app.js (the `WebScript` operationId).
+func (c *ClientWithResponses) WebScriptWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebScriptResponse, error) {
+	rsp, err := c.WebScript(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebScriptResponse(rsp)
 }
 
 // HealthzWithResponse The process is alive
@@ -2298,6 +2703,19 @@ func (c *ClientWithResponses) OpenapiWithResponse(ctx context.Context, reqEditor
 		return nil, err
 	}
 	return ParseOpenapiResponse(rsp)
+}
+
+// WebRoomWithResponse The web app on one table (the share link)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /r/{roomId} (the `WebRoom` operationId).
+func (c *ClientWithResponses) WebRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*WebRoomResponse, error) {
+	rsp, err := c.WebRoom(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebRoomResponse(rsp)
 }
 
 // ReadyzWithResponse Redis is reachable and the replica is not draining
@@ -2458,6 +2876,21 @@ func (c *ClientWithResponses) JoinRoomWithResponse(ctx context.Context, roomId R
 	return ParseJoinRoomResponse(rsp)
 }
 
+// RoomQRCodeWithResponse QR code of the table's share link
+//
+// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rooms/{roomId}/qr.svg (the `RoomQRCode` operationId).
+func (c *ClientWithResponses) RoomQRCodeWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*RoomQRCodeResponse, error) {
+	rsp, err := c.RoomQRCode(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRoomQRCodeResponse(rsp)
+}
+
 // RefreshRoomWithResponse Tell every client of the room to refetch
 //
 // Returns a wrapper object for the known response body format(s).
@@ -2471,15 +2904,47 @@ func (c *ClientWithResponses) RefreshRoomWithResponse(ctx context.Context, roomI
 	return ParseRefreshRoomResponse(rsp)
 }
 
-// ParseIndexResponse parses an HTTP response from a IndexWithResponse call
-func ParseIndexResponse(rsp *http.Response) (*IndexResponse, error) {
+// ParseWebAppResponse parses an HTTP response from a WebAppWithResponse call
+func ParseWebAppResponse(rsp *http.Response) (*WebAppResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &IndexResponse{
+	response := &WebAppResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebStyleResponse parses an HTTP response from a WebStyleWithResponse call
+func ParseWebStyleResponse(rsp *http.Response) (*WebStyleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebStyleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebScriptResponse parses an HTTP response from a WebScriptWithResponse call
+func ParseWebScriptResponse(rsp *http.Response) (*WebScriptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebScriptResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -2550,6 +3015,22 @@ func ParseOpenapiResponse(rsp *http.Response) (*OpenapiResponse, error) {
 		}
 		response.YAML200 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseWebRoomResponse parses an HTTP response from a WebRoomWithResponse call
+func ParseWebRoomResponse(rsp *http.Response) (*WebRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
 	}
 
 	return response, nil
@@ -3173,6 +3654,32 @@ func ParseJoinRoomResponse(rsp *http.Response) (*JoinRoomResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRoomQRCodeResponse parses an HTTP response from a RoomQRCodeWithResponse call
+func ParseRoomQRCodeResponse(rsp *http.Response) (*RoomQRCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RoomQRCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
 	}
 
 	return response, nil

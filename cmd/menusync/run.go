@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"github.com/menusync/menusync/internal/metrics"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
+	"github.com/menusync/menusync/web"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -247,6 +249,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hubDone := make(chan struct{})
 	go func() { defer close(hubDone); hub.Run(context.WithoutCancel(ctx)) }()
 
+	webFS, err := fs.Sub(web.Static, "static")
+	if err != nil {
+		return err
+	}
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, handlers.Config{
 		Replica:      cfg.replica,
 		APIKey:       cfg.apiKey,
@@ -260,6 +266,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Limits:       cfg.limits,
 		Windows:      store,
 		OpenAPI:      menusync.OpenAPI,
+		Web:          webFS,
 		Metrics:      mx.Handler(),
 		Observer:     mx,
 	})

@@ -1,0 +1,335 @@
+// menusync web app: create a table, join it, pick dishes, follow the
+// table live over EventSource. Plain ES2017, no framework, no build step.
+'use strict';
+
+var $ = function (sel) { return document.querySelector(sel); };
+var ROOM_PATH = /^\/r\/([A-Za-z0-9_-]{22})\/?$/;
+
+var app = {
+  roomId: null,
+  me: null,        // {memberId, name, token} from localStorage
+  state: null,     // {room, members, choices: {memberId|menuId: qty}, version}
+  es: null,
+  closed: false
+};
+
+function show(id) {
+  ['create', 'join', 'room'].forEach(function (s) { $('#' + s).hidden = s !== id; });
+}
+
+function setStatus(text, cls) {
+  var el = $('#status');
+  el.textContent = text;
+  el.className = cls || '';
+}
+
+function noteReplica(resp) {
+  var r = resp.headers.get('X-Menusync-Replica');
+  if (r) { $('#replica').textContent = 'served by ' + r; }
+}
+
+function api(method, path, body, token) {
+  var headers = {};
+  if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
+  if (token) { headers.Authorization = 'Bearer ' + token; }
+  return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' })
+    .then(function (resp) {
+      noteReplica(resp);
+      return resp.text().then(function (text) {
+        var data = text ? JSON.parse(text) : null;
+        if (!resp.ok) {
+          var err = new Error((data && data.detail) || resp.statusText);
+          err.status = resp.status;
+          throw err;
+        }
+        return data;
+      });
+    });
+}
+
+// ---- creating a table -------------------------------------------------
+
+function parseLines(text) {
+  return text.split(/\r?\n/).map(function (l) { return l.trim(); }).filter(Boolean).map(function (line) {
+    var parts = line.split(',');
+    var item = { name: parts[0].trim() };
+    if (parts.length > 1 && parts[1].trim() !== '') {
+      var p = Number(parts[1].trim().replace(/[^0-9.]/g, ''));
+      if (!isNaN(p)) { item.price = p; }
+    }
+    if (parts.length > 2) { item.description = parts.slice(2).join(',').trim(); }
+    return item;
+  });
+}
+
+function parseCSV(text) {
+  var rows = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean).map(function (row) {
+    var out = [], cur = '', q = false;
+    for (var i = 0; i < row.length; i++) {
+      var c = row[i];
+      if (q) {
+        if (c === '"' && row[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') { q = false; } else { cur += c; }
+      } else if (c === '"') { q = true; } else if (c === ',') { out.push(cur.trim()); cur = ''; } else { cur += c; }
+    }
+    out.push(cur.trim());
+    return out;
+  });
+  var head = rows.shift().map(function (h) { return h.toLowerCase(); });
+  return rows.map(function (r) {
+    var item = {};
+    head.forEach(function (h, i) {
+      if (!r[i]) { return; }
+      if (h === 'price') { item.price = Number(r[i]); } else if (h === 'id' || h === 'name' || h === 'description') { item[h] = r[i]; }
+    });
+    return item;
+  });
+}
+
+function readMenu() {
+  var file = $('#menu-file').files[0];
+  if (!file) { return Promise.resolve(parseLines($('#menu-text').value)); }
+  return file.text().then(function (text) {
+    if (/\.csv$/i.test(file.name)) { return parseCSV(text); }
+    var j = JSON.parse(text);
+    return Array.isArray(j) ? j : j.menu;
+  });
+}
+
+function createRoom() {
+  $('#create-err').textContent = '';
+  $('#create-btn').disabled = true;
+  readMenu().then(function (menu) {
+    return api('POST', '/v1/rooms', { menu: menu, ttlSeconds: Number($('#ttl').value) });
+  }).then(function (room) {
+    history.pushState(null, '', '/r/' + room.id);
+    route();
+  }).catch(function (e) {
+    $('#create-err').textContent = e.message;
+  }).then(function () { $('#create-btn').disabled = false; });
+}
+
+// ---- joining ------------------------------------------------------------
+
+function storageKey(roomId) { return 'menusync:' + roomId; }
+
+function joinRoom() {
+  var name = $('#name').value.trim();
+  $('#join-err').textContent = '';
+  if (!name) { $('#join-err').textContent = 'Please enter your name.'; return; }
+  $('#join-btn').disabled = true;
+  api('POST', '/v1/rooms/' + app.roomId + '/members', { name: name }).then(function (j) {
+    app.me = { memberId: j.member.id, name: j.member.name, token: j.token };
+    localStorage.setItem(storageKey(app.roomId), JSON.stringify(app.me));
+    enterRoom();
+  }).catch(function (e) {
+    $('#join-err').textContent = e.status === 404 ? 'This table does not exist any more.' : e.message;
+  }).then(function () { $('#join-btn').disabled = false; });
+}
+
+// ---- the room -------------------------------------------------------------
+
+function key(memberId, menuId) { return memberId + '|' + menuId; }
+
+function applySnapshot(s) {
+  var choices = {};
+  s.choices.forEach(function (c) { choices[key(c.memberId, c.menuId)] = c.quantity; });
+  app.state = { room: s.room, members: s.members, choices: choices, version: s.version };
+  render();
+}
+
+function refetch() {
+  return api('GET', '/v1/rooms/' + app.roomId, undefined, app.me.token).then(function (s) {
+    if (!app.state || s.version >= app.state.version) { applySnapshot(s); }
+  }).catch(function (e) { if (e.status === 404) { roomClosed(); } });
+}
+
+// applyDelta applies versioned changes in order; a gap means something was
+// missed, and the whole room is fetched again instead.
+function applyDelta(version, apply) {
+  if (!app.state || version <= app.state.version) { return; }
+  if (version !== app.state.version + 1) { refetch(); return; }
+  apply();
+  app.state.version = version;
+  render();
+}
+
+function connect() {
+  if (app.es) { app.es.close(); }
+  // EventSource cannot send headers: the token rides in the query (the
+  // server never logs it); the browser resends Last-Event-ID itself.
+  var es = new EventSource('/v1/rooms/' + app.roomId + '/events?token=' + encodeURIComponent(app.me.token));
+  app.es = es;
+  es.onopen = function () { setStatus('live', 'live'); };
+  es.onerror = function () {
+    if (app.closed) { return; }
+    if (es.readyState === EventSource.CLOSED) {
+      // the server refused (room gone, token expired): check which
+      setStatus('offline', 'reconnecting');
+      refetch().then(function () { if (!app.closed) { setTimeout(connect, 3000); } });
+    } else {
+      setStatus('reconnecting…', 'reconnecting');
+    }
+  };
+  es.addEventListener('snapshot', function (e) { applySnapshot(JSON.parse(e.data)); });
+  es.addEventListener('choice', function (e) {
+    var c = JSON.parse(e.data);
+    applyDelta(c.version, function () {
+      if (c.quantity > 0) { app.state.choices[key(c.memberId, c.menuId)] = c.quantity; } else { delete app.state.choices[key(c.memberId, c.menuId)]; }
+    });
+  });
+  es.addEventListener('member', function (e) {
+    var m = JSON.parse(e.data);
+    applyDelta(m.version, function () { app.state.members.push(m.member); });
+  });
+  es.addEventListener('refresh', function () { refetch(); });
+  es.addEventListener('closed', roomClosed);
+}
+
+function roomClosed() {
+  app.closed = true;
+  if (app.es) { app.es.close(); }
+  setStatus('table closed', 'closed');
+  document.querySelectorAll('.stepper button').forEach(function (b) { b.disabled = true; });
+}
+
+function setQuantity(menuId, q) {
+  api('POST', '/v1/rooms/' + app.roomId + '/choices', { menuId: menuId, quantity: q }, app.me.token).then(function (r) {
+    applyDelta(r.version, function () {
+      if (q > 0) { app.state.choices[key(app.me.memberId, menuId)] = q; } else { delete app.state.choices[key(app.me.memberId, menuId)]; }
+    });
+  }).catch(function (e) { setStatus(e.message, 'reconnecting'); });
+}
+
+function money(x) { return x.toFixed(2); }
+
+function el(tag, text, cls) {
+  var e = document.createElement(tag);
+  if (text !== undefined) { e.textContent = text; }
+  if (cls) { e.className = cls; }
+  e.dir = 'auto';
+  return e;
+}
+
+function buildDishes(list, room) {
+  list.textContent = '';
+  list.dataset.room = room.id;
+  room.menu.forEach(function (it) {
+    var li = el('li', undefined, 'dish');
+    li.dataset.menuId = it.id;
+    var title = el('span', undefined, 'name');
+    title.appendChild(el('bdi', it.name));
+    if (it.price !== undefined) { title.appendChild(el('span', ' · ' + money(it.price), 'price')); }
+    li.appendChild(title);
+    if (it.description) { li.appendChild(el('span', it.description, 'desc')); }
+    li.appendChild(el('span', '', 'who'));
+    var step = el('span', undefined, 'stepper');
+    var minus = el('button', '−', 'minus');
+    minus.setAttribute('aria-label', 'One less ' + it.name);
+    minus.onclick = function () { setQuantity(it.id, Number(li.dataset.mine || 0) - 1); };
+    var out = el('output', '0');
+    out.setAttribute('aria-label', 'Your quantity of ' + it.name);
+    var plus = el('button', '+', 'plus');
+    plus.setAttribute('aria-label', 'One more ' + it.name);
+    plus.onclick = function () { setQuantity(it.id, Number(li.dataset.mine || 0) + 1); };
+    step.appendChild(minus); step.appendChild(out); step.appendChild(plus);
+    li.appendChild(step);
+    list.appendChild(li);
+  });
+}
+
+function render() {
+  var s = app.state;
+  if (!s) { return; }
+  var names = {};
+  s.members.forEach(function (m) { names[m.id] = m.name; });
+  $('#me').textContent = 'You are ' + app.me.name + ' · ' + s.members.length + ' at the table';
+  var list = $('#dishes');
+  if (list.dataset.room !== s.room.id) { buildDishes(list, s.room); }
+  var priced = s.room.menu.some(function (it) { return it.price !== undefined; });
+  var perItem = {}, perMember = {}, grand = 0, count = 0;
+  s.room.menu.forEach(function (it) {
+    var mine = s.choices[key(app.me.memberId, it.id)] || 0;
+    var who = [];
+    s.members.forEach(function (m) {
+      var q = s.choices[key(m.id, it.id)];
+      if (q) {
+        who.push(names[m.id] + ' ×' + q);
+        perItem[it.id] = (perItem[it.id] || 0) + q;
+        perMember[m.id] = perMember[m.id] || { qty: 0, total: 0 };
+        perMember[m.id].qty += q;
+        perMember[m.id].total += q * (it.price || 0);
+        grand += q * (it.price || 0);
+        count += q;
+      }
+    });
+    // Update the dish in place: rebuilding it would drop focus and the
+    // button a finger is on.
+    var li = list.querySelector('li[data-menu-id="' + CSS.escape(it.id) + '"]');
+    li.querySelector('.who').textContent = who.join(', ');
+    li.querySelector('output').textContent = String(mine);
+    li.querySelector('.minus').disabled = mine === 0 || app.closed;
+    li.querySelector('.plus').disabled = mine >= 99 || app.closed;
+    li.dataset.mine = String(mine);
+  });
+
+  var sum = $('#summary');
+  sum.textContent = '';
+  if (count === 0) { sum.appendChild(el('p', 'Nothing ordered yet.')); return; }
+  var t = el('table');
+  s.room.menu.forEach(function (it) {
+    if (!perItem[it.id]) { return; }
+    var tr = el('tr');
+    tr.appendChild(el('td', perItem[it.id] + ' ×', 'num'));
+    tr.appendChild(el('td', it.name));
+    tr.appendChild(el('td', priced ? money(perItem[it.id] * (it.price || 0)) : '', 'num'));
+    t.appendChild(tr);
+  });
+  var total = el('tr', undefined, 'total');
+  total.appendChild(el('td', String(count), 'num'));
+  total.appendChild(el('td', 'Total'));
+  total.appendChild(el('td', priced ? money(grand) : '', 'num'));
+  total.id = 'grand-total';
+  t.appendChild(total);
+  sum.appendChild(t);
+  var mt = el('table');
+  s.members.forEach(function (m) {
+    var pm = perMember[m.id];
+    if (!pm) { return; }
+    var tr = el('tr');
+    tr.appendChild(el('td', m.name));
+    tr.appendChild(el('td', pm.qty + (pm.qty === 1 ? ' dish' : ' dishes'), 'num'));
+    tr.appendChild(el('td', priced ? money(pm.total) : '', 'num'));
+    mt.appendChild(tr);
+  });
+  sum.appendChild(el('h2', 'Per person'));
+  sum.appendChild(mt);
+}
+
+function enterRoom() {
+  show('room');
+  var link = location.origin + '/r/' + app.roomId;
+  $('#share-link').textContent = link;
+  $('#share-link').href = link;
+  $('#qr').src = '/v1/rooms/' + app.roomId + '/qr.svg';
+  $('#copy-btn').onclick = function () {
+    if (navigator.clipboard) { navigator.clipboard.writeText(link); }
+  };
+  refetch().then(connect);
+}
+
+function route() {
+  var m = location.pathname.match(ROOM_PATH);
+  if (!m) { show('create'); return; }
+  app.roomId = m[1];
+  var saved = localStorage.getItem(storageKey(app.roomId));
+  app.me = saved ? JSON.parse(saved) : null;
+  if (app.me) { enterRoom(); } else { show('join'); $('#name').focus(); }
+}
+
+document.addEventListener('DOMContentLoaded', function () {
+  $('#create-btn').onclick = createRoom;
+  $('#join-btn').onclick = joinRoom;
+  $('#name').addEventListener('keydown', function (e) { if (e.key === 'Enter') { joinRoom(); } });
+  window.addEventListener('popstate', route);
+  route();
+});
