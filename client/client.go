@@ -102,7 +102,7 @@ func (c *Client) CreateRoom(ctx context.Context, menu []api.MenuItemInput, ttl t
 
 // Join adds a member; use WithToken(result.Token) to act as them.
 func (c *Client) Join(ctx context.Context, roomID, name string) (*api.JoinResponse, error) {
-	resp, err := c.API.JoinRoomWithResponse(ctx, roomID, api.JoinRoomJSONRequestBody{Name: name})
+	resp, err := c.API.JoinRoomWithResponse(ctx, roomID, nil, api.JoinRoomJSONRequestBody{Name: name})
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (c *Client) Join(ctx context.Context, roomID, name string) (*api.JoinRespon
 
 // Choose sets this member's quantity of one dish (0 removes it).
 func (c *Client) Choose(ctx context.Context, roomID, menuID string, quantity int) (*api.ChoiceResponse, error) {
-	resp, err := c.API.SetChoiceWithResponse(ctx, roomID, api.SetChoiceJSONRequestBody{MenuId: menuID, Quantity: quantity})
+	resp, err := c.API.SetChoiceWithResponse(ctx, roomID, nil, api.SetChoiceJSONRequestBody{MenuId: menuID, Quantity: quantity})
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (c *Client) Choose(ctx context.Context, roomID, menuID string, quantity int
 
 // Refresh tells every client of the room to refetch.
 func (c *Client) Refresh(ctx context.Context, roomID string) (uint64, error) {
-	resp, err := c.API.RefreshRoomWithResponse(ctx, roomID)
+	resp, err := c.API.RefreshRoomWithResponse(ctx, roomID, nil)
 	if err != nil {
 		return 0, err
 	}

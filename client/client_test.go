@@ -83,7 +83,7 @@ func TestGeneratedClientScenario(t *testing.T) {
 		call func() error
 	}{
 		{"400 malformed", 400, func() error {
-			r, err := a.API.SetChoiceWithBodyWithResponse(ctx, room.Id, "application/json", strings.NewReader(`{"menuId":`))
+			r, err := a.API.SetChoiceWithBodyWithResponse(ctx, room.Id, nil, "application/json", strings.NewReader(`{"menuId":`))
 			return asErr(r.HTTPResponse, r.Body, err)
 		}},
 		{"401 no token", 401, func() error { _, err := c.Choose(ctx, room.Id, "pho", 1); return err }},

@@ -62,6 +62,8 @@ func statusOf(err error) (status int, code, detail string) {
 		return http.StatusForbidden, "member_not_found", "the token's member is not in this room"
 	case errors.Is(err, rooms.ErrUnknownMenuItem):
 		return http.StatusUnprocessableEntity, "unknown_menu_item", err.Error()
+	case errors.Is(err, rooms.ErrIdempotencyReused):
+		return http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was used for a different request"
 	case errors.Is(err, rooms.ErrRoomFull):
 		return http.StatusUnprocessableEntity, "room_full", err.Error()
 	case errors.As(err, &inv):

@@ -86,7 +86,12 @@ func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &rooms.InvalidError{Msg: "name is required"})
 		return
 	}
-	m, v, err := s.store.Join(r.Context(), roomID, *req.Name)
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, v, err := s.store.Join(r.Context(), roomID, *req.Name, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -125,22 +130,56 @@ func (s *Server) setChoice(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &rooms.InvalidError{Msg: "quantity is required"})
 		return
 	}
-	res, err := s.store.SetChoice(r.Context(), id.RoomID, id.MemberID, *req.MenuID, *req.Quantity)
+	key, err := idempotencyKey(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	res, err := s.store.SetChoice(r.Context(), id.RoomID, id.MemberID, *req.MenuID, *req.Quantity, key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeJSON(w, http.StatusOK, choiceResponse{Version: res.Version, Choice: res.Choice})
 }
 
 func (s *Server) refreshRoom(w http.ResponseWriter, r *http.Request) {
 	id := identityFrom(r.Context())
-	v, err := s.store.Refresh(r.Context(), id.RoomID)
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.store.Refresh(r.Context(), id.RoomID, id.MemberID, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, versionResponse{Version: v})
+}
+
+var errBadIdempotencyKey = newError(http.StatusBadRequest, "bad_idempotency_key", "Idempotency-Key must be 1 to 64 characters of A-Z a-z 0-9 - _ . :")
+
+// idempotencyKey reads the optional Idempotency-Key header: a retry with
+// the same key gets the first answer and changes nothing (kept 10 min).
+func idempotencyKey(r *http.Request) (string, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if k == "" {
+		return "", nil
+	}
+	if len(k) > 64 {
+		return "", errBadIdempotencyKey
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c == '-' || c == '_' || c == '.' || c == ':' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return "", errBadIdempotencyKey
+		}
+	}
+	return k, nil
 }
 
 // decode reads one JSON object strictly: unknown fields, trailing data and

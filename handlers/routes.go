@@ -20,9 +20,9 @@ import (
 // RoomStore is what the handlers need from the room store.
 type RoomStore interface {
 	Create(ctx context.Context, in rooms.CreateInput) (rooms.Room, error)
-	Join(ctx context.Context, roomID, name string) (rooms.Member, uint64, error)
-	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int) (rooms.ChoiceResult, error)
-	Refresh(ctx context.Context, roomID string) (uint64, error)
+	Join(ctx context.Context, roomID, name, idemKey string) (rooms.Member, uint64, error)
+	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, idemKey string) (rooms.ChoiceResult, error)
+	Refresh(ctx context.Context, roomID, memberID, idemKey string) (uint64, error)
 	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
 }
 

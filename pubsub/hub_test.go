@@ -37,7 +37,7 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := s.Join(ctx, room.ID, "Ana")
+	m, _, err := s.Join(ctx, room.ID, "Ana", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 
 func (e *env) choose(t *testing.T, q int) uint64 {
 	t.Helper()
-	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, "a", q)
+	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, "a", q, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestGapTriggersSnapshot(t *testing.T) {
 	ctx := context.Background()
 	e.client.PubSubNumSub(ctx) // no-op round trip keeps the order obvious
 	for _, q := range []int{2, 3} {
-		if _, err := e.store.SetChoice(ctx, e.room.ID, e.member.ID, "b", q); err != nil {
+		if _, err := e.store.SetChoice(ctx, e.room.ID, e.member.ID, "b", q, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -39,6 +39,8 @@ var (
 	ErrRoomFull        = errors.New("room is full")
 	ErrInvalid         = errors.New("invalid value")
 	ErrUnavailable     = errors.New("room store unavailable")
+	// ErrIdempotencyReused: an Idempotency-Key came back with another request.
+	ErrIdempotencyReused = errors.New("idempotency key reused for a different request")
 )
 
 // InvalidError describes which value was rejected. Its message is written
@@ -104,4 +106,7 @@ type ChoiceResult struct {
 	// Changed is false when the quantity already had this value: the
 	// request was a harmless retry and nothing was published.
 	Changed bool
+	// Replayed is true when an Idempotency-Key matched an earlier request,
+	// whose answer this is.
+	Replayed bool
 }

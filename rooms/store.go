@@ -72,8 +72,9 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 	return Room{ID: id, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
 }
 
-// Join adds a member to a room.
-func (s *Store) Join(ctx context.Context, roomID, name string) (Member, uint64, error) {
+// Join adds a member to a room. A retry with the same idempotency key
+// (may be empty) returns the member the first call created.
+func (s *Store) Join(ctx context.Context, roomID, name, idemKey string) (Member, uint64, error) {
 	name, err := validMemberName(name)
 	if err != nil {
 		return Member{}, 0, err
@@ -84,12 +85,21 @@ func (s *Store) Join(ctx context.Context, roomID, name string) (Member, uint64, 
 		return Member{}, 0, fmt.Errorf("encode member: %w", err)
 	}
 	prefix := `{"member":` + string(mj) + `,"version":`
-	v, _, err := s.run(ctx, joinScript, roomID, TypeMember, prefix, m.ID, mj, MaxMembers)
-	return m, v, err
+	r, err := s.run(ctx, joinScript, roomID, idemScope(roomID, "join", idemKey), name, TypeMember, prefix, m.ID, mj, MaxMembers)
+	if err != nil {
+		return Member{}, 0, err
+	}
+	if r.replayed {
+		if err := json.Unmarshal([]byte(r.extra), &m); err != nil {
+			return Member{}, 0, fmt.Errorf("replayed member: %w", err)
+		}
+	}
+	return m, r.version, nil
 }
 
 // SetChoice sets memberID's quantity of menuID; quantity 0 removes it.
-func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int) (ChoiceResult, error) {
+// idemKey (may be empty) makes a retry return the first answer.
+func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, idemKey string) (ChoiceResult, error) {
 	if err := validQuantity(quantity); err != nil {
 		return ChoiceResult{}, err
 	}
@@ -105,51 +115,85 @@ func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, 
 		return ChoiceResult{}, fmt.Errorf("encode choice: %w", err)
 	}
 	prefix := string(cj[:len(cj)-1]) + `,"version":`
-	v, changed, err := s.run(ctx, choiceScript, roomID, TypeChoice, prefix, memberID, menuID, quantity)
+	fp := menuID + "=" + strconv.Itoa(quantity)
+	r, err := s.run(ctx, choiceScript, roomID, idemScope(roomID, memberID, idemKey), fp, TypeChoice, prefix, memberID, menuID, quantity)
 	if err != nil {
 		if errors.Is(err, ErrUnknownMenuItem) {
 			err = fmt.Errorf("%w: %q", ErrUnknownMenuItem, menuID)
 		}
 		return ChoiceResult{}, err
 	}
-	return ChoiceResult{Version: v, Choice: c, Changed: changed}, nil
+	return ChoiceResult{Version: r.version, Choice: c, Changed: r.changed, Replayed: r.replayed}, nil
 }
 
 // Refresh bumps the version and tells every listener to refetch.
-func (s *Store) Refresh(ctx context.Context, roomID string) (uint64, error) {
-	v, _, err := s.run(ctx, refreshScript, roomID, TypeRefresh, `{"version":`)
-	return v, err
+// memberID scopes the idempotency key (may be empty).
+func (s *Store) Refresh(ctx context.Context, roomID, memberID, idemKey string) (uint64, error) {
+	r, err := s.run(ctx, refreshScript, roomID, idemScope(roomID, memberID, idemKey), "refresh", TypeRefresh, `{"version":`)
+	return r.version, err
+}
+
+// idemScope names the idempotency record of a request: per room and per
+// member (or "join"), so keys of different clients never meet.
+func idemScope(roomID, scope, key string) string {
+	if key == "" {
+		return ""
+	}
+	return keysOf(roomID).room + ":idem:" + scope + ":" + key
+}
+
+type scriptResult struct {
+	version  uint64
+	changed  bool
+	extra    string
+	replayed bool
 }
 
 // run calls one of the write scripts with the shared calling convention.
-func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, typ, prefix string, extra ...any) (uint64, bool, error) {
+func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, idemKey, fingerprint, typ, prefix string, extra ...any) (scriptResult, error) {
 	if !ValidRoomID(roomID) {
-		return 0, false, ErrNotFound
+		return scriptResult{}, ErrNotFound
 	}
 	now := s.now()
-	args := make([]any, 0, 6+len(extra))
+	args := make([]any, 0, 7+len(extra))
 	args = append(args, string(s.publish), Channel(roomID), now.Unix(), now.UnixMicro(), prefix, "}")
 	args = append(args, extra...)
-	res, err := sc.Run(ctx, s.rdb, keysOf(roomID).list(), args...).Int64Slice()
+	args = append(args, fingerprint)
+	keys := keysOf(roomID).list()
+	if idemKey != "" {
+		keys = append(keys, idemKey)
+	}
+	res, err := sc.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
-		return 0, false, unavailable(err)
+		return scriptResult{}, unavailable(err)
 	}
-	if len(res) != 3 {
-		return 0, false, fmt.Errorf("unexpected script reply %v", res)
+	ints := make([]int64, 3)
+	for i := range ints {
+		if i < len(res) {
+			ints[i], _ = res[i].(int64)
+		}
 	}
-	switch res[0] {
+	switch ints[0] {
 	case 0:
-		return uint64(res[1]), res[2] == 1, nil
+		r := scriptResult{version: uint64(ints[1]), changed: ints[2] == 1}
+		if len(res) == 5 {
+			r.extra, _ = res[3].(string)
+			rp, _ := res[4].(int64)
+			r.replayed = rp == 1
+		}
+		return r, nil
 	case -1:
-		return 0, false, ErrNotFound
+		return scriptResult{}, ErrNotFound
 	case -2:
-		return 0, false, ErrMemberNotFound
+		return scriptResult{}, ErrMemberNotFound
 	case -3:
-		return 0, false, ErrUnknownMenuItem
+		return scriptResult{}, ErrUnknownMenuItem
 	case -4:
-		return 0, false, fmt.Errorf("%w: the limit is %d members", ErrRoomFull, MaxMembers)
+		return scriptResult{}, fmt.Errorf("%w: the limit is %d members", ErrRoomFull, MaxMembers)
+	case -5:
+		return scriptResult{}, ErrIdempotencyReused
 	}
-	return 0, false, fmt.Errorf("unexpected script status %d", res[0])
+	return scriptResult{}, fmt.Errorf("unexpected script reply %v", res)
 }
 
 // Exists reports whether the room is still there (it expires on its own).

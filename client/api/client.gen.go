@@ -36,29 +36,33 @@ func (e ClosedEventReason) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
-	ProblemCodeBadLastEventId   ProblemCode = "bad_last_event_id"
-	ProblemCodeBodyTooLarge     ProblemCode = "body_too_large"
-	ProblemCodeDraining         ProblemCode = "draining"
-	ProblemCodeForbidden        ProblemCode = "forbidden"
-	ProblemCodeFull             ProblemCode = "full"
-	ProblemCodeInternal         ProblemCode = "internal"
-	ProblemCodeInvalidValue     ProblemCode = "invalid_value"
-	ProblemCodeMalformedJson    ProblemCode = "malformed_json"
-	ProblemCodeMemberNotFound   ProblemCode = "member_not_found"
-	ProblemCodeMethodNotAllowed ProblemCode = "method_not_allowed"
-	ProblemCodeNotFound         ProblemCode = "not_found"
-	ProblemCodeRateLimited      ProblemCode = "rate_limited"
-	ProblemCodeRoomFull         ProblemCode = "room_full"
-	ProblemCodeRoomNotFound     ProblemCode = "room_not_found"
-	ProblemCodeTimeout          ProblemCode = "timeout"
-	ProblemCodeUnauthorized     ProblemCode = "unauthorized"
-	ProblemCodeUnavailable      ProblemCode = "unavailable"
-	ProblemCodeUnknownMenuItem  ProblemCode = "unknown_menu_item"
+	ProblemCodeBadIdempotencyKey    ProblemCode = "bad_idempotency_key"
+	ProblemCodeBadLastEventId       ProblemCode = "bad_last_event_id"
+	ProblemCodeBodyTooLarge         ProblemCode = "body_too_large"
+	ProblemCodeDraining             ProblemCode = "draining"
+	ProblemCodeForbidden            ProblemCode = "forbidden"
+	ProblemCodeFull                 ProblemCode = "full"
+	ProblemCodeIdempotencyKeyReused ProblemCode = "idempotency_key_reused"
+	ProblemCodeInternal             ProblemCode = "internal"
+	ProblemCodeInvalidValue         ProblemCode = "invalid_value"
+	ProblemCodeMalformedJson        ProblemCode = "malformed_json"
+	ProblemCodeMemberNotFound       ProblemCode = "member_not_found"
+	ProblemCodeMethodNotAllowed     ProblemCode = "method_not_allowed"
+	ProblemCodeNotFound             ProblemCode = "not_found"
+	ProblemCodeRateLimited          ProblemCode = "rate_limited"
+	ProblemCodeRoomFull             ProblemCode = "room_full"
+	ProblemCodeRoomNotFound         ProblemCode = "room_not_found"
+	ProblemCodeTimeout              ProblemCode = "timeout"
+	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
+	ProblemCodeUnavailable          ProblemCode = "unavailable"
+	ProblemCodeUnknownMenuItem      ProblemCode = "unknown_menu_item"
 )
 
 // Valid indicates whether the value is a known member of the ProblemCode enum.
 func (e ProblemCode) Valid() bool {
 	switch e {
+	case ProblemCodeBadIdempotencyKey:
+		return true
 	case ProblemCodeBadLastEventId:
 		return true
 	case ProblemCodeBodyTooLarge:
@@ -68,6 +72,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeForbidden:
 		return true
 	case ProblemCodeFull:
+		return true
+	case ProblemCodeIdempotencyKeyReused:
 		return true
 	case ProblemCodeInternal:
 		return true
@@ -274,6 +280,9 @@ type VersionResponse struct {
 	Version int `json:"version"`
 }
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // RoomId defines model for RoomId.
 type RoomId = string
 
@@ -304,6 +313,15 @@ type Unavailable = Problem
 // Unprocessable defines model for Unprocessable.
 type Unprocessable = Problem
 
+// SetChoiceParams defines parameters for SetChoice.
+type SetChoiceParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member, or for joins in the same room) gets the first
+	// answer again, with `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // StreamRoomParams defines parameters for StreamRoom.
 type StreamRoomParams struct {
 	// LastEventId Same as the Last-Event-ID header, for clients that cannot set headers.
@@ -311,6 +329,24 @@ type StreamRoomParams struct {
 
 	// LastEventID The id of the last event the client applied.
 	LastEventID *string `json:"Last-Event-ID,omitempty"`
+}
+
+// JoinRoomParams defines parameters for JoinRoom.
+type JoinRoomParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member, or for joins in the same room) gets the first
+	// answer again, with `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RefreshRoomParams defines parameters for RefreshRoom.
+type RefreshRoomParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member, or for joins in the same room) gets the first
+	// answer again, with `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
@@ -465,7 +501,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-	SetChoiceWithBody(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetChoiceWithBody(ctx context.Context, roomId RoomId, params *SetChoiceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetChoice Set the caller's quantity of one dish
 	//
@@ -477,7 +513,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-	SetChoice(ctx context.Context, roomId RoomId, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetChoice(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StreamRoom Follow the room live (Server-Sent Events)
 	//
@@ -516,7 +552,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-	JoinRoomWithBody(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	JoinRoomWithBody(ctx context.Context, roomId RoomId, params *JoinRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// JoinRoom Join a room as a new member
 	//
@@ -527,7 +563,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-	JoinRoom(ctx context.Context, roomId RoomId, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	JoinRoom(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoomQRCode QR code of the table's share link
 	//
@@ -539,7 +575,7 @@ type ClientInterface interface {
 	// RefreshRoom Tell every client of the room to refetch
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
-	RefreshRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RefreshRoom(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // WebApp The web app (open a table)
@@ -721,8 +757,8 @@ func (c *Client) GetRoom(ctx context.Context, roomId RoomId, reqEditors ...Reque
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-func (c *Client) SetChoiceWithBody(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetChoiceRequestWithBody(c.Server, roomId, contentType, body)
+func (c *Client) SetChoiceWithBody(ctx context.Context, roomId RoomId, params *SetChoiceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetChoiceRequestWithBody(c.Server, roomId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -743,8 +779,8 @@ func (c *Client) SetChoiceWithBody(ctx context.Context, roomId RoomId, contentTy
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-func (c *Client) SetChoice(ctx context.Context, roomId RoomId, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetChoiceRequest(c.Server, roomId, body)
+func (c *Client) SetChoice(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetChoiceRequest(c.Server, roomId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -802,8 +838,8 @@ func (c *Client) StreamRoom(ctx context.Context, roomId RoomId, params *StreamRo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-func (c *Client) JoinRoomWithBody(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewJoinRoomRequestWithBody(c.Server, roomId, contentType, body)
+func (c *Client) JoinRoomWithBody(ctx context.Context, roomId RoomId, params *JoinRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJoinRoomRequestWithBody(c.Server, roomId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -823,8 +859,8 @@ func (c *Client) JoinRoomWithBody(ctx context.Context, roomId RoomId, contentTyp
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-func (c *Client) JoinRoom(ctx context.Context, roomId RoomId, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewJoinRoomRequest(c.Server, roomId, body)
+func (c *Client) JoinRoom(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJoinRoomRequest(c.Server, roomId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -855,8 +891,8 @@ func (c *Client) RoomQRCode(ctx context.Context, roomId RoomId, reqEditors ...Re
 // RefreshRoom Tell every client of the room to refetch
 //
 // Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
-func (c *Client) RefreshRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshRoomRequest(c.Server, roomId)
+func (c *Client) RefreshRoom(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshRoomRequest(c.Server, roomId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1165,18 +1201,18 @@ func NewGetRoomRequest(server string, roomId RoomId) (*http.Request, error) {
 }
 
 // NewSetChoiceRequest calls the generic SetChoice builder with application/json body
-func NewSetChoiceRequest(server string, roomId RoomId, body SetChoiceJSONRequestBody) (*http.Request, error) {
+func NewSetChoiceRequest(server string, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetChoiceRequestWithBody(server, roomId, "application/json", bodyReader)
+	return NewSetChoiceRequestWithBody(server, roomId, params, "application/json", bodyReader)
 }
 
 // NewSetChoiceRequestWithBody constructs an http.Request for the SetChoice method, with any body, and a specified content type
-func NewSetChoiceRequestWithBody(server string, roomId RoomId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSetChoiceRequestWithBody(server string, roomId RoomId, params *SetChoiceParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1207,6 +1243,21 @@ func NewSetChoiceRequestWithBody(server string, roomId RoomId, contentType strin
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -1288,18 +1339,18 @@ func NewStreamRoomRequest(server string, roomId RoomId, params *StreamRoomParams
 }
 
 // NewJoinRoomRequest calls the generic JoinRoom builder with application/json body
-func NewJoinRoomRequest(server string, roomId RoomId, body JoinRoomJSONRequestBody) (*http.Request, error) {
+func NewJoinRoomRequest(server string, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewJoinRoomRequestWithBody(server, roomId, "application/json", bodyReader)
+	return NewJoinRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
 }
 
 // NewJoinRoomRequestWithBody constructs an http.Request for the JoinRoom method, with any body, and a specified content type
-func NewJoinRoomRequestWithBody(server string, roomId RoomId, contentType string, body io.Reader) (*http.Request, error) {
+func NewJoinRoomRequestWithBody(server string, roomId RoomId, params *JoinRoomParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1330,6 +1381,21 @@ func NewJoinRoomRequestWithBody(server string, roomId RoomId, contentType string
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -1369,7 +1435,7 @@ func NewRoomQRCodeRequest(server string, roomId RoomId) (*http.Request, error) {
 }
 
 // NewRefreshRoomRequest constructs an http.Request for the RefreshRoom method
-func NewRefreshRoomRequest(server string, roomId RoomId) (*http.Request, error) {
+func NewRefreshRoomRequest(server string, roomId RoomId, params *RefreshRoomParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1397,6 +1463,21 @@ func NewRefreshRoomRequest(server string, roomId RoomId) (*http.Request, error) 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1533,7 +1614,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-	SetChoiceWithBodyWithResponse(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error)
+	SetChoiceWithBodyWithResponse(ctx context.Context, roomId RoomId, params *SetChoiceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error)
 
 	// SetChoiceWithResponse Set the caller's quantity of one dish
 	//
@@ -1545,7 +1626,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-	SetChoiceWithResponse(ctx context.Context, roomId RoomId, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error)
+	SetChoiceWithResponse(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error)
 
 	// StreamRoomWithResponse Follow the room live (Server-Sent Events)
 	//
@@ -1586,7 +1667,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-	JoinRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
+	JoinRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, params *JoinRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
 
 	// JoinRoomWithResponse Join a room as a new member
 	//
@@ -1597,7 +1678,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-	JoinRoomWithResponse(ctx context.Context, roomId RoomId, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
+	JoinRoomWithResponse(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
 
 	// RoomQRCodeWithResponse QR code of the table's share link
 	//
@@ -1613,7 +1694,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
-	RefreshRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*RefreshRoomResponse, error)
+	RefreshRoomWithResponse(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*RefreshRoomResponse, error)
 }
 
 type WebAppResponse struct {
@@ -2134,7 +2215,8 @@ func (r GetRoomResponse) ContentType() string {
 
 // SetChoiceResponse200Headers the declared response headers of an HTTP 200 response for SetChoice
 type SetChoiceResponse200Headers struct {
-	XMenusyncReplica *string
+	IdempotentReplayed *string
+	XMenusyncReplica   *string
 }
 
 // SetChoiceResponse401Headers the declared response headers of an HTTP 401 response for SetChoice
@@ -2548,12 +2630,16 @@ type RefreshRoomResponse struct {
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
 	JSON202 *VersionResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -2573,6 +2659,11 @@ func (r RefreshRoomResponse) GetJSON202() *VersionResponse {
 	return r.JSON202
 }
 
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RefreshRoomResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r RefreshRoomResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
@@ -2586,6 +2677,11 @@ func (r RefreshRoomResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r RefreshRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RefreshRoomResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -2780,8 +2876,8 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-func (c *ClientWithResponses) SetChoiceWithBodyWithResponse(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error) {
-	rsp, err := c.SetChoiceWithBody(ctx, roomId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SetChoiceWithBodyWithResponse(ctx context.Context, roomId RoomId, params *SetChoiceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error) {
+	rsp, err := c.SetChoiceWithBody(ctx, roomId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2798,8 +2894,8 @@ func (c *ClientWithResponses) SetChoiceWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
-func (c *ClientWithResponses) SetChoiceWithResponse(ctx context.Context, roomId RoomId, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error) {
-	rsp, err := c.SetChoice(ctx, roomId, body, reqEditors...)
+func (c *ClientWithResponses) SetChoiceWithResponse(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error) {
+	rsp, err := c.SetChoice(ctx, roomId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2851,8 +2947,8 @@ func (c *ClientWithResponses) StreamRoomWithResponse(ctx context.Context, roomId
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-func (c *ClientWithResponses) JoinRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error) {
-	rsp, err := c.JoinRoomWithBody(ctx, roomId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) JoinRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, params *JoinRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error) {
+	rsp, err := c.JoinRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2868,8 +2964,8 @@ func (c *ClientWithResponses) JoinRoomWithBodyWithResponse(ctx context.Context, 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
-func (c *ClientWithResponses) JoinRoomWithResponse(ctx context.Context, roomId RoomId, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error) {
-	rsp, err := c.JoinRoom(ctx, roomId, body, reqEditors...)
+func (c *ClientWithResponses) JoinRoomWithResponse(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error) {
+	rsp, err := c.JoinRoom(ctx, roomId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2896,8 +2992,8 @@ func (c *ClientWithResponses) RoomQRCodeWithResponse(ctx context.Context, roomId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
-func (c *ClientWithResponses) RefreshRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*RefreshRoomResponse, error) {
-	rsp, err := c.RefreshRoom(ctx, roomId, reqEditors...)
+func (c *ClientWithResponses) RefreshRoomWithResponse(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*RefreshRoomResponse, error) {
+	rsp, err := c.RefreshRoom(ctx, roomId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3383,6 +3479,13 @@ func ParseSetChoiceResponse(rsp *http.Response) (*SetChoiceResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers SetChoiceResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
 		if values := rsp.Header.Values("X-Menusync-Replica"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Replica", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -3706,6 +3809,13 @@ func ParseRefreshRoomResponse(rsp *http.Response) (*RefreshRoomResponse, error) 
 		}
 		response.JSON202 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3726,6 +3836,13 @@ func ParseRefreshRoomResponse(rsp *http.Response) (*RefreshRoomResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

@@ -333,7 +333,7 @@ export interface components {
              * @description Stable error name.
              * @enum {string}
              */
-            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "internal";
+            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "internal";
         };
         MenuItem: {
             id: string;
@@ -541,6 +541,13 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Makes a retry safe: a request with a key used in the last 10 minutes
+         *     (by the same member, or for joins in the same room) gets the first
+         *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+         *     The same key with a different request is refused (422).
+         */
+        IdempotencyKey: string;
         /** @description The room id (128 random bits, URL-safe base64). */
         RoomId: string;
     };
@@ -606,7 +613,15 @@ export interface operations {
     joinRoom: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member, or for joins in the same room) gets the first
+                 *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The room id (128 random bits, URL-safe base64). */
                 roomId: components["parameters"]["RoomId"];
@@ -671,7 +686,15 @@ export interface operations {
     setChoice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member, or for joins in the same room) gets the first
+                 *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The room id (128 random bits, URL-safe base64). */
                 roomId: components["parameters"]["RoomId"];
@@ -687,6 +710,8 @@ export interface operations {
             /** @description The choice and the room version that holds it. */
             200: {
                 headers: {
+                    /** @description Present (true) when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     "X-Menusync-Replica": components["headers"]["Replica"];
                     [name: string]: unknown;
                 };
@@ -708,7 +733,15 @@ export interface operations {
     refreshRoom: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member, or for joins in the same room) gets the first
+                 *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The room id (128 random bits, URL-safe base64). */
                 roomId: components["parameters"]["RoomId"];
@@ -727,9 +760,11 @@ export interface operations {
                     "application/json": components["schemas"]["VersionResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
