@@ -29,6 +29,7 @@ type fixture struct {
 	srv    *handlers.Server
 	rdb    *redis.Client
 	tokens *handlers.Tokens
+	hub    *pubsub.Hub
 }
 
 func newFixture(t *testing.T, cfg handlers.Config) *fixture {
@@ -58,7 +59,7 @@ func newFixtureLog(t *testing.T, cfg handlers.Config, logTo io.Writer) *fixture 
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, cfg)
 	ts := httptest.NewServer(srv.Routes())
 	t.Cleanup(ts.Close)
-	return &fixture{t: t, url: ts.URL, srv: srv, rdb: rdb, tokens: tokens}
+	return &fixture{t: t, url: ts.URL, srv: srv, rdb: rdb, tokens: tokens, hub: hub}
 }
 
 type response struct {

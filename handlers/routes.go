@@ -190,6 +190,7 @@ func (s *Server) Routes() http.Handler {
 			r.With(s.limitIP, s.limitMember).Post("/{roomId}/choices", s.setChoice)
 			r.With(s.limitIP, s.limitMember).Post("/{roomId}/refresh", s.refreshRoom)
 			r.Get("/{roomId}/events", s.events)
+			r.Get("/{roomId}/changes", s.changes)
 		})
 	})
 	return r

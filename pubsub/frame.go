@@ -20,6 +20,7 @@ type Frame struct {
 	Type        string
 	PublishedAt time.Time
 	Bytes       []byte
+	Data        []byte // the event's JSON alone, for long-poll answers
 }
 
 // EncodeFrame builds "id: <v>\nevent: <type>\ndata: <json>\n\n". The JSON
@@ -39,5 +40,5 @@ func EncodeFrame(version uint64, typ string, data []byte) []byte {
 
 // NewFrame frames one event.
 func NewFrame(version uint64, typ string, data []byte, publishedAt time.Time) *Frame {
-	return &Frame{Version: version, Type: typ, PublishedAt: publishedAt, Bytes: EncodeFrame(version, typ, data)}
+	return &Frame{Version: version, Type: typ, PublishedAt: publishedAt, Bytes: EncodeFrame(version, typ, data), Data: data}
 }

@@ -38,6 +38,7 @@ func (e ClosedEventReason) Valid() bool {
 const (
 	ProblemCodeBadIdempotencyKey    ProblemCode = "bad_idempotency_key"
 	ProblemCodeBadLastEventId       ProblemCode = "bad_last_event_id"
+	ProblemCodeBadQuery             ProblemCode = "bad_query"
 	ProblemCodeBodyTooLarge         ProblemCode = "body_too_large"
 	ProblemCodeDraining             ProblemCode = "draining"
 	ProblemCodeForbidden            ProblemCode = "forbidden"
@@ -64,6 +65,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeBadIdempotencyKey:
 		return true
 	case ProblemCodeBadLastEventId:
+		return true
+	case ProblemCodeBadQuery:
 		return true
 	case ProblemCodeBodyTooLarge:
 		return true
@@ -104,6 +107,21 @@ func (e ProblemCode) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// Changes defines model for Changes.
+type Changes struct {
+	Events []struct {
+		// Data The event's JSON, as on the stream.
+		Data interface{} `json:"data"`
+
+		// Event snapshot, choice, member, refresh or closed; see the event stream
+		Event string `json:"event"`
+		Id    int    `json:"id"`
+	} `json:"events"`
+
+	// Version The room's version after these events.
+	Version int `json:"version"`
 }
 
 // Choice defines model for Choice.
@@ -313,6 +331,15 @@ type Unavailable = Problem
 // Unprocessable defines model for Unprocessable.
 type Unprocessable = Problem
 
+// PollRoomParams defines parameters for PollRoom.
+type PollRoomParams struct {
+	// After The version the client has (0 or absent to start).
+	After *int `form:"after,omitempty" json:"after,omitempty"`
+
+	// Wait How long to wait for a change, in seconds (`25`) or as a duration (`25s`); at most 30 s, default 25 s.
+	Wait *string `form:"wait,omitempty" json:"wait,omitempty"`
+}
+
 // SetChoiceParams defines parameters for SetChoice.
 type SetChoiceParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
@@ -490,6 +517,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/rooms/{roomId} (the `GetRoom` operationId).
 	GetRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PollRoom Long-poll the room (for proxies that buffer the event stream)
+	//
+	// Answers at once when the room's version differs from `after`, with
+	// one `snapshot` event at the current version. Otherwise waits up to
+	// `wait` for the next changes and answers with them (the same event
+	// ids, types and JSON data as the stream; a `snapshot` instead if
+	// some were lost on the way), or with no events and the current
+	// version. Call again with `after` = the answer's `version`.
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/changes (the `PollRoom` operationId).
+	PollRoom(ctx context.Context, roomId RoomId, params *PollRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetChoiceWithBody Set the caller's quantity of one dish
 	//
@@ -737,6 +776,28 @@ func (c *Client) CreateRoom(ctx context.Context, body CreateRoomJSONRequestBody,
 // Corresponds with GET /v1/rooms/{roomId} (the `GetRoom` operationId).
 func (c *Client) GetRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRoomRequest(c.Server, roomId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PollRoom Long-poll the room (for proxies that buffer the event stream)
+//
+// Answers at once when the room's version differs from `after`, with
+// one `snapshot` event at the current version. Otherwise waits up to
+// `wait` for the next changes and answers with them (the same event
+// ids, types and JSON data as the stream; a `snapshot` instead if
+// some were lost on the way), or with no events and the current
+// version. Call again with `after` = the answer's `version`.
+//
+// Corresponds with GET /v1/rooms/{roomId}/changes (the `PollRoom` operationId).
+func (c *Client) PollRoom(ctx context.Context, roomId RoomId, params *PollRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPollRoomRequest(c.Server, roomId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1200,6 +1261,79 @@ func NewGetRoomRequest(server string, roomId RoomId) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPollRoomRequest constructs an http.Request for the PollRoom method
+func NewPollRoomRequest(server string, roomId RoomId, params *PollRoomParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/changes", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Wait != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "wait", *params.Wait, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewSetChoiceRequest calls the generic SetChoice builder with application/json body
 func NewSetChoiceRequest(server string, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1603,6 +1737,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/rooms/{roomId} (the `GetRoom` operationId).
 	GetRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*GetRoomResponse, error)
+
+	// PollRoomWithResponse Long-poll the room (for proxies that buffer the event stream)
+	//
+	// Answers at once when the room's version differs from `after`, with
+	// one `snapshot` event at the current version. Otherwise waits up to
+	// `wait` for the next changes and answers with them (the same event
+	// ids, types and JSON data as the stream; a `snapshot` instead if
+	// some were lost on the way), or with no events and the current
+	// version. Call again with `after` = the answer's `version`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/changes (the `PollRoom` operationId).
+	PollRoomWithResponse(ctx context.Context, roomId RoomId, params *PollRoomParams, reqEditors ...RequestEditorFn) (*PollRoomResponse, error)
 
 	// SetChoiceWithBodyWithResponse Set the caller's quantity of one dish
 	//
@@ -2207,6 +2355,117 @@ func (r GetRoomResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PollRoomResponse200Headers the declared response headers of an HTTP 200 response for PollRoom
+type PollRoomResponse200Headers struct {
+	XMenusyncReplica *string
+}
+
+// PollRoomResponse401Headers the declared response headers of an HTTP 401 response for PollRoom
+type PollRoomResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PollRoomResponse429Headers the declared response headers of an HTTP 429 response for PollRoom
+type PollRoomResponse429Headers struct {
+	RetryAfter *int
+}
+
+// PollRoomResponse503Headers the declared response headers of an HTTP 503 response for PollRoom
+type PollRoomResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PollRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Changes
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PollRoomResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PollRoomResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PollRoomResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PollRoomResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PollRoomResponse) GetJSON200() *Changes {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PollRoomResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PollRoomResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PollRoomResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PollRoomResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PollRoomResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PollRoomResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PollRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PollRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PollRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PollRoomResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2866,6 +3125,26 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 	return ParseGetRoomResponse(rsp)
 }
 
+// PollRoomWithResponse Long-poll the room (for proxies that buffer the event stream)
+//
+// Answers at once when the room's version differs from `after`, with
+// one `snapshot` event at the current version. Otherwise waits up to
+// `wait` for the next changes and answers with them (the same event
+// ids, types and JSON data as the stream; a `snapshot` instead if
+// some were lost on the way), or with no events and the current
+// version. Call again with `after` = the answer's `version`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rooms/{roomId}/changes (the `PollRoom` operationId).
+func (c *ClientWithResponses) PollRoomWithResponse(ctx context.Context, roomId RoomId, params *PollRoomParams, reqEditors ...RequestEditorFn) (*PollRoomResponse, error) {
+	rsp, err := c.PollRoom(ctx, roomId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePollRoomResponse(rsp)
+}
+
 // SetChoiceWithBodyWithResponse Set the caller's quantity of one dish
 //
 // Sets, not adds: retrying the same request is harmless. When the
@@ -3377,6 +3656,117 @@ func ParseGetRoomResponse(rsp *http.Response) (*GetRoomResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetRoomResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePollRoomResponse parses an HTTP response from a PollRoomWithResponse call
+func ParsePollRoomResponse(rsp *http.Response) (*PollRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PollRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Changes
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PollRoomResponse200Headers
+		if values := rsp.Header.Values("X-Menusync-Replica"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Replica", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMenusyncReplica = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PollRoomResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PollRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PollRoomResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

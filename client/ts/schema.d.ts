@@ -156,6 +156,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{roomId}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Long-poll the room (for proxies that buffer the event stream)
+         * @description Answers at once when the room's version differs from `after`, with
+         *     one `snapshot` event at the current version. Otherwise waits up to
+         *     `wait` for the next changes and answers with them (the same event
+         *     ids, types and JSON data as the stream; a `snapshot` instead if
+         *     some were lost on the way), or with no events and the current
+         *     version. Call again with `after` = the answer's `version`.
+         */
+        get: operations["pollRoom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -333,7 +361,7 @@ export interface components {
              * @description Stable error name.
              * @enum {string}
              */
-            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "internal";
+            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "internal";
         };
         MenuItem: {
             id: string;
@@ -448,6 +476,17 @@ export interface components {
             /** @enum {string} */
             reason: "expired";
             version: number;
+        };
+        Changes: {
+            /** @description The room's version after these events. */
+            version: number;
+            events: {
+                id: number;
+                /** @description snapshot, choice, member, refresh or closed; see the event stream */
+                event: string;
+                /** @description The event's JSON, as on the stream. */
+                data: unknown;
+            }[];
         };
         Health: {
             status: string;
@@ -797,6 +836,41 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pollRoom: {
+        parameters: {
+            query?: {
+                /** @description The version the client has (0 or absent to start). */
+                after?: number;
+                /** @description How long to wait for a change, in seconds (`25`) or as a duration (`25s`); at most 30 s, default 25 s. */
+                wait?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes since `after`, possibly none. */
+            200: {
+                headers: {
+                    "X-Menusync-Replica": components["headers"]["Replica"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,91 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/internal/testproc"
+	"github.com/menusync/menusync/rooms"
+)
+
+type changes struct {
+	Version uint64            `json:"version"`
+	Events  []handlers.Change `json:"events"`
+}
+
+func (f *fixture) poll(t *testing.T, p party, query string) changes {
+	t.Helper()
+	r := f.do("GET", "/v1/rooms/"+p.room.ID+"/changes?"+query, p.tokenA, nil)
+	if r.status != 200 {
+		t.Fatalf("poll %s: %d %s", query, r.status, r.body)
+	}
+	var c changes
+	r.json(t, &c)
+	return c
+}
+
+func TestLongPoll(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	p := f.party()
+	base := "/v1/rooms/" + p.room.ID
+
+	// Behind: a snapshot at once.
+	c := f.poll(t, p, "after=0")
+	if c.Version != 3 || len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.Events[0].ID != 3 {
+		t.Fatalf("poll from 0: %+v", c)
+	}
+	var snap rooms.Snapshot
+	if err := json.Unmarshal(c.Events[0].Data, &snap); err != nil || snap.Version != 3 {
+		t.Fatalf("snapshot data: %v %s", err, c.Events[0].Data)
+	}
+
+	// Current: waits for the next change and returns it.
+	got := make(chan changes, 1)
+	go func() { got <- f.poll(t, p, "after=3&wait=20s") }()
+	testproc.WaitFor(t, 5*time.Second, "the poll is listening", func() bool { _, n := f.hub.RoomCount(); return n == 1 })
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2})
+	answer := <-got
+	if len(answer.Events) == 0 || answer.Events[0].Event != "choice" || answer.Events[0].ID != 4 || answer.Version != answer.Events[len(answer.Events)-1].ID {
+		t.Fatalf("poll from 3: %+v", answer)
+	}
+	for i, e := range answer.Events {
+		if e.ID != 4+uint64(i) {
+			t.Fatalf("events out of order: %+v", answer.Events)
+		}
+	}
+
+	// Nothing happens: an empty answer with the current version.
+	var now rooms.Snapshot
+	f.do("GET", base, p.tokenA, nil).json(t, &now)
+	v := strconv.FormatUint(now.Version, 10)
+	c = f.poll(t, p, "after="+v+"&wait=0")
+	if len(c.Events) != 0 || strconv.FormatUint(c.Version, 10) != v {
+		t.Fatalf("idle poll: %+v", c)
+	}
+	for _, bad := range []string{"after=x", "after=-1", "wait=31s", "wait=soon"} {
+		if r := f.do("GET", base+"/changes?"+bad, p.tokenA, nil); r.status != 400 {
+			t.Errorf("%s: %d", bad, r.status)
+		}
+	}
+	if r := f.do("GET", base+"/changes", "", nil); r.status != 401 {
+		t.Errorf("poll without token: %d", r.status)
+	}
+}
+
+func TestLongPollSeesExpiry(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	r := f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":1}`)
+	var room rooms.Room
+	r.json(t, &room)
+	var j struct{ Token string }
+	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(t, &j)
+	var c changes
+	f.do("GET", "/v1/rooms/"+room.ID+"/changes?after=2&wait=20", j.Token, nil).json(t, &c)
+	if len(c.Events) != 1 || c.Events[0].Event != "closed" {
+		t.Fatalf("poll over an expiring room: %+v", c)
+	}
+}
