@@ -43,7 +43,6 @@ func chromium(t *testing.T) string {
 // picks a dish and the other sees it; a reload keeps the member and the
 // current state. Screenshots of both pages are saved as artifacts.
 func TestBrowserParty(t *testing.T) {
-	bin := chromium(t)
 	rd := testproc.StartRedis(t)
 	var reps []*testproc.Replica
 	var ups []string
@@ -54,72 +53,11 @@ func TestBrowserParty(t *testing.T) {
 	}
 	ng := testproc.StartNginx(t, ups...)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(412, 915), // a phone
-	)...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ana, cancelA := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	defer cancelA()
-	bo, cancelB := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	defer cancelB()
+	ana, bo := twoBrowsers(t)
 
-	menu := "寿司, 18\n비빔밥, 12.5, 매운 맛\nต้มยำกุ้ง, 9\nشاي بالنعناع, 4.5"
-	run := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	run(ana, "Ana opens a table",
-		chromedp.Navigate(ng.URL()+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#create-btn")),
-		chromedp.SetValue(chromedp.CSS("#menu-text"), menu),
-		chromedp.Click(chromedp.CSS("#create-btn")),
-		chromedp.WaitVisible(chromedp.CSS("#join-btn")),
-		chromedp.SendKeys(chromedp.CSS("#name"), "Ana"),
-		chromedp.Click(chromedp.CSS("#join-btn")),
-		chromedp.WaitVisible(chromedp.CSS(`#dishes li[data-menu-id="1"]`)),
-	)
-	shareURL, err := chromedp.Run(ana, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(shareURL, "/r/") {
-		t.Fatalf("no share link: %s", shareURL)
-	}
-	run(bo, "Bo opens the share link and joins",
-		chromedp.Navigate(shareURL),
-		chromedp.WaitVisible(chromedp.CSS("#join-btn")),
-		chromedp.SendKeys(chromedp.CSS("#name"), "Bo"),
-		chromedp.Click(chromedp.CSS("#join-btn")),
-		chromedp.WaitVisible(chromedp.CSS(`#dishes li[data-menu-id="1"]`)),
-	)
-	waitText := func(c context.Context, sel, want string) time.Duration {
-		t.Helper()
-		start := time.Now()
-		testproc.WaitFor(t, 20*time.Second, fmt.Sprintf("%q in %s", want, sel), func() bool {
-			tc, cancel := context.WithTimeout(c, 2*time.Second)
-			defer cancel()
-			got, err := chromedp.Run(tc, chromedp.Text(chromedp.CSS(sel)))
-			return err == nil && strings.Contains(got, want)
-		})
-		return time.Since(start)
-	}
-	waitText(ana, "#status", "live")
-	waitText(bo, "#status", "live")
+	openTable(t, ng.URL(), ana, bo)
+	waitText(t, ana, "#status", "live")
+	waitText(t, bo, "#status", "live")
 
 	// The two pages' streams must be on different replicas; round robin
 	// decides, so reload Bo (a reload is part of the story anyway) until
@@ -132,26 +70,26 @@ func TestBrowserParty(t *testing.T) {
 		if i == 8 {
 			t.Fatal("the two pages' streams never landed on different replicas")
 		}
-		run(bo, "Bo reloads", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#dishes li[data-menu-id="1"]`)))
-		waitText(bo, "#status", "live")
+		do(t, bo, "Bo reloads", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#dishes li[data-menu-id="1"]`)))
+		waitText(t, bo, "#status", "live")
 		testproc.WaitFor(t, 10*time.Second, "old stream closed", func() bool {
 			return scrape(t, reps[0].URL())["menusync_streams_open"]+scrape(t, reps[1].URL())["menusync_streams_open"] == 2
 		})
 	}
 
-	run(ana, "Ana takes a sushi", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="1"] .plus`)))
-	waitText(ana, `#dishes li[data-menu-id="1"] output`, "1")
-	run(ana, "and another", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="1"] .plus`)))
-	took := waitText(bo, `#dishes li[data-menu-id="1"] .who`, "Ana ×2")
+	do(t, ana, "Ana takes a sushi", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="1"] .plus`)))
+	waitText(t, ana, `#dishes li[data-menu-id="1"] output`, "1")
+	do(t, ana, "and another", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="1"] .plus`)))
+	took := waitText(t, bo, `#dishes li[data-menu-id="1"] .who`, "Ana ×2")
 	t.Logf("Bo's page showed Ana's choice %v after her second click", took)
-	run(bo, "Bo takes tea", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="4"] .plus`)))
-	waitText(ana, "#grand-total", "40.50")
+	do(t, bo, "Bo takes tea", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="4"] .plus`)))
+	waitText(t, ana, "#grand-total", "40.50")
 
-	run(bo, "Bo reloads", chromedp.Reload())
-	waitText(bo, "#me", "You are Bo")
-	waitText(bo, "#grand-total", "40.50")
-	waitText(bo, `#dishes li[data-menu-id="1"] .who`, "Ana ×2")
-	waitText(bo, "#status", "live")
+	do(t, bo, "Bo reloads", chromedp.Reload())
+	waitText(t, bo, "#me", "You are Bo")
+	waitText(t, bo, "#grand-total", "40.50")
+	waitText(t, bo, `#dishes li[data-menu-id="1"] .who`, "Ana ×2")
+	waitText(t, bo, "#status", "live")
 
 	dir := artifactDir(t)
 	for name, c := range map[string]context.Context{"ana": ana, "bo": bo} {
@@ -164,5 +102,108 @@ func TestBrowserParty(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", path)
+	}
+}
+
+// twoBrowsers starts chromium headless (phone-sized) with two separate
+// browser contexts: two people, two cookie jars, two localStorages.
+func twoBrowsers(t *testing.T) (context.Context, context.Context) {
+	t.Helper()
+	bin := chromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(412, 915), // a phone
+	)...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ana, cancelA := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelA)
+	bo, cancelB := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelB)
+
+	return ana, bo
+}
+
+func do(t *testing.T, c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(c, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// waitText waits until the element's text contains want.
+func waitText(t *testing.T, c context.Context, sel, want string) time.Duration {
+	t.Helper()
+	start := time.Now()
+	testproc.WaitFor(t, 20*time.Second, fmt.Sprintf("%q in %s", want, sel), func() bool {
+		tc, cancel := context.WithTimeout(c, 2*time.Second)
+		defer cancel()
+		got, err := chromedp.Run(tc, chromedp.Text(chromedp.CSS(sel)))
+		return err == nil && strings.Contains(got, want)
+	})
+	return time.Since(start)
+}
+
+// openTable: Ana opens a table with a menu in four scripts and joins; Bo
+// joins from the share link.
+func openTable(t *testing.T, base string, ana, bo context.Context) {
+	t.Helper()
+	menu := "寿司, 18\n비빔밥, 12.5, 매운 맛\nต้มยำกุ้ง, 9\nشاي بالنعناع, 4.5"
+	do(t, ana, "Ana opens a table",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#create-btn")),
+		chromedp.SetValue(chromedp.CSS("#menu-text"), menu),
+		chromedp.Click(chromedp.CSS("#create-btn")),
+		chromedp.WaitVisible(chromedp.CSS("#join-btn")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Ana"),
+		chromedp.Click(chromedp.CSS("#join-btn")),
+		chromedp.WaitVisible(chromedp.CSS(`#dishes li[data-menu-id="1"]`)),
+	)
+	shareURL, err := chromedp.Run(ana, chromedp.Location())
+	if err != nil || !strings.Contains(shareURL, "/r/") {
+		t.Fatalf("no share link: %q %v", shareURL, err)
+	}
+	do(t, bo, "Bo opens the share link and joins",
+		chromedp.Navigate(shareURL),
+		chromedp.WaitVisible(chromedp.CSS("#join-btn")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Bo"),
+		chromedp.Click(chromedp.CSS("#join-btn")),
+		chromedp.WaitVisible(chromedp.CSS(`#dishes li[data-menu-id="1"]`)),
+	)
+}
+
+// TestBrowserFallsBackToLongPoll: behind a proxy that holds the stream,
+// the page notices within two heartbeats, says it is polling, and the two
+// people still see each other's picks.
+func TestBrowserFallsBackToLongPoll(t *testing.T) {
+	rd := testproc.StartRedis(t)
+	var ups []string
+	for i := 1; i <= 2; i++ {
+		ups = append(ups, testproc.StartReplica(t, fmt.Sprintf("replica-%d", i), "REDIS_URL="+rd.URL(), "MENUSYNC_SECRET="+secret, "MENUSYNC_HEARTBEAT=1s").Addr)
+	}
+	ng := testproc.StartBufferingNginx(t, ups...)
+	ana, bo := twoBrowsers(t)
+	openTable(t, ng.URL(), ana, bo)
+	waitText(t, ana, "#status", "polling")
+	waitText(t, bo, "#status", "polling")
+	do(t, ana, "Ana takes a sushi", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="1"] .plus`)))
+	took := waitText(t, bo, `#dishes li[data-menu-id="1"] .who`, "Ana ×1")
+	do(t, bo, "Bo takes tea", chromedp.Click(chromedp.CSS(`#dishes li[data-menu-id="4"] .plus`)))
+	waitText(t, ana, "#grand-total", "22.50")
+	t.Logf("polling: Bo saw Ana's pick after %v", took)
+	png, err := chromedp.Run(ana, chromedp.FullScreenshot(100))
+	if err == nil {
+		_ = os.WriteFile(filepath.Join(artifactDir(t), "browser-polling.png"), png, 0o644)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,6 +113,9 @@ func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Clients use it to tell a stream that a proxy holds back (nothing
+	// within two heartbeats) from a quiet one.
+	w.Header().Set("X-Menusync-Heartbeat", strconv.Itoa(int((s.cfg.Heartbeat+time.Second-1)/time.Second)))
 	writeJSON(w, http.StatusOK, snap)
 }
 

@@ -2273,7 +2273,8 @@ func (r CreateRoomResponse) ContentType() string {
 
 // GetRoomResponse200Headers the declared response headers of an HTTP 200 response for GetRoom
 type GetRoomResponse200Headers struct {
-	XMenusyncReplica *string
+	XMenusyncHeartbeat *int
+	XMenusyncReplica   *string
 }
 
 // GetRoomResponse401Headers the declared response headers of an HTTP 401 response for GetRoom
@@ -3636,6 +3637,13 @@ func ParseGetRoomResponse(rsp *http.Response) (*GetRoomResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRoomResponse200Headers
+		if values := rsp.Header.Values("X-Menusync-Heartbeat"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Heartbeat", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMenusyncHeartbeat = &value
+		}
 		if values := rsp.Header.Values("X-Menusync-Replica"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Replica", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -709,6 +709,8 @@ export interface operations {
             /** @description A snapshot, read in one atomic step. */
             200: {
                 headers: {
+                    /** @description Seconds between the stream's heartbeats; a stream silent for twice that is held by a proxy (use /changes). */
+                    "X-Menusync-Heartbeat"?: number;
                     "X-Menusync-Replica": components["headers"]["Replica"];
                     [name: string]: unknown;
                 };

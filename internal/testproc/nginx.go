@@ -34,6 +34,36 @@ func (n *Nginx) ErrorLog() string {
 // StartNginx starts nginx in front of the given upstream addresses.
 func StartNginx(t testing.TB, upstreams ...string) *Nginx {
 	t.Helper()
+	return startNginx(t, "include "+filepath.Join(RepoRoot(t), "nginx", "menusync-server.conf")+";", upstreams)
+}
+
+// StartBufferingNginx starts an nginx that buffers every response and
+// ignores X-Accel-Buffering, like the antivirus and corporate proxies
+// that hold a stream until it ends.
+func StartBufferingNginx(t testing.TB, upstreams ...string) *Nginx {
+	t.Helper()
+	return startNginx(t, `
+        location / {
+            proxy_pass http://menusync;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_buffering on;
+            proxy_ignore_headers X-Accel-Buffering;
+            proxy_buffers 8 64k;
+            proxy_buffer_size 64k;
+            proxy_busy_buffers_size 128k;
+            proxy_read_timeout 1h;
+            # nginx alone still passes each chunk on; compressing the
+            # stream is what makes such proxies hold it.
+            gzip on;
+            gzip_types text/event-stream application/json;
+            gzip_min_length 0;
+        }`, upstreams)
+}
+
+func startNginx(t testing.TB, serverConf string, upstreams []string) *Nginx {
+	t.Helper()
 	bin := lookPath(t, "nginx", "nginx")
 	repo := filepath.Join(RepoRoot(t), "nginx")
 	dir, err := os.MkdirTemp("", "menusync-nginx-")
@@ -65,10 +95,10 @@ http {
     }
     server {
         listen %[4]s;
-        include %[2]s/menusync-server.conf;
+        %[5]s
     }
 }
-`, dir, repo, servers.String(), n.Addr)
+`, dir, repo, servers.String(), n.Addr, serverConf)
 	confPath := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)

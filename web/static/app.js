@@ -6,6 +6,9 @@ var $ = function (sel) { return document.querySelector(sel); };
 var ROOM_PATH = /^\/r\/([A-Za-z0-9_-]{22})\/?$/;
 
 var app = {
+  heartbeatMs: 15000, // from X-Menusync-Heartbeat
+  streamWorks: false, // an event came through the stream at least once
+  polling: false,
   roomId: null,
   me: null,        // {memberId, name, token} from localStorage
   state: null,     // {room, members, choices: {memberId|menuId: qty}, version}
@@ -26,6 +29,8 @@ function setStatus(text, cls) {
 function noteReplica(resp) {
   var r = resp.headers.get('X-Menusync-Replica');
   if (r) { $('#replica').textContent = 'served by ' + r; }
+  var hb = Number(resp.headers.get('X-Menusync-Heartbeat'));
+  if (hb > 0) { app.heartbeatMs = hb * 1000; }
 }
 
 function api(method, path, body, token) {
@@ -154,7 +159,14 @@ function applyDelta(version, apply) {
 }
 
 function connect() {
+  if (app.polling) { return; }
   if (app.es) { app.es.close(); }
+  // Some proxies (antivirus, corporate) hold a stream until it ends: the
+  // first event never comes. Then switch to long-polling.
+  if (!app.streamWorks) {
+    clearTimeout(app.watchdog);
+    app.watchdog = setTimeout(function () { if (!app.streamWorks && !app.closed) { startPolling(); } }, 2 * app.heartbeatMs);
+  }
   // EventSource cannot send headers: the token rides in the query (the
   // server never logs it); the browser resends Last-Event-ID itself.
   var es = new EventSource('/v1/rooms/' + app.roomId + '/events?token=' + encodeURIComponent(app.me.token));
@@ -170,7 +182,7 @@ function connect() {
       setStatus('reconnecting…', 'reconnecting');
     }
   };
-  es.addEventListener('snapshot', function (e) { applySnapshot(JSON.parse(e.data)); });
+  es.addEventListener('snapshot', function (e) { app.streamWorks = true; applySnapshot(JSON.parse(e.data)); });
   es.addEventListener('choice', function (e) {
     var c = JSON.parse(e.data);
     applyDelta(c.version, function () {
@@ -183,6 +195,35 @@ function connect() {
   });
   es.addEventListener('refresh', function () { refetch(); });
   es.addEventListener('closed', roomClosed);
+}
+
+// startPolling follows the table with GET /changes, for when the stream
+// is buffered somewhere on the way.
+function startPolling() {
+  if (app.es) { app.es.close(); app.es = null; }
+  app.polling = true;
+  setStatus('live · polling', 'live polling');
+  var poll = function () {
+    if (app.closed) { return; }
+    var after = app.state ? app.state.version : 0;
+    api('GET', '/v1/rooms/' + app.roomId + '/changes?after=' + after + '&wait=25', undefined, app.me.token).then(function (c) {
+      setStatus('live · polling', 'live polling');
+      c.events.forEach(function (e) {
+        var d = e.data;
+        if (e.event === 'snapshot') { applySnapshot(d); }
+        else if (e.event === 'choice') { applyDelta(d.version, function () { if (d.quantity > 0) { app.state.choices[key(d.memberId, d.menuId)] = d.quantity; } else { delete app.state.choices[key(d.memberId, d.menuId)]; } }); }
+        else if (e.event === 'member') { applyDelta(d.version, function () { app.state.members.push(d.member); }); }
+        else if (e.event === 'refresh') { refetch(); }
+        else if (e.event === 'closed') { roomClosed(); }
+      });
+      poll();
+    }).catch(function (err) {
+      if (err.status === 404) { roomClosed(); return; }
+      setStatus('reconnecting…', 'reconnecting');
+      setTimeout(poll, 2000);
+    });
+  };
+  poll();
 }
 
 function roomClosed() {
