@@ -228,7 +228,7 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 		}
 		return client.Event{}
 	}
-	if ev := next(); ev.Type != "snapshot" || ev.Version != 3 {
+	if ev := next(); ev.Type != "snapshot" || ev.Version != 4 { // 4: Ana's own presence
 		t.Fatalf("first event %+v", ev)
 	}
 	var final uint64

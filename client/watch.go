@@ -20,7 +20,7 @@ import (
 // Event is one event of a room's stream, after it was applied to the
 // local state.
 type Event struct {
-	// Type is the event name: snapshot, choice, member, refresh, closed,
+	// Type is the event name: snapshot, choice, member, presence, refresh, closed,
 	// or any other name a newer server sends (passed through as is).
 	Type    string
 	Version uint64          // the event id
@@ -171,7 +171,7 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 			w.state = stateOf(&snap)
 			w.emit(ctx, ev)
 		}
-	case rooms.TypeChoice, rooms.TypeMember, rooms.TypeRefresh:
+	case rooms.TypeChoice, rooms.TypeMember, rooms.TypeRefresh, rooms.TypePresence:
 		if w.state == nil || ev.Version <= w.state.Version {
 			return // already applied (a resume or a refetch covered it)
 		}
@@ -204,6 +204,20 @@ func (w *watcher) applyDelta(ctx context.Context, ev Event) {
 		}
 		w.state.Members = append(w.state.Members, m.Member)
 		ev.Member = &m.Member
+	case rooms.TypePresence:
+		var p struct {
+			MemberID string `json:"memberId"`
+			Online   bool   `json:"online"`
+		}
+		if json.Unmarshal(ev.Data, &p) != nil {
+			return
+		}
+		for i := range w.state.Members {
+			if w.state.Members[i].ID == p.MemberID {
+				w.state.Members[i].Online = p.Online
+				ev.Member = &w.state.Members[i]
+			}
+		}
 	}
 	w.state.Version = ev.Version
 	w.state.Room.Version = ev.Version

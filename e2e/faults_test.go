@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -289,4 +290,50 @@ func TestSlowlorisAndHugeHeaders(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Fatalf("64 KiB header: %d", resp.StatusCode)
 	}
+}
+
+// TestPresenceAcrossReplicas: a member streaming from replica 2 is online
+// for a listener on replica 1; when replica 2 is SIGKILLed, nobody says
+// goodbye, yet the member goes offline within the grace period plus the
+// connection's expiry (three heartbeats) and a sweep.
+func TestPresenceAcrossReplicas(t *testing.T) {
+	rd := testproc.StartRedis(t)
+	env := []string{"REDIS_URL=" + rd.URL(), "MENUSYNC_SECRET=" + secret, "MENUSYNC_HEARTBEAT=1s", "MENUSYNC_PRESENCE_GRACE=1s"}
+	r1 := testproc.StartReplica(t, "replica-1", env...)
+	r2 := testproc.StartReplica(t, "replica-2", env...)
+	r := openRoom(t, r1.URL(), 2)
+	observer := listen(t, r1.URL(), r, 0)
+	online := func(member int) bool {
+		req, _ := http.NewRequest("GET", r1.URL()+"/v1/rooms/"+r.ID, nil)
+		req.Header.Set("Authorization", "Bearer "+r.tokens[0])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var s struct{ Members []struct{ Online bool } }
+		_ = json.NewDecoder(resp.Body).Decode(&s)
+		return len(s.Members) > member && s.Members[member].Online
+	}
+	listen(t, r2.URL(), r, 1) // member 1 streams from replica 2
+	testproc.WaitFor(t, 10*time.Second, "member 1 online", func() bool { return online(1) })
+	observer.mu.Lock()
+	before := len(observer.types)
+	observer.mu.Unlock()
+
+	r2.Signal(syscall.SIGKILL)
+	<-r2.Done()
+	start := time.Now()
+	testproc.WaitFor(t, 30*time.Second, "member 1 offline", func() bool { return !online(1) })
+	took := time.Since(start)
+	observer.mu.Lock()
+	sawPresence := slices.Contains(observer.types[before:], "presence")
+	observer.mu.Unlock()
+	if !sawPresence {
+		t.Fatal("the listener on replica 1 got no presence event")
+	}
+	if !online(0) {
+		t.Fatal("the observer itself went offline")
+	}
+	t.Logf("member of the killed replica offline %v after the kill (heartbeat 1s, grace 1s, sweep every 5s)", took.Round(100*time.Millisecond))
 }

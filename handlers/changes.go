@@ -56,6 +56,8 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer l.Close()
+	// A poller is online while it keeps polling.
+	s.presenceOf(id).alive(ctx, wait+s.cfg.PresenceGrace)
 	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)

@@ -32,28 +32,28 @@ func TestLongPoll(t *testing.T) {
 	p := f.party()
 	base := "/v1/rooms/" + p.room.ID
 
-	// Behind: a snapshot at once.
+	// Behind: a snapshot at once (version 4: Ana's poll made her online).
 	c := f.poll(t, p, "after=0")
-	if c.Version != 3 || len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.Events[0].ID != 3 {
+	if c.Version != 4 || len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.Events[0].ID != 4 {
 		t.Fatalf("poll from 0: %+v", c)
 	}
 	var snap rooms.Snapshot
-	if err := json.Unmarshal(c.Events[0].Data, &snap); err != nil || snap.Version != 3 {
+	if err := json.Unmarshal(c.Events[0].Data, &snap); err != nil || snap.Version != 4 || !snap.Members[0].Online {
 		t.Fatalf("snapshot data: %v %s", err, c.Events[0].Data)
 	}
 
 	// Current: waits for the next change and returns it.
 	got := make(chan changes, 1)
-	go func() { got <- f.poll(t, p, "after=3&wait=20s") }()
+	go func() { got <- f.poll(t, p, "after=4&wait=20s") }()
 	testproc.WaitFor(t, 5*time.Second, "the poll is listening", func() bool { _, n := f.hub.RoomCount(); return n == 1 })
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2})
 	answer := <-got
-	if len(answer.Events) == 0 || answer.Events[0].Event != "choice" || answer.Events[0].ID != 4 || answer.Version != answer.Events[len(answer.Events)-1].ID {
-		t.Fatalf("poll from 3: %+v", answer)
+	if len(answer.Events) == 0 || answer.Events[0].Event != "choice" || answer.Events[0].ID != 5 || answer.Version != answer.Events[len(answer.Events)-1].ID {
+		t.Fatalf("poll from 4: %+v", answer)
 	}
 	for i, e := range answer.Events {
-		if e.ID != 4+uint64(i) {
+		if e.ID != 5+uint64(i) {
 			t.Fatalf("events out of order: %+v", answer.Events)
 		}
 	}
@@ -84,7 +84,8 @@ func TestLongPollSeesExpiry(t *testing.T) {
 	var j struct{ Token string }
 	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(t, &j)
 	var c changes
-	f.do("GET", "/v1/rooms/"+room.ID+"/changes?after=2&wait=20", j.Token, nil).json(t, &c)
+	f.do("GET", "/v1/rooms/"+room.ID+"/changes?after=0&wait=0", j.Token, nil).json(t, &c) // online: version 3
+	f.do("GET", "/v1/rooms/"+room.ID+"/changes?after=3&wait=20", j.Token, nil).json(t, &c)
 	if len(c.Events) != 1 || c.Events[0].Event != "closed" {
 		t.Fatalf("poll over an expiring room: %+v", c)
 	}

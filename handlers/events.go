@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -83,6 +86,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer l.Close()
+	// Online before the snapshot, so the snapshot already says so.
+	p := s.presenceOf(id)
+	p.alive(ctx, 3*s.cfg.Heartbeat)
+	defer p.gone(s.cfg.PresenceGrace)
 	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -143,6 +150,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-heartbeat.C:
 			st.write([]byte(": heartbeat\n\n"))
+			p.alive(ctx, 3*s.cfg.Heartbeat)
 		case f := <-l.Events():
 			st.delta(l, &pos, f)
 			for range maxCoalesced {
@@ -177,6 +185,32 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
+
+// presence is one connection's part in its member being online.
+type presence struct {
+	s      *Server
+	id     Identity
+	connID string
+}
+
+func (s *Server) presenceOf(id Identity) presence {
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	return presence{s: s, id: id, connID: hex.EncodeToString(b[:])}
+}
+
+// alive keeps the member online for d (renewed by every heartbeat; a
+// replica that dies stops renewing and its members go offline).
+func (p presence) alive(ctx context.Context, d time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.id.MemberID, p.connID, time.Now().Add(d)); err != nil && ctx.Err() == nil {
+		p.s.log.Debug("presence not recorded", "room", p.id.RoomID, "err", err)
+	}
+}
+
+// gone lets the connection lapse after the grace period.
+func (p presence) gone(grace time.Duration) { p.alive(context.Background(), grace) }
 
 func retryHint(d time.Duration) []byte {
 	return []byte("retry: " + strconv.FormatInt(d.Milliseconds(), 10) + "\n\n")

@@ -34,35 +34,37 @@ func TestStreamSnapshotThenDeltas(t *testing.T) {
 		t.Fatalf("first block is not a retry hint: %+v", first)
 	}
 	ev := s.next(t)
-	if ev.Event != "snapshot" || ev.ID != "3" {
+	// 3 members' worth of changes, then Ana's own presence (online before
+	// her snapshot is read, so it is in it).
+	if ev.Event != "snapshot" || ev.ID != "4" {
 		t.Fatalf("first event: %+v", ev)
 	}
 	var snap rooms.Snapshot
-	if err := json.Unmarshal([]byte(ev.Data), &snap); err != nil || snap.Version != 3 || len(snap.Members) != 2 {
+	if err := json.Unmarshal([]byte(ev.Data), &snap); err != nil || snap.Version != 4 || len(snap.Members) != 2 || !snap.Members[0].Online || snap.Members[1].Online {
 		t.Fatalf("snapshot data: %v %s", err, ev.Data)
 	}
 
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tomyum", "quantity": 2})
 	ev = s.next(t)
-	if ev.Event != "choice" || ev.ID != "4" {
+	if ev.Event != "choice" || ev.ID != "5" {
 		t.Fatalf("choice event: %+v", ev)
 	}
 	var c struct {
 		rooms.Choice
 		Version uint64 `json:"version"`
 	}
-	if err := json.Unmarshal([]byte(ev.Data), &c); err != nil || c.Version != 4 || c.MemberID != p.b.ID || c.Quantity != 2 || c.MenuID != "tomyum" {
+	if err := json.Unmarshal([]byte(ev.Data), &c); err != nil || c.Version != 5 || c.MemberID != p.b.ID || c.Quantity != 2 || c.MenuID != "tomyum" {
 		t.Fatalf("choice data: %s", ev.Data)
 	}
 
 	f.do("POST", base+"/members", "", map[string]string{"name": "Ngozi"})
 	ev = s.next(t)
-	if ev.Event != "member" || ev.ID != "5" || !strings.Contains(ev.Data, `"name":"Ngozi"`) || !strings.Contains(ev.Data, `"version":5`) {
+	if ev.Event != "member" || ev.ID != "6" || !strings.Contains(ev.Data, `"name":"Ngozi"`) || !strings.Contains(ev.Data, `"version":6`) {
 		t.Fatalf("member event: %+v", ev)
 	}
 	f.do("POST", base+"/refresh", p.tokenB, nil)
 	ev = s.next(t)
-	if ev.Event != "refresh" || ev.ID != "6" || ev.Data != `{"version":6}` {
+	if ev.Event != "refresh" || ev.ID != "7" || ev.Data != `{"version":7}` {
 		t.Fatalf("refresh event: %+v", ev)
 	}
 }
@@ -71,21 +73,24 @@ func TestStreamResume(t *testing.T) {
 	f := newFixture(t, handlers.Config{})
 	p := f.party()
 	base := "/v1/rooms/" + p.room.ID
-	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1}) // v4
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
+	// Ana is online (her presence is a change too) before she resumes.
+	f.stream(base + "/events?token=" + p.tokenA).next(t)
+	v := f.version(t, p)
 
 	// Current: nothing extra, the next event is the next delta.
-	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", "4")
+	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", strconv.FormatUint(v, 10))
 	// Behind: one snapshot at the current version.
-	behind := f.stream(base + "/events?token=" + p.tokenA + "&lastEventId=2")
+	behind := f.stream(base+"/events?token="+p.tokenA+"&lastEventId=2")
 	ev := behind.next(t)
-	if ev.Event != "snapshot" || ev.ID != "4" {
-		t.Fatalf("resume from behind: %+v", ev)
+	if ev.Event != "snapshot" || ev.ID != strconv.FormatUint(v, 10) {
+		t.Fatalf("resume from behind: %+v, want snapshot %d", ev, v)
 	}
-	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2}) // v5
+	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2})
 	for name, s := range map[string]*sseReader{"current": cur, "behind": behind} {
 		ev := s.next(t)
-		if ev.Event != "choice" || ev.ID != "5" {
-			t.Fatalf("%s: got %+v, want choice 5", name, ev)
+		if ev.Event != "choice" || ev.ID != strconv.FormatUint(v+1, 10) {
+			t.Fatalf("%s: got %+v, want choice %d", name, ev, v+1)
 		}
 	}
 }
@@ -102,9 +107,9 @@ func TestStreamWithR3labsClient(t *testing.T) {
 	events := make(chan *sse.Event, 64)
 	go func() { _ = c.SubscribeChanRawWithContext(ctx, events) }()
 	defer c.Unsubscribe(events)
-	want := []string{"snapshot 3"}
+	want := []string{"snapshot 4"} // Ana's presence is version 4
 	for i := 1; i <= 5; i++ {
-		want = append(want, "choice "+strconv.Itoa(3+i))
+		want = append(want, "choice "+strconv.Itoa(4+i))
 	}
 	got := []string{}
 	timeout := time.After(10 * time.Second)
@@ -174,7 +179,7 @@ func TestStreamClosedWhenRoomExpires(t *testing.T) {
 	s := f.stream("/v1/rooms/"+room.ID+"/events", "Authorization", "Bearer "+j.Token)
 	s.next(t) // snapshot
 	ev := s.next(t)
-	if ev.Event != "closed" || ev.ID != "2" || !strings.Contains(ev.Data, `"reason":"expired"`) {
+	if ev.Event != "closed" || ev.ID != "3" || !strings.Contains(ev.Data, `"reason":"expired"`) {
 		t.Fatalf("got %+v, want closed", ev)
 	}
 	if _, ok := s.raw(t); ok {

@@ -24,6 +24,7 @@ type RoomStore interface {
 	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, idemKey string) (rooms.ChoiceResult, error)
 	Refresh(ctx context.Context, roomID, memberID, idemKey string) (uint64, error)
 	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
+	MarkPresent(ctx context.Context, roomID, memberID, connID string, until time.Time) error
 }
 
 // Hub is what the event stream needs from the replica's pub/sub hub.
@@ -65,6 +66,9 @@ type Config struct {
 	MaxStreamAge time.Duration
 	// DrainWindow spreads the end of open streams on Drain (5s).
 	DrainWindow time.Duration
+	// PresenceGrace keeps a member online this long after their last
+	// stream closed, so a reload or a blip does not flap (10s).
+	PresenceGrace time.Duration
 	// BodyTimeout bounds reading a request body (10s): a client that
 	// trickles its body gets 408 instead of holding a goroutine.
 	BodyTimeout time.Duration
@@ -126,6 +130,9 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
+	}
+	if cfg.PresenceGrace <= 0 {
+		cfg.PresenceGrace = 10 * time.Second
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = 10 * time.Second

@@ -272,7 +272,8 @@ func (h *Hub) resync(r *room) {
 	}
 }
 
-// expiryLoop closes the streams of rooms that expired in Redis.
+// expiryLoop closes the streams of rooms that expired in Redis and sweeps
+// the presence of the others.
 func (h *Hub) expiryLoop() {
 	t := time.NewTicker(h.cfg.ExpiryInterval)
 	defer t.Stop()
@@ -306,7 +307,13 @@ func (h *Hub) expiryLoop() {
 			for i, ok := range exists {
 				if !ok {
 					h.closeRoom(batch[i])
+					continue
 				}
+				// Connections of a dead replica stop being renewed; some
+				// replica with listeners has to notice and announce it.
+				sctx, scancel := context.WithTimeout(h.ctx, 2*time.Second)
+				_ = h.cfg.Store.SweepPresence(sctx, batch[i].id)
+				scancel()
 			}
 		}
 	}

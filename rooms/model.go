@@ -71,10 +71,12 @@ type Room struct {
 	Version   uint64     `json:"version"`
 }
 
-// Member is one person at the table.
+// Member is one person at the table. Online is true while one of their
+// streams is open on any replica (plus a grace period).
 type Member struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Online bool   `json:"online"`
 }
 
 // Choice is the quantity of one dish chosen by one member.

@@ -41,6 +41,9 @@ end
 local function touch()
   redis.call('HSET', KEYS[1], 'expiresAt', tonumber(ARGV[3]) + ttl)
   for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+  -- presence keys (same hash tag, so the same slot) live as long
+  redis.call('EXPIRE', KEYS[1] .. ':conns', ttl)
+  redis.call('EXPIRE', KEYS[1] .. ':online', ttl)
 end
 local function publish(v, typ)
   touch()

@@ -54,19 +54,21 @@ func (s *Store) Snapshot(ctx context.Context, roomID string) (*Snapshot, error) 
 	}
 	k := keysOf(roomID)
 	var room, members, choices *redis.MapStringStringCmd
+	var online *redis.StringSliceCmd
 	_, err := s.reader.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		room = p.HGetAll(ctx, k.room)
 		members = p.HGetAll(ctx, k.members)
 		choices = p.HGetAll(ctx, k.choices)
+		online = p.SMembers(ctx, k.room+":online")
 		return nil
 	})
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	return decodeSnapshot(roomID, room.Val(), members.Val(), choices.Val())
+	return decodeSnapshot(roomID, room.Val(), members.Val(), choices.Val(), online.Val())
 }
 
-func decodeSnapshot(roomID string, room, members, choices map[string]string) (*Snapshot, error) {
+func decodeSnapshot(roomID string, room, members, choices map[string]string, online []string) (*Snapshot, error) {
 	if len(room) == 0 || room["menu"] == "" {
 		return nil, ErrNotFound
 	}
@@ -93,6 +95,7 @@ func decodeSnapshot(roomID string, room, members, choices map[string]string) (*S
 		if err := json.Unmarshal([]byte(body), &m); err != nil {
 			return nil, fmt.Errorf("member %s of %s: %w", id, roomID, err)
 		}
+		m.Online = slices.Contains(online, m.ID)
 		js = append(js, joined{m: m, seq: atoiDefault(seq)})
 	}
 	slices.SortFunc(js, func(a, b joined) int { return cmp.Compare(a.seq, b.seq) })

@@ -200,6 +200,9 @@ type JoinResponse struct {
 type Member struct {
 	Id   string `json:"id"`
 	Name string `json:"name"`
+
+	// Online True while one of the member's streams (or long-polls) is open on any replica, and for MENUSYNC_PRESENCE_GRACE (10 s) after the last one closed.
+	Online bool `json:"online"`
 }
 
 // MemberEvent data of a `member` event.
@@ -236,6 +239,13 @@ type MenuItemInput struct {
 	Id    *string  `json:"id,omitempty"`
 	Name  string   `json:"name"`
 	Price *float64 `json:"price,omitempty"`
+}
+
+// PresenceEvent data of a `presence` event; a member came online or went offline.
+type PresenceEvent struct {
+	MemberId string `json:"memberId"`
+	Online   bool   `json:"online"`
+	Version  int    `json:"version"`
 }
 
 // Problem defines model for Problem.
@@ -568,6 +578,7 @@ type ClientInterface interface {
 	// * Every event has `id: <version>`, `event: <type>` and one
 	//   `data:` line of JSON: `snapshot` (a Snapshot), `choice`
 	//   (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
+	//   `presence` (PresenceEvent),
 	//   `closed` (ClosedEvent; the stream then ends and the client
 	//   should not reconnect).
 	// * A comment line (`: heartbeat`) at most every 15 s keeps proxies
@@ -866,6 +877,7 @@ func (c *Client) SetChoice(ctx context.Context, roomId RoomId, params *SetChoice
 //   - Every event has `id: <version>`, `event: <type>` and one
 //     `data:` line of JSON: `snapshot` (a Snapshot), `choice`
 //     (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
+//     `presence` (PresenceEvent),
 //     `closed` (ClosedEvent; the stream then ends and the client
 //     should not reconnect).
 //   - A comment line (`: heartbeat`) at most every 15 s keeps proxies
@@ -1790,6 +1802,7 @@ type ClientWithResponsesInterface interface {
 	// * Every event has `id: <version>`, `event: <type>` and one
 	//   `data:` line of JSON: `snapshot` (a Snapshot), `choice`
 	//   (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
+	//   `presence` (PresenceEvent),
 	//   `closed` (ClosedEvent; the stream then ends and the client
 	//   should not reconnect).
 	// * A comment line (`: heartbeat`) at most every 15 s keeps proxies
@@ -3196,6 +3209,7 @@ func (c *ClientWithResponses) SetChoiceWithResponse(ctx context.Context, roomId 
 //   - Every event has `id: <version>`, `event: <type>` and one
 //     `data:` line of JSON: `snapshot` (a Snapshot), `choice`
 //     (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
+//     `presence` (PresenceEvent),
 //     `closed` (ClosedEvent; the stream then ends and the client
 //     should not reconnect).
 //   - A comment line (`: heartbeat`) at most every 15 s keeps proxies

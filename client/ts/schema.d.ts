@@ -136,6 +136,7 @@ export interface paths {
          *     * Every event has `id: <version>`, `event: <type>` and one
          *       `data:` line of JSON: `snapshot` (a Snapshot), `choice`
          *       (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
+         *       `presence` (PresenceEvent),
          *       `closed` (ClosedEvent; the stream then ends and the client
          *       should not reconnect).
          *     * A comment line (`: heartbeat`) at most every 15 s keeps proxies
@@ -395,6 +396,8 @@ export interface components {
         Member: {
             id: string;
             name: string;
+            /** @description True while one of the member's streams (or long-polls) is open on any replica, and for MENUSYNC_PRESENCE_GRACE (10 s) after the last one closed. */
+            online: boolean;
         };
         JoinRequest: {
             name: string;
@@ -469,6 +472,12 @@ export interface components {
         };
         /** @description data of a `refresh` event; clients refetch the room. */
         RefreshEvent: {
+            version: number;
+        };
+        /** @description data of a `presence` event; a member came online or went offline. */
+        PresenceEvent: {
+            memberId: string;
+            online: boolean;
             version: number;
         };
         /** @description data of a `closed` event; the stream ends after it. Its id repeats the last version. */

@@ -62,15 +62,15 @@ func TestCLISession(t *testing.T) {
 	go func() {
 		watchDone <- run(ctx, []string{"watch", room}, envOf("MENUSYNC_URL", url, "MENUSYNC_TOKEN", ana), watchOut)
 	}()
-	testproc.WaitFor(t, 10*time.Second, "watch prints the room", func() bool { return strings.Contains(watchOut.String(), "version 3") })
+	testproc.WaitFor(t, 10*time.Second, "watch prints the room", func() bool { return strings.Contains(watchOut.String(), "version 4") }) // 4: Ana online
 
-	if out := runCLI(t, url, bo, "choose", room, "bbq", "2"); !strings.Contains(out, "version 4: 2 × bbq") {
+	if out := runCLI(t, url, bo, "choose", room, "bbq", "2"); !strings.Contains(out, "version 5: 2 × bbq") {
 		t.Fatalf("choose printed %q", out)
 	}
 	runCLI(t, url, ana, "choose", room, "tea", "1")
 	testproc.WaitFor(t, 10*time.Second, "watch prints the new summary", func() bool {
 		s := watchOut.String()
-		return strings.Contains(s, "version 5: 3 dishes  (33.00)") && strings.Contains(s, "Bo: 2 × 불고기  (30.00)")
+		return strings.Contains(s, "version 6: 3 dishes  (33.00)") && strings.Contains(s, "Bo: 2 × 불고기  (30.00)")
 	})
 	cancel()
 	if err := <-watchDone; err != nil {

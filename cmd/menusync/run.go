@@ -44,6 +44,7 @@ type config struct {
 	drainWait    time.Duration
 	maxStreams   int64
 	maxStreamAge time.Duration
+	presence     time.Duration
 	writeTimeout time.Duration
 	headerTime   time.Duration
 	bodyTime     time.Duration
@@ -76,6 +77,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.maxStreamAge, "max-stream-age", "MENUSYNC_MAX_STREAM_AGE", "0", "end streams after this long (jittered), so load rebalances; 0: never"},
 		{&c.drainWait, "drain-timeout", "MENUSYNC_DRAIN_TIMEOUT", "15s", "after the window, how long shutdown waits for requests to finish"},
 		{&c.tokenTTL, "token-ttl", "MENUSYNC_TOKEN_TTL", "168h", "lifetime of member tokens"},
+		{&c.presence, "presence-grace", "MENUSYNC_PRESENCE_GRACE", "10s", "a member stays online this long after their last stream closed"},
 		{&c.writeTimeout, "write-timeout", "MENUSYNC_WRITE_TIMEOUT", "10s", "a stream write that takes longer drops the client"},
 		{&c.headerTime, "read-header-timeout", "MENUSYNC_READ_HEADER_TIMEOUT", "5s", "time allowed for request headers"},
 		{&c.bodyTime, "body-timeout", "MENUSYNC_BODY_TIMEOUT", "10s", "time allowed for a request body"},
@@ -157,7 +159,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("heartbeat must be between 100ms and 15s (proxies cut idle streams at 60s)")
 	}
 	if c.drainWindow <= 0 || c.maxStreamAge < 0 || c.maxStreams < 0 || c.drainWait <= 0 || c.tokenTTL <= 0 ||
-		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 {
+		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 || c.presence <= 0 {
 		return c, errors.New("timeouts, windows and the token TTL must be positive; max stream age and max streams not negative")
 	}
 	return c, nil
@@ -260,7 +262,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxStreams:   cfg.maxStreams,
 		MaxStreamAge: cfg.maxStreamAge,
 		DrainWindow:  cfg.drainWindow,
-		WriteTimeout: cfg.writeTimeout,
+		WriteTimeout:  cfg.writeTimeout,
+		PresenceGrace: cfg.presence,
 		BodyTimeout:  cfg.bodyTime,
 		CORSOrigins:  cfg.cors,
 		Limits:       cfg.limits,

@@ -158,6 +158,12 @@ function applyDelta(version, apply) {
   render();
 }
 
+function applyPresence(p) {
+  applyDelta(p.version, function () {
+    app.state.members.forEach(function (m) { if (m.id === p.memberId) { m.online = p.online; } });
+  });
+}
+
 function connect() {
   if (app.polling) { return; }
   if (app.es) { app.es.close(); }
@@ -193,6 +199,7 @@ function connect() {
     var m = JSON.parse(e.data);
     applyDelta(m.version, function () { app.state.members.push(m.member); });
   });
+  es.addEventListener('presence', function (e) { applyPresence(JSON.parse(e.data)); });
   es.addEventListener('refresh', function () { refetch(); });
   es.addEventListener('closed', roomClosed);
 }
@@ -213,6 +220,7 @@ function startPolling() {
         if (e.event === 'snapshot') { applySnapshot(d); }
         else if (e.event === 'choice') { applyDelta(d.version, function () { if (d.quantity > 0) { app.state.choices[key(d.memberId, d.menuId)] = d.quantity; } else { delete app.state.choices[key(d.memberId, d.menuId)]; } }); }
         else if (e.event === 'member') { applyDelta(d.version, function () { app.state.members.push(d.member); }); }
+        else if (e.event === 'presence') { applyPresence(d); }
         else if (e.event === 'refresh') { refetch(); }
         else if (e.event === 'closed') { roomClosed(); }
       });
@@ -283,7 +291,9 @@ function render() {
   if (!s) { return; }
   var names = {};
   s.members.forEach(function (m) { names[m.id] = m.name; });
-  $('#me').textContent = 'You are ' + app.me.name + ' · ' + s.members.length + ' at the table';
+  $('#me').textContent = 'You are ' + app.me.name + ' · at the table: ' + s.members.map(function (m) {
+    return m.name + (m.online ? ' ●' : ' ○');
+  }).join(', ');
   var list = $('#dishes');
   if (list.dataset.room !== s.room.id) { buildDishes(list, s.room); }
   var priced = s.room.menu.some(function (it) { return it.price !== undefined; });
