@@ -81,7 +81,7 @@ func TestStreamResume(t *testing.T) {
 	// Current: nothing extra, the next event is the next delta.
 	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", strconv.FormatUint(v, 10))
 	// Behind: one snapshot at the current version.
-	behind := f.stream(base+"/events?token="+p.tokenA+"&lastEventId=2")
+	behind := f.stream(base + "/events?token=" + p.tokenA + "&lastEventId=2")
 	ev := behind.next(t)
 	if ev.Event != "snapshot" || ev.ID != strconv.FormatUint(v, 10) {
 		t.Fatalf("resume from behind: %+v, want snapshot %d", ev, v)

@@ -256,22 +256,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, handlers.Config{
-		Replica:      cfg.replica,
-		APIKey:       cfg.apiKey,
-		Heartbeat:    cfg.heartbeat,
-		MaxStreams:   cfg.maxStreams,
-		MaxStreamAge: cfg.maxStreamAge,
-		DrainWindow:  cfg.drainWindow,
+		Replica:       cfg.replica,
+		APIKey:        cfg.apiKey,
+		Heartbeat:     cfg.heartbeat,
+		MaxStreams:    cfg.maxStreams,
+		MaxStreamAge:  cfg.maxStreamAge,
+		DrainWindow:   cfg.drainWindow,
 		WriteTimeout:  cfg.writeTimeout,
 		PresenceGrace: cfg.presence,
-		BodyTimeout:  cfg.bodyTime,
-		CORSOrigins:  cfg.cors,
-		Limits:       cfg.limits,
-		Windows:      store,
-		OpenAPI:      menusync.OpenAPI,
-		Web:          webFS,
-		Metrics:      mx.Handler(),
-		Observer:     mx,
+		BodyTimeout:   cfg.bodyTime,
+		CORSOrigins:   cfg.cors,
+		Limits:        cfg.limits,
+		Windows:       store,
+		OpenAPI:       menusync.OpenAPI,
+		Web:           webFS,
+		Metrics:       mx.Handler(),
+		Observer:      mx,
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
