@@ -199,7 +199,9 @@ func TestStalledListener(t *testing.T) {
 			t.Fatal(err)
 		}
 		final = res.Version
-		if filled < 0 && i%2000 == 1999 && scrape(t, rep.URL())["menusync_fanout_dropped_total"] > 0 {
+		// Once the stalled stream is stuck every delta is dropped for it;
+		// a busy healthy listener may drop a few too, so wait for many.
+		if filled < 0 && i%1000 == 999 && scrape(t, rep.URL())["menusync_fanout_dropped_total"] > 2000 {
 			filled = i
 		}
 	}
