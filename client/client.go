@@ -90,7 +90,7 @@ func (c *Client) CreateRoom(ctx context.Context, menu []api.MenuItemInput, ttl t
 		s := int(ttl / time.Second)
 		body.TtlSeconds = &s
 	}
-	resp, err := c.API.CreateRoomWithResponse(ctx, body)
+	resp, err := c.API.CreateRoomWithResponse(ctx, nil, body)
 	if err != nil {
 		return nil, err
 	}

@@ -109,3 +109,33 @@ func TestIdempotentJoinAndRefresh(t *testing.T) {
 		t.Fatalf("three retried refreshes bumped %d times", got-v)
 	}
 }
+
+func TestIdempotentRoomCreation(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	body := `{"menu":[{"name":"Soup"}]}`
+	var wg sync.WaitGroup
+	answers := make([]response, 6)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = f.do("POST", "/v1/rooms", "", body, "Idempotency-Key", "new-table-7")
+		}()
+	}
+	wg.Wait()
+	var first rooms.Room
+	answers[0].json(t, &first)
+	for _, a := range answers {
+		var r rooms.Room
+		a.json(t, &r)
+		if a.status != 201 || r.ID != first.ID {
+			t.Fatalf("retried creates made different rooms: %d %s vs %s", a.status, r.ID, first.ID)
+		}
+	}
+	if n := len(f.rdb.Keys(t.Context(), "room:{*}").Val()); n != 1 {
+		t.Fatalf("%d rooms exist after retried creates", n)
+	}
+	if r := f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"Other"}]}`, "Idempotency-Key", "new-table-7"); r.status != 422 {
+		t.Fatalf("key reused for another menu: %d", r.status)
+	}
+}

@@ -54,7 +54,15 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &rooms.InvalidError{Msg: "menu is required"})
 		return
 	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	in := rooms.CreateInput{Menu: req.Menu}
+	if key != "" {
+		in.IdempotencyKey = s.clientIP(r) + ":" + key // no member yet: scope by address
+	}
 	if req.TTLSeconds != nil {
 		t := *req.TTLSeconds
 		if t < 1 || t > int64(rooms.MaxTTL/time.Second) {
@@ -69,6 +77,9 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/v1/rooms/"+room.ID)
+	if room.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
 	writeJSON(w, http.StatusCreated, room)
 }
 

@@ -69,6 +69,9 @@ type Room struct {
 	CreatedAt time.Time  `json:"createdAt"`
 	ExpiresAt time.Time  `json:"expiresAt"`
 	Version   uint64     `json:"version"`
+	// Replayed: this is the room an earlier request with the same
+	// idempotency key created.
+	Replayed bool `json:"-"`
 }
 
 // Member is one person at the table. Online is true while one of their
@@ -99,6 +102,9 @@ type Snapshot struct {
 type CreateInput struct {
 	Menu []MenuItem
 	TTL  time.Duration // zero means DefaultTTL
+	// IdempotencyKey, when set, makes a retry return the room the first
+	// request created. The caller scopes it (by client address).
+	IdempotencyKey string
 }
 
 // ChoiceResult is the outcome of SetChoice.

@@ -3,12 +3,14 @@ package rooms
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -55,6 +57,13 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		return Room{}, fmt.Errorf("encode menu: %w", err)
 	}
 	id := newRoomID()
+	if in.IdempotencyKey != "" {
+		sum := sha256.Sum256(append(menuJSON, strconv.FormatInt(int64(ttl), 10)...))
+		prev, replay, err := s.claimCreate(ctx, in.IdempotencyKey, id, hex.EncodeToString(sum[:16]))
+		if err != nil || replay {
+			return prev, err
+		}
+	}
 	now := s.now().Truncate(time.Second)
 	args := make([]any, 0, 3+len(menu))
 	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()))
@@ -63,6 +72,9 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 	}
 	created, err := createScript.Run(ctx, s.rdb, keysOf(id).list(), args...).Int()
 	if err != nil {
+		if in.IdempotencyKey != "" {
+			s.reader.Del(context.WithoutCancel(ctx), createKey(in.IdempotencyKey)) // let a retry try again
+		}
 		return Room{}, unavailable(err)
 	}
 	if created != 1 {
@@ -70,6 +82,46 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		return Room{}, fmt.Errorf("room id collision for %s", id)
 	}
 	return Room{ID: id, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
+}
+
+func createKey(key string) string { return "idem:{create:" + key + "}" }
+
+// claimCreate records that key creates room id (for 10 minutes). When
+// the key was claimed already, it returns that room instead, waiting a
+// moment if the first request is still creating it.
+func (s *Store) claimCreate(ctx context.Context, key, id, fingerprint string) (Room, bool, error) {
+	k := createKey(key)
+	ok, err := s.reader.SetNX(ctx, k, id+"|"+fingerprint, 10*time.Minute).Result()
+	if err != nil {
+		return Room{}, false, unavailable(err)
+	}
+	if ok {
+		return Room{}, false, nil
+	}
+	prev, err := s.reader.Get(ctx, k).Result()
+	if err != nil {
+		return Room{}, true, unavailable(err)
+	}
+	prevID, prevFP, _ := strings.Cut(prev, "|")
+	if prevFP != fingerprint {
+		return Room{}, true, ErrIdempotencyReused
+	}
+	for range 20 {
+		snap, err := s.Snapshot(ctx, prevID)
+		if err == nil {
+			snap.Room.Replayed = true
+			return snap.Room, true, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Room{}, true, err
+		}
+		select {
+		case <-ctx.Done():
+			return Room{}, true, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return Room{}, true, fmt.Errorf("%w: the first request with this key did not finish", ErrUnavailable)
 }
 
 // Join adds a member to a room. A retry with the same idempotency key

@@ -341,6 +341,16 @@ type Unavailable = Problem
 // Unprocessable defines model for Unprocessable.
 type Unprocessable = Problem
 
+// CreateRoomParams defines parameters for CreateRoom.
+type CreateRoomParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // PollRoomParams defines parameters for PollRoom.
 type PollRoomParams struct {
 	// After The version the client has (0 or absent to start).
@@ -353,8 +363,9 @@ type PollRoomParams struct {
 // SetChoiceParams defines parameters for SetChoice.
 type SetChoiceParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
-	// (by the same member, or for joins in the same room) gets the first
-	// answer again, with `Idempotent-Replayed: true`, and changes nothing.
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
 	// The same key with a different request is refused (422).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -371,8 +382,9 @@ type StreamRoomParams struct {
 // JoinRoomParams defines parameters for JoinRoom.
 type JoinRoomParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
-	// (by the same member, or for joins in the same room) gets the first
-	// answer again, with `Idempotent-Replayed: true`, and changes nothing.
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
 	// The same key with a different request is refused (422).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -380,8 +392,9 @@ type JoinRoomParams struct {
 // RefreshRoomParams defines parameters for RefreshRoom.
 type RefreshRoomParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
-	// (by the same member, or for joins in the same room) gets the first
-	// answer again, with `Idempotent-Replayed: true`, and changes nothing.
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
 	// The same key with a different request is refused (422).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -514,14 +527,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-	CreateRoomWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateRoomWithBody(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateRoom Open a room with a menu
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-	CreateRoom(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateRoom(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRoom The whole room at one version
 	//
@@ -753,8 +766,8 @@ func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRoomRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateRoomWithBody(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRoomRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -770,8 +783,8 @@ func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, bod
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-func (c *Client) CreateRoom(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRoomRequest(c.Server, body)
+func (c *Client) CreateRoom(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRoomRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1200,18 +1213,18 @@ func NewReadyzRequest(server string) (*http.Request, error) {
 }
 
 // NewCreateRoomRequest calls the generic CreateRoom builder with application/json body
-func NewCreateRoomRequest(server string, body CreateRoomJSONRequestBody) (*http.Request, error) {
+func NewCreateRoomRequest(server string, params *CreateRoomParams, body CreateRoomJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateRoomRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateRoomRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateRoomRequestWithBody constructs an http.Request for the CreateRoom method, with any body, and a specified content type
-func NewCreateRoomRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateRoomRequestWithBody(server string, params *CreateRoomParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -1235,6 +1248,21 @@ func NewCreateRoomRequestWithBody(server string, contentType string, body io.Rea
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -1734,14 +1762,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-	CreateRoomWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
+	CreateRoomWithBodyWithResponse(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
 
 	// CreateRoomWithResponse Open a room with a menu
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-	CreateRoomWithResponse(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
+	CreateRoomWithResponse(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
 
 	// GetRoomWithResponse The whole room at one version
 	//
@@ -3105,8 +3133,8 @@ func (c *ClientWithResponses) ReadyzWithResponse(ctx context.Context, reqEditors
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
-	rsp, err := c.CreateRoomWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
+	rsp, err := c.CreateRoomWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3118,8 +3146,8 @@ func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/rooms (the `CreateRoom` operationId).
-func (c *ClientWithResponses) CreateRoomWithResponse(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
-	rsp, err := c.CreateRoom(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateRoomWithResponse(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
+	rsp, err := c.CreateRoom(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

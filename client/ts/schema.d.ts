@@ -591,8 +591,9 @@ export interface components {
     parameters: {
         /**
          * @description Makes a retry safe: a request with a key used in the last 10 minutes
-         *     (by the same member, or for joins in the same room) gets the first
-         *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+         *     (by the same member; for joins, in the same room; for new rooms,
+         *     from the same address) gets the first answer again, with
+         *     `Idempotent-Replayed: true`, and changes nothing.
          *     The same key with a different request is refused (422).
          */
         IdempotencyKey: string;
@@ -611,7 +612,16 @@ export interface operations {
     createRoom: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -664,8 +674,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes a retry safe: a request with a key used in the last 10 minutes
-                 *     (by the same member, or for joins in the same room) gets the first
-                 *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
                  *     The same key with a different request is refused (422).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -739,8 +750,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes a retry safe: a request with a key used in the last 10 minutes
-                 *     (by the same member, or for joins in the same room) gets the first
-                 *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
                  *     The same key with a different request is refused (422).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -786,8 +798,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes a retry safe: a request with a key used in the last 10 minutes
-                 *     (by the same member, or for joins in the same room) gets the first
-                 *     answer again, with `Idempotent-Replayed: true`, and changes nothing.
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
                  *     The same key with a different request is refused (422).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
