@@ -86,8 +86,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		answer(pos.Version)
 	case <-l.Signal():
 		if l.Closed() {
-			answer(pos.Version, &pubsub.Frame{Version: pos.Version, Type: "closed",
-				Data: []byte(`{"reason":"expired","version":` + strconv.FormatUint(pos.Version, 10) + `}`)})
+			answer(pos.Version, closedEvent(pos.Version))
 			return
 		}
 		if f := l.TakeSnapshot(); f != nil && f.Version > pos.Version {

@@ -165,7 +165,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-l.Signal():
 			if l.Closed() {
 				reason = endClosed
-				st.write(closedFrame(pos.Version))
+				st.write(closedEvent(pos.Version).Bytes)
 				st.flush()
 				return
 			}
@@ -216,9 +216,11 @@ func retryHint(d time.Duration) []byte {
 	return []byte("retry: " + strconv.FormatInt(d.Milliseconds(), 10) + "\n\n")
 }
 
-func closedFrame(version uint64) []byte {
-	v := strconv.FormatUint(version, 10)
-	return []byte("id: " + v + "\nevent: closed\ndata: {\"reason\":\"expired\",\"version\":" + v + "}\n\n")
+// closedEvent tells a client the room is gone. It repeats the last
+// version as its id: closing is not a change of the room.
+func closedEvent(version uint64) *pubsub.Frame {
+	data := []byte(`{"reason":"expired","version":` + strconv.FormatUint(version, 10) + `}`)
+	return pubsub.NewFrame(version, "closed", data, time.Time{})
 }
 
 // stream writes to one client through a ResponseController, so each write
