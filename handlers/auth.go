@@ -157,6 +157,12 @@ func (s *Server) setTokenCookie(w http.ResponseWriter, r *http.Request, roomID, 
 		Expires:  exp,
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),
+		Secure:   isHTTPS(r),
 	})
+}
+
+// isHTTPS reports whether the client reached us over TLS, directly or
+// through a proxy that terminated it.
+func isHTTPS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

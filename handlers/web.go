@@ -40,7 +40,7 @@ func (s *Server) webFile(name, contentType string) http.HandlerFunc {
 // shareLink is the address a person at the table opens to join.
 func shareLink(r *http.Request, roomID string) string {
 	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+	if isHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + "/r/" + roomID
