@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -57,7 +58,7 @@ type requestIDKey struct{}
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
-		if !saneID(id) {
+		if !keyChars(id, 64, "-_.") {
 			var b [8]byte
 			_, _ = rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
@@ -67,13 +68,15 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 	})
 }
 
-func saneID(id string) bool {
-	if id == "" || len(id) > 64 {
+// keyChars reports whether s is 1 to max ASCII letters, digits and the
+// given punctuation: the shape of ids and keys clients may send us.
+func keyChars(s string, max int, punct string) bool {
+	if s == "" || len(s) > max {
 		return false
 	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || strings.IndexByte(punct, c) >= 0) {
 			return false
 		}
 	}

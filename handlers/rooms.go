@@ -182,17 +182,8 @@ var errBadIdempotencyKey = newError(http.StatusBadRequest, "bad_idempotency_key"
 // the same key gets the first answer and changes nothing (kept 10 min).
 func idempotencyKey(r *http.Request) (string, error) {
 	k := r.Header.Get("Idempotency-Key")
-	if k == "" {
-		return "", nil
-	}
-	if len(k) > 64 {
+	if k != "" && !keyChars(k, 64, "-_.:") {
 		return "", errBadIdempotencyKey
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c == '-' || c == '_' || c == '.' || c == ':' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-			return "", errBadIdempotencyKey
-		}
 	}
 	return k, nil
 }
