@@ -78,14 +78,10 @@ func TestLongPoll(t *testing.T) {
 
 func TestLongPollSeesExpiry(t *testing.T) {
 	f := newFixture(t, handlers.Config{})
-	r := f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":1}`)
-	var room rooms.Room
-	r.json(t, &room)
-	var j struct{ Token string }
-	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(t, &j)
+	roomID, token := f.expiringRoom()
 	var c changes
-	f.do("GET", "/v1/rooms/"+room.ID+"/changes?after=0&wait=0", j.Token, nil).json(t, &c) // online: version 3
-	f.do("GET", "/v1/rooms/"+room.ID+"/changes?after=3&wait=20", j.Token, nil).json(t, &c)
+	f.do("GET", "/v1/rooms/"+roomID+"/changes?after=0&wait=0", token, nil).json(t, &c) // online: version 3
+	f.do("GET", "/v1/rooms/"+roomID+"/changes?after=3&wait=20", token, nil).json(t, &c)
 	if len(c.Events) != 1 || c.Events[0].Event != "closed" {
 		t.Fatalf("poll over an expiring room: %+v", c)
 	}

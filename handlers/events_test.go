@@ -171,12 +171,8 @@ func TestStreamHeartbeatAndDrain(t *testing.T) {
 
 func TestStreamClosedWhenRoomExpires(t *testing.T) {
 	f := newFixture(t, handlers.Config{})
-	r := f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":1}`)
-	var room rooms.Room
-	r.json(t, &room)
-	var j struct{ Token string }
-	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(t, &j)
-	s := f.stream("/v1/rooms/"+room.ID+"/events", "Authorization", "Bearer "+j.Token)
+	roomID, token := f.expiringRoom()
+	s := f.stream("/v1/rooms/"+roomID+"/events", "Authorization", "Bearer "+token)
 	s.next(t) // snapshot
 	ev := s.next(t)
 	if ev.Event != "closed" || ev.ID != "3" || !strings.Contains(ev.Data, `"reason":"expired"`) {
@@ -185,7 +181,7 @@ func TestStreamClosedWhenRoomExpires(t *testing.T) {
 	if _, ok := s.raw(t); ok {
 		t.Fatal("stream still open after closed")
 	}
-	if n := f.rdb.Exists(context.Background(), "room:{"+room.ID+"}", "room:{"+room.ID+"}:members", "room:{"+room.ID+"}:items").Val(); n != 0 {
+	if n := f.rdb.Exists(context.Background(), "room:{"+roomID+"}", "room:{"+roomID+"}:members", "room:{"+roomID+"}:items").Val(); n != 0 {
 		t.Fatalf("%d keys of the expired room remain", n)
 	}
 }

@@ -146,6 +146,17 @@ func (f *fixture) party() party {
 	return p
 }
 
+// expiringRoom opens a room that expires after a second and joins one
+// member; it returns the room id and the member's token.
+func (f *fixture) expiringRoom() (string, string) {
+	f.t.Helper()
+	var room rooms.Room
+	f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":1}`).json(f.t, &room)
+	var j struct{ Token string }
+	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(f.t, &j)
+	return room.ID, j.Token
+}
+
 // sseEvent is one parsed block of an event stream.
 type sseEvent struct {
 	ID, Event, Data, Retry, Comment string
