@@ -45,7 +45,7 @@ func New(hub HubView, stats *pubsub.Stats) *Metrics {
 			Name: "menusync_streams_ended_total", Help: "Event streams ended, by reason (client, drain, max_age, room_closed, write_failed: a slow or gone client closed after the write deadline)."},
 			[]string{"reason"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "menusync_streams_refused_total", Help: "Event streams refused before they started, by reason (draining, full)."},
+			Name: "menusync_streams_refused_total", Help: "Event streams refused before they started, by reason (draining, full: the replica cap, capped: the per-address or per-room cap)."},
 			[]string{"reason"}),
 		delivered: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "menusync_events_delivered_total", Help: "Deltas written to streams."}),
