@@ -158,10 +158,27 @@ function applyDelta(version, apply) {
   render();
 }
 
-function applyPresence(p) {
-  applyDelta(p.version, function () {
-    app.state.members.forEach(function (m) { if (m.id === p.memberId) { m.online = p.online; } });
-  });
+function setChoice(memberId, menuId, q) {
+  if (q > 0) { app.state.choices[key(memberId, menuId)] = q; } else { delete app.state.choices[key(memberId, menuId)]; }
+}
+
+// The events of the stream and of the long-poll, by type: the same JSON
+// either way, so the same code applies them.
+var eventHandlers = {
+  snapshot: applySnapshot,
+  choice: function (c) { applyDelta(c.version, function () { setChoice(c.memberId, c.menuId, c.quantity); }); },
+  member: function (m) { applyDelta(m.version, function () { app.state.members.push(m.member); }); },
+  presence: function (p) {
+    applyDelta(p.version, function () {
+      app.state.members.forEach(function (m) { if (m.id === p.memberId) { m.online = p.online; } });
+    });
+  },
+  refresh: function () { refetch(); },
+  closed: function () { roomClosed(); }
+};
+
+function applyEvent(type, data) {
+  if (eventHandlers[type]) { eventHandlers[type](data); }
 }
 
 function connect() {
@@ -188,20 +205,12 @@ function connect() {
       setStatus('reconnecting…', 'reconnecting');
     }
   };
-  es.addEventListener('snapshot', function (e) { app.streamWorks = true; applySnapshot(JSON.parse(e.data)); });
-  es.addEventListener('choice', function (e) {
-    var c = JSON.parse(e.data);
-    applyDelta(c.version, function () {
-      if (c.quantity > 0) { app.state.choices[key(c.memberId, c.menuId)] = c.quantity; } else { delete app.state.choices[key(c.memberId, c.menuId)]; }
+  Object.keys(eventHandlers).forEach(function (type) {
+    es.addEventListener(type, function (e) {
+      if (type === 'snapshot') { app.streamWorks = true; }
+      applyEvent(type, JSON.parse(e.data));
     });
   });
-  es.addEventListener('member', function (e) {
-    var m = JSON.parse(e.data);
-    applyDelta(m.version, function () { app.state.members.push(m.member); });
-  });
-  es.addEventListener('presence', function (e) { applyPresence(JSON.parse(e.data)); });
-  es.addEventListener('refresh', function () { refetch(); });
-  es.addEventListener('closed', roomClosed);
 }
 
 // startPolling follows the table with GET /changes, for when the stream
@@ -215,15 +224,7 @@ function startPolling() {
     var after = app.state ? app.state.version : 0;
     api('GET', '/v1/rooms/' + app.roomId + '/changes?after=' + after + '&wait=25', undefined, app.me.token).then(function (c) {
       setStatus('live · polling', 'live polling');
-      c.events.forEach(function (e) {
-        var d = e.data;
-        if (e.event === 'snapshot') { applySnapshot(d); }
-        else if (e.event === 'choice') { applyDelta(d.version, function () { if (d.quantity > 0) { app.state.choices[key(d.memberId, d.menuId)] = d.quantity; } else { delete app.state.choices[key(d.memberId, d.menuId)]; } }); }
-        else if (e.event === 'member') { applyDelta(d.version, function () { app.state.members.push(d.member); }); }
-        else if (e.event === 'presence') { applyPresence(d); }
-        else if (e.event === 'refresh') { refetch(); }
-        else if (e.event === 'closed') { roomClosed(); }
-      });
+      c.events.forEach(function (e) { applyEvent(e.event, e.data); });
       poll();
     }).catch(function (err) {
       if (err.status === 404) { roomClosed(); return; }
@@ -243,9 +244,7 @@ function roomClosed() {
 
 function setQuantity(menuId, q) {
   api('POST', '/v1/rooms/' + app.roomId + '/choices', { menuId: menuId, quantity: q }, app.me.token).then(function (r) {
-    applyDelta(r.version, function () {
-      if (q > 0) { app.state.choices[key(app.me.memberId, menuId)] = q; } else { delete app.state.choices[key(app.me.memberId, menuId)]; }
-    });
+    applyDelta(r.version, function () { setChoice(app.me.memberId, menuId, q); });
   }).catch(function (e) { setStatus(e.message, 'reconnecting'); });
 }
 
