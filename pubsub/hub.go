@@ -34,10 +34,13 @@ var ErrSubscribeTimeout = errors.New("pubsub: subscription not confirmed in time
 // Config holds the hub's collaborators and tunables. Zero durations and
 // sizes take the defaults shown.
 type Config struct {
-	Client  redis.UniversalClient
-	Store   Store
-	Logger  *slog.Logger
-	Sharded bool // SSUBSCRIBE instead of SUBSCRIBE (Redis Cluster)
+	Client redis.UniversalClient
+	Store  Store
+	Logger *slog.Logger
+	// Sharded uses SSUBSCRIBE instead of SUBSCRIBE (Redis Cluster). With a
+	// *redis.ClusterClient the hub keeps one pub/sub connection per master
+	// and subscribes each room on the master that owns its slot.
+	Sharded bool
 	// BufferSize is each listener's queue of deltas (32).
 	BufferSize int
 	// PingInterval: a pub/sub connection silent this long gets a PING, and
@@ -50,16 +53,17 @@ type Config struct {
 	SubscribeTimeout time.Duration
 }
 
-// Hub owns the replica's pub/sub connection and its local listeners.
+// Hub owns the replica's pub/sub connections (one, or one per cluster
+// master) and its local listeners.
 type Hub struct {
-	cfg Config
-	log *slog.Logger
+	cfg     Config
+	log     *slog.Logger
+	cluster *redis.ClusterClient // nil unless sharding over a cluster
 
-	mu    sync.Mutex
-	ps    *redis.PubSub
-	rooms map[string]*room
-	queue []command // subscribe/unsubscribe commands, sent in order
-	kick  chan struct{}
+	mu      sync.Mutex
+	shards  map[string]*shard // by master address; "" when not a cluster
+	rooms   map[string]*room
+	running bool
 
 	resyncSlots chan struct{}
 
@@ -85,6 +89,7 @@ type Stats struct {
 
 type room struct {
 	id        string
+	shard     *shard
 	listeners map[*Listener]struct{}
 	pending   int // subscribe/unsubscribe commands not yet confirmed
 	ready     chan struct{}
@@ -95,11 +100,6 @@ type room struct {
 	resyncAgain bool
 	resyncMin   uint64
 	resyncWhy   string
-}
-
-type command struct {
-	subscribe bool
-	channel   string
 }
 
 // New returns a hub; call Run to start it.
@@ -120,48 +120,54 @@ func New(cfg Config) *Hub {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Hub{cfg: cfg, log: cfg.Logger, rooms: map[string]*room{}, kick: make(chan struct{}, 1), resyncSlots: make(chan struct{}, maxConcurrentResyncs), ctx: ctx, cancel: cancel}
-	h.ps = h.newPubSub()
-	return h
-}
-
-func (h *Hub) newPubSub() *redis.PubSub {
-	if h.cfg.Sharded {
-		return h.cfg.Client.SSubscribe(h.ctx)
+	h := &Hub{cfg: cfg, log: cfg.Logger, shards: map[string]*shard{}, rooms: map[string]*room{}, resyncSlots: make(chan struct{}, maxConcurrentResyncs), ctx: ctx, cancel: cancel}
+	if cc, ok := cfg.Client.(*redis.ClusterClient); ok && cfg.Sharded {
+		h.cluster = cc
 	}
-	return h.cfg.Client.Subscribe(h.ctx)
+	return h
 }
 
 // Run receives from Redis until ctx ends or Close is called.
 func (h *Hub) Run(ctx context.Context) {
-	h.wg.Add(2)
-	go func() { defer h.wg.Done(); h.controlLoop() }()
+	h.mu.Lock()
+	h.running = true
+	for _, s := range h.shards {
+		h.startShard(s)
+	}
+	h.mu.Unlock()
+	h.wg.Add(1)
 	go func() { defer h.wg.Done(); h.expiryLoop() }()
 	stop := context.AfterFunc(ctx, h.cancel)
 	defer stop()
-	h.receiveLoop()
+	<-h.ctx.Done()
 }
 
-// Close stops the hub and closes its Redis connection. Listeners get
+// Close stops the hub and closes its Redis connections. Listeners get
 // nothing more; their owners are expected to be gone already.
 func (h *Hub) Close() error {
 	h.cancel()
 	h.mu.Lock()
-	ps := h.ps
+	var errs []error
+	for _, s := range h.shards {
+		errs = append(errs, s.conn.ps.Close())
+	}
 	h.mu.Unlock()
-	err := ps.Close()
 	h.wg.Wait()
-	return err
+	return errors.Join(errs...)
 }
 
 // Listen registers a listener for roomID and returns once Redis has
 // confirmed the room's subscription, so that a snapshot read afterwards
 // cannot miss a change: anything newer arrives through the listener.
 func (h *Hub) Listen(ctx context.Context, roomID string) (*Listener, error) {
+	key, err := h.shardKey(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
 	h.mu.Lock()
 	r := h.rooms[roomID]
 	if r == nil {
-		r = &room{id: roomID, listeners: map[*Listener]struct{}{}, ready: make(chan struct{})}
+		r = &room{id: roomID, shard: h.shardLocked(key), listeners: map[*Listener]struct{}{}, ready: make(chan struct{})}
 		h.rooms[roomID] = r
 	}
 	l := newListener(h, r, h.cfg.BufferSize)
@@ -171,7 +177,7 @@ func (h *Hub) Listen(ctx context.Context, roomID string) (*Listener, error) {
 		if r.isReady {
 			r.isReady, r.ready = false, make(chan struct{})
 		}
-		h.enqueueLocked(command{subscribe: true, channel: rooms.Channel(roomID)})
+		r.shard.enqueueLocked(command{subscribe: true, channel: rooms.Channel(roomID)})
 		r.pending++
 	}
 	r.listeners[l] = struct{}{}
@@ -204,63 +210,8 @@ func (h *Hub) remove(l *Listener) {
 	}
 	delete(r.listeners, l)
 	if len(r.listeners) == 0 {
-		h.enqueueLocked(command{subscribe: false, channel: rooms.Channel(r.id)})
+		r.shard.enqueueLocked(command{subscribe: false, channel: rooms.Channel(r.id)})
 		r.pending++
-	}
-}
-
-func (h *Hub) enqueueLocked(c command) {
-	h.queue = append(h.queue, c)
-	select {
-	case h.kick <- struct{}{}:
-	default:
-	}
-}
-
-// controlLoop sends subscribe/unsubscribe commands in the order they were
-// queued, off the callers' path: a slow Redis write never holds the lock
-// that fan-out needs.
-func (h *Hub) controlLoop() {
-	for {
-		select {
-		case <-h.ctx.Done():
-			return
-		case <-h.kick:
-		}
-		h.mu.Lock()
-		q := h.queue
-		h.queue = nil
-		ps := h.ps
-		h.mu.Unlock()
-		for i := 0; i < len(q); {
-			j := i
-			var chans []string
-			for j < len(q) && q[j].subscribe == q[i].subscribe {
-				chans = append(chans, q[j].channel)
-				j++
-			}
-			if err := h.send(ps, q[i].subscribe, chans); err != nil && h.ctx.Err() == nil {
-				// go-redis records the channel set before writing, so the
-				// reconnect that follows re-subscribes what is wanted.
-				h.log.Warn("pubsub command failed", "subscribe", q[i].subscribe, "channels", len(chans), "err", err)
-			}
-			i = j
-		}
-	}
-}
-
-func (h *Hub) send(ps *redis.PubSub, subscribe bool, chans []string) error {
-	ctx, cancel := context.WithTimeout(h.ctx, h.cfg.SubscribeTimeout)
-	defer cancel()
-	switch {
-	case subscribe && h.cfg.Sharded:
-		return ps.SSubscribe(ctx, chans...)
-	case subscribe:
-		return ps.Subscribe(ctx, chans...)
-	case h.cfg.Sharded:
-		return ps.SUnsubscribe(ctx, chans...)
-	default:
-		return ps.Unsubscribe(ctx, chans...)
 	}
 }
 

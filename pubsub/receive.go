@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/menusync/menusync/rooms"
@@ -14,17 +15,23 @@ import (
 // e.g. right after a Redis reconnect when every room resyncs.
 const maxConcurrentResyncs = 32
 
-// receiveLoop reads the pub/sub connection itself rather than through
+// receiveLoop reads a shard's connection itself rather than through
 // go-redis's Channel(): it sees connection errors (so it knows when to
 // resync), it never drops a message for a full channel, and it hands each
 // message to the listeners without blocking.
-func (h *Hub) receiveLoop() {
+func (h *Hub) receiveLoop(s *shard) {
 	pingSent := false
 	failures := 0
 	for h.ctx.Err() == nil {
 		h.mu.Lock()
-		ps := h.ps
+		conn := s.conn
 		h.mu.Unlock()
+		select {
+		case <-conn.ready:
+		case <-h.ctx.Done():
+			return
+		}
+		ps := conn.ps
 		msg, err := ps.ReceiveTimeout(h.ctx, h.cfg.PingInterval)
 		if h.ctx.Err() != nil {
 			return
@@ -35,37 +42,56 @@ func (h *Hub) receiveLoop() {
 			case errors.As(err, &ne) && ne.Timeout():
 				if pingSent {
 					// A half-open TCP connection looks silent, not broken.
-					h.log.Warn("pubsub connection did not answer a ping; replacing it")
-					h.replacePubSub()
+					h.log.Warn("pubsub connection did not answer a ping; replacing it", "shard", s.key)
+					h.replaceShard(s)
 					pingSent = false
 					continue
 				}
 				pingSent = ps.Ping(h.ctx) == nil
 			case errors.Is(err, redis.ErrClosed):
-				// replaced by replacePubSub, or the hub is closing
+				// replaced by replaceShard, or the hub is closing
+			case isReply(err):
+				// Redis refused a command; the connection is fine. A MOVED
+				// means the slot has a new owner: place the rooms again.
+				h.log.Warn("pubsub command refused", "shard", s.key, "err", err)
+				if strings.HasPrefix(err.Error(), "MOVED ") {
+					h.replaceShard(s)
+				}
 			default:
 				h.Stats.Reconnects.Add(1)
 				if failures == 0 {
-					h.log.Warn("pubsub connection lost; will resubscribe and resync", "err", err)
+					h.log.Warn("pubsub connection lost; will resubscribe and resync", "shard", s.key, "err", err)
 				}
-				h.connectionLost()
+				if h.cluster != nil {
+					// The master may have failed over: find the new owners.
+					h.replaceShard(s)
+				} else {
+					h.connectionLost(s)
+				}
 				failures++
 				h.pause(min(100*time.Millisecond<<min(failures, 5), 2*time.Second))
 			}
 			continue
 		}
 		if failures > 0 {
-			h.log.Info("pubsub connection back", "after_failures", failures)
+			h.log.Info("pubsub connection back", "shard", s.key, "after_failures", failures)
 			failures = 0
 		}
 		pingSent = false
 		switch m := msg.(type) {
 		case *redis.Subscription:
-			h.confirmed(m)
+			h.confirmed(s, m)
 		case *redis.Message:
 			h.dispatch(m)
 		}
 	}
+}
+
+// isReply tells an error reply from Redis (the connection still works)
+// from a broken connection.
+func isReply(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && !errors.Is(err, redis.ErrClosed)
 }
 
 func (h *Hub) pause(d time.Duration) {
@@ -77,37 +103,22 @@ func (h *Hub) pause(d time.Duration) {
 	}
 }
 
-// connectionLost forgets in-flight commands: their confirmations died with
-// the connection. go-redis re-subscribes the wanted channels when it
-// reconnects, and those confirmations trigger resyncs in confirmed.
-func (h *Hub) connectionLost() {
+// connectionLost forgets a shard's in-flight commands: their
+// confirmations died with the connection. go-redis re-subscribes the
+// wanted channels when it reconnects, and those confirmations trigger
+// resyncs in confirmed.
+func (h *Hub) connectionLost(s *shard) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for id, r := range h.rooms {
-		r.pending = 0
-		if len(r.listeners) == 0 {
-			delete(h.rooms, id)
-		}
-	}
-}
-
-func (h *Hub) replacePubSub() {
-	h.mu.Lock()
-	old := h.ps
-	h.ps = h.newPubSub()
-	for id, r := range h.rooms {
-		r.pending = 0
-		if len(r.listeners) == 0 {
-			delete(h.rooms, id)
+		if r.shard != s {
 			continue
 		}
-		// Not counted as pending: the confirmation then reads as a
-		// re-subscription and resyncs the room.
-		h.enqueueLocked(command{subscribe: true, channel: rooms.Channel(id)})
+		r.pending = 0
+		if len(r.listeners) == 0 {
+			delete(h.rooms, id)
+		}
 	}
-	h.mu.Unlock()
-	h.Stats.Reconnects.Add(1)
-	_ = old.Close()
 }
 
 // confirmed tracks Redis's answers to our subscribe and unsubscribe
@@ -115,16 +126,23 @@ func (h *Hub) replacePubSub() {
 // subscribe confirmation nobody waits for is go-redis re-subscribing after
 // a reconnect, and anything published meanwhile was lost, so the room
 // resyncs.
-func (h *Hub) confirmed(s *redis.Subscription) {
-	id, ok := rooms.RoomOfChannel(s.Channel)
+func (h *Hub) confirmed(s *shard, m *redis.Subscription) {
+	id, ok := rooms.RoomOfChannel(m.Channel)
 	if !ok {
 		return
 	}
-	isSub := s.Kind == "subscribe" || s.Kind == "ssubscribe"
+	isSub := m.Kind == "subscribe" || m.Kind == "ssubscribe"
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[id]
-	if r == nil {
+	if r == nil || r.shard != s {
+		return
+	}
+	if m.Kind == "sunsubscribe" && r.pending == 0 && len(r.listeners) > 0 {
+		// Nobody asked: the node no longer owns the slot (failover or
+		// migration). Place the shard's rooms again.
+		h.wg.Add(1)
+		go func() { defer h.wg.Done(); h.replaceShard(s) }()
 		return
 	}
 	expected := r.pending > 0

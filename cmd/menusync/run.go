@@ -26,7 +26,6 @@ import (
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
 	"github.com/menusync/menusync/web"
-	"github.com/redis/go-redis/v9"
 )
 
 // config is the server's configuration: environment first, flags override.
@@ -227,25 +226,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Info("MENUSYNC_SECRET is not set: tokens are signed with a random key and end with this process")
 		}
 	}
-	opts, err := redis.ParseURL(redisURL)
+	target, err := parseRedisURL(redisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
 	}
-	opts.ClientName = "menusync-" + cfg.replica
-	// Fail fast while Redis is away: a POST then gets 503 + Retry-After in
-	// about a second instead of hanging through go-redis's default retries.
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, 2*time.Second, 2*time.Second
-	opts.PoolTimeout, opts.MaxRetries = 2*time.Second, 1
-	rdb := redis.NewClient(opts)
+	rdb := target.client("menusync-" + cfg.replica)
 	defer rdb.Close() // last: after the hub and every request are done
+	// On a cluster a room's publish must stay on its shard: SPUBLISH and
+	// SSUBSCRIBE. A single Redis (or Sentinel's master) takes the classic
+	// commands, which also run on the embedded store and Redis < 7.
+	publish, sharded := rooms.PublishClassic, target.mode == modeCluster
+	if sharded {
+		publish = rooms.PublishSharded
+	}
 
 	key := sha256.Sum256([]byte(secret))
 	tokens, err := handlers.NewTokens(key[:], cfg.tokenTTL, time.Now)
 	if err != nil {
 		return err
 	}
-	store := rooms.NewStore(rdb, rooms.PublishClassic, time.Now)
-	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, Logger: log})
+	store := rooms.NewStore(rdb, publish, time.Now)
+	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, Logger: log, Sharded: sharded})
 	mx := metrics.New(hub, &hub.Stats)
 	rdb.AddHook(mx.RedisHook())
 	hubDone := make(chan struct{})
@@ -289,7 +290,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
-	log.Info("menusync listening", "addr", ln.Addr().String(), "redis", redactURL(cfg.redisURL))
+	log.Info("menusync listening", "addr", ln.Addr().String(), "redis", redactURL(cfg.redisURL), "redis_mode", target.mode)
 
 	select {
 	case err := <-serveErr:
@@ -358,15 +359,24 @@ func advanceClock(ctx context.Context, mr *miniredis.Miniredis) {
 	}
 }
 
-// redactURL hides a password in a Redis URL before it is logged.
+// redactURL hides passwords in a Redis URL (the userinfo's and a
+// sentinel_password option) before it is logged.
 func redactURL(u string) string {
 	if u == "" {
 		return "embedded"
 	}
 	if at := strings.LastIndex(u, "@"); at >= 0 {
 		if scheme := strings.Index(u, "://"); scheme >= 0 && scheme < at {
-			return u[:scheme+3] + "***" + u[at:]
+			u = u[:scheme+3] + "***" + u[at:]
 		}
+	}
+	if i := strings.Index(u, "sentinel_password="); i >= 0 {
+		end := strings.IndexByte(u[i:], '&')
+		rest := ""
+		if end >= 0 {
+			rest = u[i+end:]
+		}
+		u = u[:i] + "sentinel_password=***" + rest
 	}
 	return u
 }
