@@ -1,11 +1,7 @@
 package handlers
 
 import (
-	"context"
-	crand "crypto/rand"
-	"encoding/hex"
-	"errors"
-	"math/rand/v2"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -47,9 +43,10 @@ const (
 )
 
 // events streams a room. Subscribe first, then read the snapshot, so no
-// change can fall between the two; then one select loop handles the
-// client leaving, shutdown, the age limit, heartbeats, deltas and resync
-// snapshots.
+// change can fall between the two. Then the connection is taken over from
+// net/http (see stream.go) and one goroutine with a fresh, small stack
+// serves it until the client leaves, the replica drains, the age limit
+// passes or the room closes.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := identityFrom(ctx)
@@ -63,154 +60,83 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errDraining)
 		return
 	}
+	// Undone in reverse when the stream ends, by whichever goroutine ends it.
+	var undo []func()
+	cleanup := func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			cleanup()
+		}
+	}()
 	if n := s.open.Add(1); s.cfg.MaxStreams > 0 && n > s.cfg.MaxStreams {
 		s.open.Add(-1)
 		s.cfg.Observer.StreamRefused("full")
 		s.fail(w, r, errFull)
 		return
 	}
-	defer func() {
+	undo = append(undo, func() {
 		s.open.Add(-1)
 		s.checkDrained()
-	}()
+	})
 	release, capped := s.acquireStream(s.clientIP(r), id.RoomID)
 	if release == nil {
 		s.cfg.Observer.StreamRefused("capped")
 		s.tooMany(w, r, 5*time.Second, capped)
 		return
 	}
-	defer release()
+	undo = append(undo, release)
 	l, err := s.hub.Listen(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer l.Close()
+	undo = append(undo, l.Close)
 	// Online before the snapshot, so the snapshot already says so.
 	p := s.presenceOf(id)
 	p.alive(ctx, 3*s.cfg.Heartbeat)
-	defer p.gone(s.cfg.PresenceGrace)
+	s.renewer.add(p)
+	undo = append(undo, func() {
+		s.renewer.remove(p)
+		p.gone(s.cfg.PresenceGrace)
+	})
 	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// Only HTTP/1.x connections can be taken over; nginx and browsers
+		// speak it to us.
+		s.fail(w, r, fmt.Errorf("take over the stream's connection: %w", err))
+		return
+	}
+	handedOff = true
 	s.cfg.Observer.StreamOpened()
-	reason := endClient
-	defer func() { s.cfg.Observer.StreamEnded(reason) }()
-
-	st := stream{w: w, rc: http.NewResponseController(w), timeout: s.cfg.WriteTimeout, obs: s.cfg.Observer}
+	st := newStream(s, conn, l)
+	st.writeHeader(w.Header())
 	st.write(retryHint(s.cfg.Retry))
 	if !resumed || last != snap.Version {
 		// Behind (or unknown): one snapshot brings the client current.
 		st.write(snap.Bytes)
 	}
-	pos := pubsub.Position{Version: snap.Version}
-	if !st.flush() {
-		reason = endWriteError
-		return
-	}
-
-	heartbeat := time.NewTicker(s.cfg.Heartbeat)
-	defer heartbeat.Stop()
-	var ageLimit, drainAt <-chan time.Time
-	if s.cfg.MaxStreamAge > 0 {
-		t := time.NewTimer(s.cfg.MaxStreamAge - rand.N(s.cfg.MaxStreamAge/5+1))
-		defer t.Stop()
-		ageLimit = t.C
-	}
-	shutdown := s.shutdown
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-shutdown:
-			// Keep serving until this stream's moment in the drain window,
-			// so the replica's clients do not all reconnect at once.
-			shutdown = nil
-			t := time.NewTimer(rand.N(s.cfg.DrainWindow))
-			defer t.Stop()
-			drainAt = t.C
-			continue
-		case <-drainAt:
-			reason = endDrain
-			st.write(retryHint(s.cfg.Retry/2 + rand.N(s.cfg.Retry*2)))
-			st.flush()
-			return
-		case <-ageLimit:
-			reason = endMaxAge
-			st.write(retryHint(s.cfg.Retry/2 + rand.N(s.cfg.Retry)))
-			st.flush()
-			return
-		case <-heartbeat.C:
-			st.write([]byte(": heartbeat\n\n"))
-			p.alive(ctx, 3*s.cfg.Heartbeat)
-		case f := <-l.Events():
-			st.delta(l, &pos, f)
-			for range maxCoalesced {
-				select {
-				case f := <-l.Events():
-					st.delta(l, &pos, f)
-					continue
-				default:
-				}
-				break
-			}
-		case <-l.Signal():
-			if l.Closed() {
-				reason = endClosed
-				st.write(closedEvent(pos.Version).Bytes)
-				st.flush()
-				return
-			}
-			if f := l.TakeSnapshot(); f != nil {
-				write, resync := pos.Snapshot(f)
-				if write {
-					st.write(f.Bytes)
-				}
-				if resync > 0 {
-					l.Resync(resync)
-				}
-			}
+	st.pos = pubsub.Position{Version: snap.Version}
+	go func() {
+		defer cleanup()
+		defer s.streams.remove(st)
+		reason := endWriteError
+		if st.flush() {
+			reason = st.run()
 		}
-		if !st.flush() {
-			reason = endWriteError
-			return
-		}
-	}
+		_ = conn.Close()
+		s.cfg.Observer.StreamEnded(reason)
+	}()
 }
-
-// presence is one connection's part in its member being online.
-type presence struct {
-	s      *Server
-	id     Identity
-	connID string
-}
-
-func (s *Server) presenceOf(id Identity) presence {
-	var b [8]byte
-	_, _ = crand.Read(b[:])
-	return presence{s: s, id: id, connID: hex.EncodeToString(b[:])}
-}
-
-// alive keeps the member online for d (renewed by every heartbeat; a
-// replica that dies stops renewing and its members go offline).
-func (p presence) alive(ctx context.Context, d time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.id.MemberID, p.connID, time.Now().Add(d)); err != nil && ctx.Err() == nil {
-		p.s.log.Debug("presence not recorded", "room", p.id.RoomID, "err", err)
-	}
-}
-
-// gone lets the connection lapse after the grace period.
-func (p presence) gone(grace time.Duration) { p.alive(context.Background(), grace) }
 
 func retryHint(d time.Duration) []byte {
 	return []byte("retry: " + strconv.FormatInt(d.Milliseconds(), 10) + "\n\n")
@@ -221,63 +147,4 @@ func retryHint(d time.Duration) []byte {
 func closedEvent(version uint64) *pubsub.Frame {
 	data := []byte(`{"reason":"expired","version":` + strconv.FormatUint(version, 10) + `}`)
 	return pubsub.NewFrame(version, "closed", data, time.Time{})
-}
-
-// stream writes to one client through a ResponseController, so each write
-// has its own deadline: a client that stops reading is dropped after
-// WriteTimeout instead of holding a goroutine and its buffers forever.
-type stream struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	timeout time.Duration
-	obs     Observer
-	dirty   bool
-	err     error
-	// publish times of the deltas in the current batch, observed once
-	// they are flushed
-	sent [maxCoalesced + 1]time.Time
-	n    int
-}
-
-func (st *stream) write(b []byte) {
-	if st.err != nil {
-		return
-	}
-	if !st.dirty {
-		if err := st.rc.SetWriteDeadline(time.Now().Add(st.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			st.err = err
-			return
-		}
-	}
-	_, st.err = st.w.Write(b)
-	st.dirty = true
-}
-
-func (st *stream) delta(l *pubsub.Listener, pos *pubsub.Position, f *pubsub.Frame) {
-	write, resync := pos.Delta(f)
-	if write {
-		st.write(f.Bytes)
-		if st.n < len(st.sent) {
-			st.sent[st.n] = f.PublishedAt
-			st.n++
-		}
-	}
-	if resync > 0 {
-		l.Resync(resync)
-	}
-}
-
-// flush sends what was written; false means the client is gone.
-func (st *stream) flush() bool {
-	if st.err == nil && st.dirty {
-		st.err = st.rc.Flush()
-		st.dirty = false
-	}
-	if st.err == nil {
-		for _, t := range st.sent[:st.n] {
-			st.obs.Delivered(t)
-		}
-	}
-	st.n = 0
-	return st.err == nil
 }

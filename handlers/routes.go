@@ -25,6 +25,7 @@ type RoomStore interface {
 	Refresh(ctx context.Context, roomID, memberID, idemKey string) (uint64, error)
 	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
 	MarkPresent(ctx context.Context, roomID, memberID, connID string, until time.Time) error
+	RenewPresence(ctx context.Context, conns map[string][]string, until time.Time) ([]string, error)
 }
 
 // Hub is what the event stream needs from the replica's pub/sub hub.
@@ -109,6 +110,8 @@ type Server struct {
 	memberBuckets *buckets
 	streamsByIP   *counts
 	streamsByRoom *counts
+	renewer       renewer
+	streams       streamSet
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
@@ -141,7 +144,7 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := cfg.Limits
-	return &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
+	s := &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
 		shutdown: make(chan struct{}), drained: make(chan struct{}), started: time.Now(),
 		limits: l, windows: cfg.Windows,
 		ipBuckets:     newBuckets(l.IPRate, l.IPBurst),
@@ -149,6 +152,8 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 		streamsByIP:   newCounts(l.StreamsPerIP),
 		streamsByRoom: newCounts(l.StreamsPerRoom),
 	}
+	s.renewer.s = s
+	return s
 }
 
 // Drain turns readiness off, refuses new streams and ends the open ones at
@@ -158,6 +163,7 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 func (s *Server) Drain() <-chan struct{} {
 	s.draining.Store(true)
 	s.shutdownOnce.Do(func() { close(s.shutdown) })
+	s.streams.kickAll()
 	s.checkDrained()
 	return s.drained
 }

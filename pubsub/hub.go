@@ -18,6 +18,7 @@ import (
 type Store interface {
 	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
 	Exists(ctx context.Context, roomIDs ...string) ([]bool, error)
+	StalePresence(ctx context.Context, roomIDs ...string) ([]bool, error)
 	SweepPresence(ctx context.Context, roomID string) error
 }
 

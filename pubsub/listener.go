@@ -16,6 +16,18 @@ type Listener struct {
 	snap   atomic.Pointer[Frame]
 	closed atomic.Bool
 	once   sync.Once
+	notify atomic.Pointer[func()]
+}
+
+// OnWake sets a function called after each delta or signal is queued, for
+// an owner that waits on something other than these channels (a stream
+// blocked reading its connection). It must not block.
+func (l *Listener) OnWake(f func()) { l.notify.Store(&f) }
+
+func (l *Listener) notifyOwner() {
+	if f := l.notify.Load(); f != nil {
+		(*f)()
+	}
 }
 
 func newListener(h *Hub, r *room, size int) *Listener {
@@ -72,12 +84,18 @@ func (l *Listener) wake() {
 	case l.signal <- struct{}{}:
 	default:
 	}
+	l.notifyOwner()
 }
 
 // send delivers a delta or reports that the buffer is full.
 func (l *Listener) send(f *Frame) bool {
 	select {
 	case l.ch <- f:
+		if len(l.ch) <= 1 {
+			// The owner drains the queue before it waits again, so only
+			// the first delta after a drain needs to wake it.
+			l.notifyOwner()
+		}
 		return true
 	default:
 		return false

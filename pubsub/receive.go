@@ -318,6 +318,10 @@ func (h *Hub) expiryLoop() {
 			}
 			ctx, cancel := context.WithTimeout(h.ctx, 5*time.Second)
 			exists, err := h.cfg.Store.Exists(ctx, ids...)
+			var stale []bool
+			if err == nil {
+				stale, err = h.cfg.Store.StalePresence(ctx, ids...)
+			}
 			cancel()
 			if err != nil {
 				break // Redis is away; try again next tick
@@ -327,8 +331,12 @@ func (h *Hub) expiryLoop() {
 					h.closeRoom(batch[i])
 					continue
 				}
+				if !stale[i] {
+					continue
+				}
 				// Connections of a dead replica stop being renewed; some
 				// replica with listeners has to notice and announce it.
+				// Checked in one pipeline first: the script is the cost.
 				sctx, scancel := context.WithTimeout(h.ctx, 2*time.Second)
 				_ = h.cfg.Store.SweepPresence(sctx, batch[i].id)
 				scancel()

@@ -81,3 +81,59 @@ func (s *Store) presence(ctx context.Context, roomID, conn string, until time.Ti
 	}
 	return nil
 }
+
+// RenewPresence extends live connections, conns being "<memberId>|<connId>"
+// by room, in one pipeline with one ZADD XX per room: a replica renews all
+// its streams at once instead of one script per stream per heartbeat. XX
+// never re-adds a connection a sweep already dropped (that must announce
+// the member again); such rooms are returned for MarkPresent.
+func (s *Store) RenewPresence(ctx context.Context, conns map[string][]string, until time.Time) ([]string, error) {
+	score := float64(until.UnixMilli())
+	ids := make([]string, 0, len(conns))
+	cmds := make([]*redis.IntCmd, 0, len(conns))
+	_, err := s.reader.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for id, cs := range conns {
+			if !ValidRoomID(id) || len(cs) == 0 {
+				continue
+			}
+			zs := make([]redis.Z, len(cs))
+			for i, c := range cs {
+				zs[i] = redis.Z{Score: score, Member: c}
+			}
+			ids = append(ids, id)
+			cmds = append(cmds, p.ZAddArgs(ctx, keysOf(id).room+":conns", redis.ZAddArgs{XX: true, Ch: true, Members: zs}))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	var missing []string
+	for i, c := range cmds {
+		if c.Val() < int64(len(conns[ids[i]])) {
+			missing = append(missing, ids[i])
+		}
+	}
+	return missing, nil
+}
+
+// StalePresence reports, per room, whether some connection has expired,
+// in one pipeline of ZCOUNTs: only those rooms need SweepPresence's script.
+func (s *Store) StalePresence(ctx context.Context, roomIDs ...string) ([]bool, error) {
+	now := "(" + strconv.FormatInt(s.now().UnixMilli(), 10)
+	cmds := make([]*redis.IntCmd, len(roomIDs))
+	_, err := s.reader.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range roomIDs {
+			cmds[i] = p.ZCount(ctx, keysOf(id).room+":conns", "-inf", now)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	stale := make([]bool, len(roomIDs))
+	for i, c := range cmds {
+		stale[i] = c.Val() > 0
+	}
+	return stale, nil
+}

@@ -23,11 +23,14 @@ type config struct {
 	url      string
 	streams  int
 	roomSize int
-	rate     float64
+	rate     float64 // 0: hold the streams idle
 	duration time.Duration
-	pid      int
+	settle   time.Duration
+	pids     []int
 	sources  string
 	posters  int
+	procs    int
+	child    bool
 }
 
 type loadRoom struct {
@@ -43,14 +46,17 @@ type load struct {
 	rooms  []*loadRoom
 	client *http.Client
 
-	connected  atomic.Int64
-	delivered  atomic.Int64
-	lost       atomic.Int64
-	duplicated atomic.Int64
-	reordered  atomic.Int64
-	httpErrors atomic.Int64
-	posted     atomic.Int64
-	latency    histogram
+	connected   atomic.Int64
+	disconnects atomic.Int64 // streams the server ended while the tool held them
+	badSnaps    atomic.Int64 // first snapshots that did not match their room
+	firstSnap   histogram    // GET sent to the first snapshot read
+	delivered   atomic.Int64
+	lost        atomic.Int64
+	duplicated  atomic.Int64
+	reordered   atomic.Int64
+	httpErrors  atomic.Int64
+	posted      atomic.Int64
+	latency     histogram
 }
 
 func newLoad(cfg config) (*load, error) {
@@ -95,30 +101,51 @@ func (l *load) post(ctx context.Context, path, token, body string) (map[string]a
 	return m, resp.StatusCode, nil
 }
 
+// setup creates the rooms and joins their members, several at a time.
 func (l *load) setup(ctx context.Context) error {
 	n := (l.cfg.streams + l.cfg.roomSize - 1) / l.cfg.roomSize
-	for range n {
-		m, status, err := l.post(ctx, "/v1/rooms", "", `{"menu":[{"id":"a","name":"A"},{"id":"b","name":"B"}]}`)
-		if err != nil || status != 201 {
-			return fmt.Errorf("create room: %d %v %v (are the server's rate limits off?)", status, m, err)
-		}
-		r := &loadRoom{id: m["id"].(string)}
-		for i := range l.cfg.roomSize {
-			j, status, err := l.post(ctx, "/v1/rooms/"+r.id+"/members", "", fmt.Sprintf(`{"name":"m%d"}`, i))
-			if err != nil || status != 201 {
-				return fmt.Errorf("join: %d %v %v", status, j, err)
+	l.rooms = make([]*loadRoom, n)
+	var next atomic.Int64
+	errs := make(chan error, l.cfg.posters)
+	var wg sync.WaitGroup
+	for range min(l.cfg.posters, n) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				r, err := l.openRoom(ctx)
+				if err != nil {
+					errs <- err
+					return
+				}
+				l.rooms[i] = r
 			}
-			r.tokens = append(r.tokens, j["token"].(string))
-		}
-		l.rooms = append(l.rooms, r)
+		})
 	}
-	return nil
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func (l *load) openRoom(ctx context.Context) (*loadRoom, error) {
+	m, status, err := l.post(ctx, "/v1/rooms", "", `{"menu":[{"id":"a","name":"A"},{"id":"b","name":"B"}]}`)
+	if err != nil || status != 201 {
+		return nil, fmt.Errorf("create room: %d %v %v (are the server's rate limits off?)", status, m, err)
+	}
+	r := &loadRoom{id: m["id"].(string)}
+	for i := range l.cfg.roomSize {
+		j, status, err := l.post(ctx, "/v1/rooms/"+r.id+"/members", "", fmt.Sprintf(`{"name":"m%d"}`, i))
+		if err != nil || status != 201 {
+			return nil, fmt.Errorf("join: %d %v %v", status, j, err)
+		}
+		r.tokens = append(r.tokens, j["token"].(string))
+	}
+	return r, nil
 }
 
 // stream reads one event stream: it needs one goroutine and one small
 // buffer, and keeps only the last version it saw.
 func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- struct{}) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events?token="+token, nil)
+	began := time.Now()
 	resp, err := l.client.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		l.httpErrors.Add(1)
@@ -126,14 +153,20 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 		return
 	}
 	defer resp.Body.Close()
-	l.connected.Add(1)
-	up <- struct{}{}
 	br := bufio.NewReaderSize(resp.Body, 4096)
 	var last, id uint64
 	var event string
+	var data []byte
+	first := true
 	for {
 		line, err := br.ReadSlice('\n')
 		if err != nil {
+			if ctx.Err() == nil {
+				l.disconnects.Add(1)
+			}
+			if first {
+				up <- struct{}{}
+			}
 			return
 		}
 		line = bytes.TrimRight(line, "\n")
@@ -142,8 +175,19 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 			id, _ = strconv.ParseUint(string(line[4:]), 10, 64)
 		case bytes.HasPrefix(line, []byte("event: ")):
 			event = string(line[7:])
+		case bytes.HasPrefix(line, []byte("data: ")) && event == "snapshot" && first:
+			data = append(data, line[6:]...)
 		case len(line) == 0 && event != "":
 			now := time.Now()
+			if first {
+				if event != "snapshot" || !goodSnapshot(data, r.id, id, l.cfg.roomSize) {
+					l.badSnaps.Add(1)
+				}
+				l.firstSnap.add(now.Sub(began))
+				l.connected.Add(1)
+				first, data = false, nil
+				up <- struct{}{}
+			}
 			switch {
 			case event == "snapshot":
 				if id < last {
@@ -168,6 +212,19 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 			event = ""
 		}
 	}
+}
+
+// goodSnapshot checks a first snapshot: its room, its version (the
+// event's id) and all the room's members.
+func goodSnapshot(data []byte, roomID string, id uint64, members int) bool {
+	var snap struct {
+		Room struct {
+			ID string `json:"id"`
+		} `json:"room"`
+		Version uint64            `json:"version"`
+		Members []json.RawMessage `json:"members"`
+	}
+	return json.Unmarshal(data, &snap) == nil && snap.Room.ID == roomID && snap.Version == id && len(snap.Members) == members
 }
 
 func (l *load) poster(ctx context.Context, jobs <-chan struct{}) {
@@ -198,33 +255,41 @@ func (l *load) poster(ctx context.Context, jobs <-chan struct{}) {
 	}
 }
 
-func (l *load) run(ctx context.Context, out io.Writer) error {
+// phase one: rooms, then every stream at once (the storm). It reports
+// how long the streams took.
+func (l *load) connect(ctx context.Context) (time.Duration, error) {
 	if err := l.setup(ctx); err != nil {
-		return err
+		return 0, err
 	}
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	up := make(chan struct{}, l.cfg.streams)
 	start := time.Now()
 	for i := range l.cfg.streams {
 		r := l.rooms[i/l.cfg.roomSize]
-		go l.stream(sctx, r, r.tokens[i%l.cfg.roomSize], up)
+		go l.stream(ctx, r, r.tokens[i%l.cfg.roomSize], up)
 	}
 	for range l.cfg.streams {
 		<-up
 	}
-	fmt.Fprintf(out, "streams: %d of %d established in %v (%d HTTP errors)\n", l.connected.Load(), l.cfg.streams, time.Since(start).Round(time.Millisecond), l.httpErrors.Load())
-	cpu0, _ := procCPU(l.cfg.pid)
+	return time.Since(start), nil
+}
 
+// phase two: POST at the rate (or hold the streams idle) for the duration.
+func (l *load) drive(ctx context.Context) time.Duration {
+	began := time.Now()
+	if l.cfg.rate <= 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(l.cfg.duration):
+		}
+		return time.Since(began)
+	}
 	jobs := make(chan struct{})
 	var wg sync.WaitGroup
 	for range l.cfg.posters {
-		wg.Add(1)
-		go func() { defer wg.Done(); l.poster(sctx, jobs) }()
+		wg.Go(func() { l.poster(ctx, jobs) })
 	}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / l.cfg.rate))
 	end := time.After(l.cfg.duration)
-	began := time.Now()
 loop:
 	for {
 		select {
@@ -243,23 +308,45 @@ loop:
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(began)
-	// let the last deliveries land
-	time.Sleep(500 * time.Millisecond)
-	cancel()
+	time.Sleep(500 * time.Millisecond) // let the last deliveries land
+	return elapsed
+}
 
-	p50, p99, p999 := l.latency.quantile(0.5), l.latency.quantile(0.99), l.latency.quantile(0.999)
-	fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s), HTTP errors %d\n", l.posted.Load(), elapsed.Round(time.Millisecond), float64(l.posted.Load())/elapsed.Seconds(), l.httpErrors.Load())
-	fmt.Fprintf(out, "delivered: %d events (%.0f/s)\n", l.delivered.Load(), float64(l.delivered.Load())/elapsed.Seconds())
-	fmt.Fprintf(out, "latency (POST sent to event read): p50 %v, p99 %v, p99.9 %v\n", p50, p99, p999)
-	fmt.Fprintf(out, "lost %d, duplicated %d, out of order %d\n", l.lost.Load(), l.duplicated.Load(), l.reordered.Load())
-	if l.cfg.pid > 0 {
-		cpu1, rss := procCPU(l.cfg.pid)
-		fmt.Fprintf(out, "server pid %d: RSS %.1f MiB, CPU %.0f%% of one core during the POSTs\n", l.cfg.pid, float64(rss)/(1<<20), 100*(cpu1-cpu0)/elapsed.Seconds())
+func (l *load) result(establish, elapsed time.Duration) result {
+	r := result{Streams: int64(l.cfg.streams), Connected: l.connected.Load(), Establish: establish, Elapsed: elapsed,
+		Posted: l.posted.Load(), Delivered: l.delivered.Load(), HTTPErrors: l.httpErrors.Load(),
+		Lost: l.lost.Load(), Duplicated: l.duplicated.Load(), Reordered: l.reordered.Load(),
+		Disconnects: l.disconnects.Load(), BadSnapshots: l.badSnaps.Load()}
+	for i := range l.latency.buckets {
+		r.Latency[i] = l.latency.buckets[i].Load()
+		r.FirstSnap[i] = l.firstSnap.buckets[i].Load()
 	}
-	if l.lost.Load()+l.duplicated.Load()+l.reordered.Load() > 0 {
-		return fmt.Errorf("streams saw lost, duplicated or reordered versions")
+	return r
+}
+
+// run is a whole run in this process.
+func (l *load) run(ctx context.Context, out io.Writer) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	establish, err := l.connect(sctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	fmt.Fprintf(out, "streams: %d of %d established in %v (%d HTTP errors)\n", l.connected.Load(), l.cfg.streams, establish.Round(time.Millisecond), l.httpErrors.Load())
+	settle(ctx, l.cfg.settle)
+	before := sample(l.cfg.pids)
+	elapsed := l.drive(sctx)
+	after := sample(l.cfg.pids)
+	res := l.result(establish, elapsed)
+	cancel()
+	return report(out, l.cfg, res, before, after)
+}
+
+func settle(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
 }
 
 // procCPU returns a process's CPU seconds so far and its RSS in bytes.

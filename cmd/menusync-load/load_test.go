@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -42,5 +44,34 @@ func TestLoadSmoke(t *testing.T) {
 	if strings.Contains(s, "delivered: 0 ") {
 		t.Fatalf("nothing delivered:\n%s", s)
 	}
+	if !strings.Contains(s, "wrong snapshots 0") {
+		t.Fatalf("snapshots not all checked good:\n%s", s)
+	}
 	t.Logf("\n%s", s)
+}
+
+// TestLoadProcs splits a run over two processes (the test binary is not
+// the tool, so this builds it) and holds the streams idle in another.
+func TestLoadProcs(t *testing.T) {
+	rep := testproc.StartReplica(t, "load", "REDIS_URL=", "MENUSYNC_RATE_MEMBER=0", "MENUSYNC_RATE_IP=0",
+		"MENUSYNC_ROOMS_PER_IP_MINUTE=0", "MENUSYNC_STREAMS_PER_IP=0")
+	bin := filepath.Join(t.TempDir(), "menusync-load")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"-procs", "2", "-streams", "33", "-rate", "30", "-duration", "1s"},
+		{"-streams", "16", "-rate", "0", "-duration", "500ms"},
+	} {
+		out, err := exec.Command(bin, append([]string{"-url", rep.URL()}, args...)...).CombinedOutput()
+		s := string(out)
+		if err != nil || !strings.Contains(s, "33 of 33") && !strings.Contains(s, "16 of 16") ||
+			!strings.Contains(s, "lost 0, duplicated 0, out of order 0, streams ended by the server 0") {
+			t.Fatalf("%v: %v\n%s", args, err, s)
+		}
+		if args[0] == "-procs" && (strings.Contains(s, "delivered: 0 ") || !strings.Contains(s, "over 2 processes")) {
+			t.Fatalf("two processes delivered nothing:\n%s", s)
+		}
+		t.Logf("%v\n%s", args, s)
+	}
 }

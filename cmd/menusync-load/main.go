@@ -7,6 +7,12 @@
 // Run the server with its abuse limits off for this (see README):
 //
 //	menusync-load -url http://127.0.0.1:8080 -streams 2000 -rate 300 -duration 30s -pid $(pgrep menusync)
+//
+// -rate 0 holds the streams idle (memory and CPU per idle stream);
+// -procs N spreads the streams over N processes (20,000 open files per
+// process here) and -sources over loopback addresses (ephemeral ports).
+// Every stream's first snapshot is checked and timed from the GET: all
+// streams connect at once, so that is the reconnect-storm figure.
 package main
 
 import (
@@ -16,6 +22,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -35,19 +43,37 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&cfg.streams, "streams", 100, "event streams to hold open")
 	fs.IntVar(&cfg.roomSize, "room-size", 8, "members (and streams) per room")
 	fs.Float64Var(&cfg.rate, "rate", 50, "choice POSTs per second")
-	fs.DurationVar(&cfg.duration, "duration", 30e9, "how long to POST once every stream is up")
-	fs.IntVar(&cfg.pid, "pid", 0, "a server process to report RSS and CPU of")
+	fs.DurationVar(&cfg.duration, "duration", 30e9, "how long to POST (or, with -rate 0, hold the streams idle) once every stream is up")
+	fs.DurationVar(&cfg.settle, "settle", 0, "wait this long after the streams are up before measuring")
+	pids := fs.String("pid", "", "comma list of server processes (replicas, nginx workers) to report RSS and CPU of")
+	fs.IntVar(&cfg.procs, "procs", 1, "processes to spread the streams over (each may hold at most 20,000 open files here)")
+	fs.BoolVar(&cfg.child, "child", false, "internal: one process of a -procs run")
 	fs.StringVar(&cfg.sources, "sources", "", "comma list of loopback source addresses (127.0.0.2,...) to spread connections over")
 	fs.IntVar(&cfg.posters, "posters", 32, "concurrent POST workers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if cfg.streams < 1 || cfg.roomSize < 1 || cfg.rate <= 0 || cfg.duration <= 0 {
-		return fmt.Errorf("streams, room-size, rate and duration must be positive")
+	if cfg.streams < 1 || cfg.roomSize < 1 || cfg.rate < 0 || cfg.duration <= 0 || cfg.procs < 1 {
+		return fmt.Errorf("streams, room-size, duration and procs must be positive, rate not negative (0: idle)")
+	}
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return fmt.Errorf("-pid %q: %w", p, err)
+			}
+			cfg.pids = append(cfg.pids, n)
+		}
+	}
+	if cfg.procs > 1 {
+		return runProcs(ctx, cfg, args, out)
 	}
 	l, err := newLoad(cfg)
 	if err != nil {
 		return err
+	}
+	if cfg.child {
+		return l.runChild(ctx, os.Stdin, out)
 	}
 	return l.run(ctx, out)
 }

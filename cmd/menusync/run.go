@@ -31,6 +31,7 @@ import (
 // config is the server's configuration: environment first, flags override.
 type config struct {
 	addr         string
+	debugAddr    string
 	redisURL     string
 	secret       string
 	replica      string
@@ -62,6 +63,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("menusync", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", env("MENUSYNC_ADDR", ":8080"), "listen address (MENUSYNC_ADDR)")
+	fs.StringVar(&c.debugAddr, "debug-addr", env("MENUSYNC_DEBUG_ADDR", ""), "serve net/http/pprof here (keep it on loopback); empty: off (MENUSYNC_DEBUG_ADDR)")
 	fs.StringVar(&c.redisURL, "redis-url", env("REDIS_URL", ""), "Redis URL; empty runs an embedded single-replica store (REDIS_URL)")
 	fs.StringVar(&c.replica, "replica", env("MENUSYNC_REPLICA", host), "replica name in X-Menusync-Replica (MENUSYNC_REPLICA)")
 	fs.StringVar(&c.logLevel, "log-level", env("MENUSYNC_LOG_LEVEL", "info"), "debug, info, warn or error (MENUSYNC_LOG_LEVEL)")
@@ -290,6 +292,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
+	if cfg.debugAddr != "" {
+		dbg, err := serveDebug(cfg.debugAddr)
+		if err != nil {
+			_ = hub.Close()
+			return fmt.Errorf("MENUSYNC_DEBUG_ADDR: %w", err)
+		}
+		defer dbg.Close()
+		log.Info("pprof listening", "addr", dbg.Addr)
+	}
 	log.Info("menusync listening", "addr", ln.Addr().String(), "redis", redactURL(cfg.redisURL), "redis_mode", target.mode)
 
 	select {

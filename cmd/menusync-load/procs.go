@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// result is what one process measured; a run over several processes adds
+// them up (histograms bucket by bucket).
+type result struct {
+	Streams, Connected            int64
+	Establish, Elapsed            time.Duration
+	Posted, Delivered, HTTPErrors int64
+	Lost, Duplicated, Reordered   int64
+	Disconnects, BadSnapshots     int64
+	Latency, FirstSnap            [256]int64
+}
+
+func (r *result) add(o result) {
+	r.Streams += o.Streams
+	r.Connected += o.Connected
+	r.Establish = max(r.Establish, o.Establish)
+	r.Elapsed = max(r.Elapsed, o.Elapsed)
+	r.Posted += o.Posted
+	r.Delivered += o.Delivered
+	r.HTTPErrors += o.HTTPErrors
+	r.Lost += o.Lost
+	r.Duplicated += o.Duplicated
+	r.Reordered += o.Reordered
+	r.Disconnects += o.Disconnects
+	r.BadSnapshots += o.BadSnapshots
+	for i := range r.Latency {
+		r.Latency[i] += o.Latency[i]
+		r.FirstSnap[i] += o.FirstSnap[i]
+	}
+}
+
+// usage is a process's CPU seconds and RSS at one moment.
+type usage struct {
+	cpu float64
+	rss int64
+}
+
+func sample(pids []int) []usage {
+	u := make([]usage, len(pids))
+	for i, p := range pids {
+		u[i].cpu, u[i].rss = procCPU(p)
+	}
+	return u
+}
+
+func quantile(b *[256]int64, q float64) time.Duration {
+	var h histogram
+	for i := range b {
+		h.buckets[i].Store(b[i])
+	}
+	return h.quantile(q)
+}
+
+func report(out io.Writer, cfg config, r result, before, after []usage) error {
+	if cfg.procs > 1 {
+		fmt.Fprintf(out, "streams: %d of %d established in %v over %d processes\n", r.Connected, r.Streams, r.Establish.Round(time.Millisecond), cfg.procs)
+	}
+	fmt.Fprintf(out, "first snapshot (GET sent to snapshot read): p50 %v, p99 %v, p99.9 %v; wrong snapshots %d\n",
+		quantile(&r.FirstSnap, 0.5), quantile(&r.FirstSnap, 0.99), quantile(&r.FirstSnap, 0.999), r.BadSnapshots)
+	secs := r.Elapsed.Seconds()
+	if cfg.rate > 0 {
+		fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s), HTTP errors %d\n", r.Posted, r.Elapsed.Round(time.Millisecond), float64(r.Posted)/secs, r.HTTPErrors)
+		fmt.Fprintf(out, "delivered: %d events (%.0f/s)\n", r.Delivered, float64(r.Delivered)/secs)
+		fmt.Fprintf(out, "latency (POST sent to event read): p50 %v, p99 %v, p99.9 %v\n",
+			quantile(&r.Latency, 0.5), quantile(&r.Latency, 0.99), quantile(&r.Latency, 0.999))
+	} else {
+		fmt.Fprintf(out, "held idle for %v\n", r.Elapsed.Round(time.Millisecond))
+	}
+	fmt.Fprintf(out, "lost %d, duplicated %d, out of order %d, streams ended by the server %d\n", r.Lost, r.Duplicated, r.Reordered, r.Disconnects)
+	for i, p := range cfg.pids {
+		if i < len(before) && i < len(after) {
+			fmt.Fprintf(out, "pid %d: RSS %.1f MiB (%.1f KiB per stream of %d), CPU %.1f%% of one core over the %v\n", p,
+				float64(after[i].rss)/(1<<20), float64(after[i].rss)/1024/float64(max(r.Connected, 1)), r.Connected,
+				100*(after[i].cpu-before[i].cpu)/secs, map[bool]string{true: "POSTs", false: "idle hold"}[cfg.rate > 0])
+		}
+	}
+	if r.Lost+r.Duplicated+r.Reordered+r.BadSnapshots > 0 {
+		return errors.New("streams saw lost, duplicated or reordered versions, or a wrong snapshot")
+	}
+	return nil
+}
+
+// runChild is one process of a multi-process run: connect, say "ready",
+// wait for "go" on stdin, drive, print the result as JSON.
+func (l *load) runChild(ctx context.Context, in io.Reader, out io.Writer) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	establish, err := l.connect(sctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "ready")
+	if _, err := bufio.NewReader(in).ReadString('\n'); err != nil {
+		return err
+	}
+	elapsed := l.drive(sctx)
+	res := l.result(establish, elapsed)
+	cancel()
+	return json.NewEncoder(out).Encode(res)
+}
+
+// runProcs splits the run over cfg.procs copies of this program (each
+// process may hold at most 20,000 open files here), starts the POSTs in
+// all of them at once, and adds up what they measured.
+func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	type child struct {
+		cmd   *exec.Cmd
+		stdin io.WriteCloser
+		lines *bufio.Scanner
+	}
+	var kids []child
+	defer func() {
+		for _, k := range kids {
+			_ = k.cmd.Process.Kill()
+			_ = k.cmd.Wait()
+		}
+	}()
+	for i := range cfg.procs {
+		n := cfg.streams / cfg.procs
+		if i < cfg.streams%cfg.procs {
+			n++
+		}
+		cargs := append(append([]string{}, args...), "-child", "-procs", "1", "-streams", strconv.Itoa(n),
+			"-rate", strconv.FormatFloat(cfg.rate/float64(cfg.procs), 'f', -1, 64), "-pid", "")
+		cmd := exec.CommandContext(ctx, self, cargs...)
+		cmd.Stderr = os.Stderr
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			return err
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			return err
+		}
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		kids = append(kids, child{cmd: cmd, stdin: stdin, lines: sc})
+	}
+	for i, k := range kids {
+		if !k.lines.Scan() || k.lines.Text() != "ready" {
+			return fmt.Errorf("process %d did not get its streams up: %q", i, k.lines.Text())
+		}
+	}
+	settle(ctx, cfg.settle)
+	before := sample(cfg.pids)
+	for _, k := range kids {
+		fmt.Fprintln(k.stdin, "go")
+	}
+	var mu sync.Mutex
+	var total result
+	var errs []error
+	var wg sync.WaitGroup
+	for i, k := range kids {
+		wg.Go(func() {
+			var r result
+			if !k.lines.Scan() {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("process %d ended without a result", i))
+				mu.Unlock()
+				return
+			}
+			err := json.Unmarshal(k.lines.Bytes(), &r)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			total.add(r)
+		})
+	}
+	wg.Wait()
+	after := sample(cfg.pids)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return report(out, cfg, total, before, after)
+}

@@ -1,0 +1,111 @@
+package handlers
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// presence is one connection's part in its member being online.
+type presence struct {
+	s      *Server
+	id     Identity
+	connID string
+}
+
+func (s *Server) presenceOf(id Identity) presence {
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	return presence{s: s, id: id, connID: hex.EncodeToString(b[:])}
+}
+
+// alive keeps the member online for d. A stream calls it once as it opens
+// (so its snapshot already shows the member online); the renewer then
+// extends it, and a replica that dies stops renewing, so its members go
+// offline.
+func (p presence) alive(ctx context.Context, d time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.id.MemberID, p.connID, time.Now().Add(d)); err != nil && ctx.Err() == nil {
+		p.s.log.Debug("presence not recorded", "room", p.id.RoomID, "err", err)
+	}
+}
+
+// gone lets the connection lapse after the grace period.
+func (p presence) gone(grace time.Duration) { p.alive(context.Background(), grace) }
+
+// renewer extends every open stream's presence once per heartbeat in one
+// pipelined call for the whole replica. A script per stream per heartbeat
+// was most of an idle replica's CPU (15,000 streams: 1,000 scripts a
+// second). It runs only while streams are open.
+type renewer struct {
+	s       *Server
+	mu      sync.Mutex
+	conns   map[presence]struct{}
+	running bool
+}
+
+func (r *renewer) add(p presence) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conns == nil {
+		r.conns = map[presence]struct{}{}
+	}
+	r.conns[p] = struct{}{}
+	if !r.running {
+		r.running = true
+		go r.loop()
+	}
+}
+
+func (r *renewer) remove(p presence) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.conns, p)
+}
+
+func (r *renewer) loop() {
+	t := time.NewTicker(r.s.cfg.Heartbeat)
+	defer t.Stop()
+	for range t.C {
+		r.mu.Lock()
+		if len(r.conns) == 0 {
+			r.running = false
+			r.mu.Unlock()
+			return
+		}
+		byRoom := map[string][]string{}
+		index := map[string][]presence{}
+		for p := range r.conns {
+			byRoom[p.id.RoomID] = append(byRoom[p.id.RoomID], p.id.MemberID+"|"+p.connID)
+			index[p.id.RoomID] = append(index[p.id.RoomID], p)
+		}
+		r.mu.Unlock()
+		r.renew(byRoom, index)
+	}
+}
+
+func (r *renewer) renew(byRoom map[string][]string, index map[string][]presence) {
+	ttl := 3 * r.s.cfg.Heartbeat
+	ctx, cancel := context.WithTimeout(context.Background(), r.s.cfg.Heartbeat)
+	defer cancel()
+	missing, err := r.s.store.RenewPresence(ctx, byRoom, time.Now().Add(ttl))
+	if err != nil {
+		r.s.log.Debug("presence not renewed", "rooms", len(byRoom), "err", err)
+		return
+	}
+	// Swept meanwhile (this replica stalled, or Redis lost the key): mark
+	// again through the script, which announces the member.
+	for _, id := range missing {
+		for _, p := range index[id] {
+			r.mu.Lock()
+			_, open := r.conns[p]
+			r.mu.Unlock()
+			if open {
+				p.alive(ctx, ttl)
+			}
+		}
+	}
+}
