@@ -99,12 +99,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	// Online before the snapshot, so the snapshot already says so.
 	p := s.presenceOf(id)
 	p.alive(ctx, 3*s.cfg.Heartbeat)
+	subscribedAndPresent := time.Now()
 	s.renewer.add(p)
 	undo = append(undo, func() {
 		s.renewer.remove(p)
 		p.gone(s.cfg.PresenceGrace)
 	})
-	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
+	snap, err := s.hub.FirstSnapshot(ctx, id.RoomID, subscribedAndPresent)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -32,6 +32,7 @@ type RoomStore interface {
 type Hub interface {
 	Listen(ctx context.Context, roomID string) (*pubsub.Listener, error)
 	SnapshotFrame(ctx context.Context, roomID string) (*pubsub.Frame, error)
+	FirstSnapshot(ctx context.Context, roomID string, after time.Time) (*pubsub.Frame, error)
 }
 
 // Observer receives the events metrics are made of.

@@ -304,3 +304,45 @@ func TestPositionRules(t *testing.T) {
 		t.Fatal("same snapshot written twice")
 	}
 }
+
+// TestFirstSnapshotShared: streams of one room opening together share a
+// snapshot read, and a read never serves a stream that was subscribed
+// after it started.
+func TestFirstSnapshotShared(t *testing.T) {
+	e := setup(t, pubsub.Config{})
+	ctx := context.Background()
+	l, err := e.hub.Listen(ctx, e.room.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	after := time.Now()
+	before := e.hub.Stats.SnapshotReads.Load()
+	const n = 50
+	var wg sync.WaitGroup
+	versions := make([]uint64, n)
+	for i := range n {
+		wg.Go(func() {
+			f, err := e.hub.FirstSnapshot(ctx, e.room.ID, after)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			versions[i] = f.Version
+		})
+	}
+	wg.Wait()
+	if reads := e.hub.Stats.SnapshotReads.Load() - before; reads >= n {
+		t.Fatalf("%d streams opening together made %d snapshot reads", n, reads)
+	}
+	v := e.choose(t, 3)
+	for _, got := range versions {
+		if got >= v {
+			t.Fatalf("a snapshot from before the choice has version %d >= %d", got, v)
+		}
+	}
+	f, err := e.hub.FirstSnapshot(ctx, e.room.ID, time.Now())
+	if err != nil || f.Version != v {
+		t.Fatalf("a stream subscribed after the choice got version %v (%v), want %d", f, err, v)
+	}
+}
