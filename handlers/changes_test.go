@@ -44,8 +44,13 @@ func TestLongPoll(t *testing.T) {
 
 	// Current: waits for the next change and returns it.
 	got := make(chan changes, 1)
+	reads := f.hub.Stats.SnapshotReads.Load()
 	go func() { got <- f.poll(t, p, "after=4&wait=20s") }()
-	testproc.WaitFor(t, 5*time.Second, "the poll is listening", func() bool { _, n := f.hub.RoomCount(); return n == 1 })
+	// Listening and past its snapshot read: a choice now is news to it.
+	testproc.WaitFor(t, 5*time.Second, "the poll is listening", func() bool {
+		_, n := f.hub.RoomCount()
+		return n == 1 && f.hub.Stats.SnapshotReads.Load() > reads
+	})
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2})
 	answer := <-got
