@@ -94,9 +94,9 @@ func TestComposeFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := *app.Environment["MENUSYNC_ADDR"]
-	want := regexp.MustCompile(`server\s+menusync` + regexp.QuoteMeta(addr) + `\s+resolve;`)
+	want := regexp.MustCompile(`server\s+menusync` + regexp.QuoteMeta(addr) + `\s+resolve\s+max_fails=0;`)
 	if !want.Match(conf) {
-		t.Errorf("nginx.conf has no upstream 'server menusync%s resolve;'", addr)
+		t.Errorf("nginx.conf has no upstream 'server menusync%s resolve max_fails=0;'", addr)
 	}
 	for _, directive := range []string{"worker_rlimit_nofile", "worker_connections", "reuseport", "keepalive", "include menusync-server.conf", "resolver"} {
 		if !strings.Contains(string(conf), directive) {

@@ -58,14 +58,14 @@ func (h *Hub) receiveLoop(s *shard) {
 					h.replaceShard(s)
 				}
 			default:
-				h.Stats.Reconnects.Add(1)
 				if failures == 0 {
 					h.log.Warn("pubsub connection lost; will resubscribe and resync", "shard", s.key, "err", err)
 				}
 				if h.cluster != nil {
 					// The master may have failed over: find the new owners.
-					h.replaceShard(s)
+					h.replaceShard(s) // counts the reconnect
 				} else {
+					h.Stats.Reconnects.Add(1)
 					h.connectionLost(s)
 				}
 				failures++

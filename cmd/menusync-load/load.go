@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -48,6 +50,7 @@ type load struct {
 
 	connected   atomic.Int64
 	disconnects atomic.Int64 // streams the server ended while the tool held them
+	retried     atomic.Int64 // stream attempts that failed and were tried again
 	badSnaps    atomic.Int64 // first snapshots that did not match their room
 	firstSnap   histogram    // GET sent to the first snapshot read
 	delivered   atomic.Int64
@@ -57,6 +60,21 @@ type load struct {
 	httpErrors  atomic.Int64
 	posted      atomic.Int64
 	latency     histogram
+
+	errMu    sync.Mutex
+	errKinds map[string]int64 // stream failures by message, for the report
+}
+
+// noteError counts a failed stream by its message (at most 8 kinds).
+func (l *load) noteError(msg string) {
+	l.errMu.Lock()
+	defer l.errMu.Unlock()
+	if l.errKinds == nil {
+		l.errKinds = map[string]int64{}
+	}
+	if _, ok := l.errKinds[msg]; ok || len(l.errKinds) < 8 {
+		l.errKinds[msg]++
+	}
 }
 
 func newLoad(cfg config) (*load, error) {
@@ -144,13 +162,40 @@ func (l *load) openRoom(ctx context.Context) (*loadRoom, error) {
 // stream reads one event stream: it needs one goroutine and one small
 // buffer, and keeps only the last version it saw.
 func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- struct{}) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events?token="+token, nil)
 	began := time.Now()
-	resp, err := l.client.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		l.httpErrors.Add(1)
-		up <- struct{}{}
-		return
+	var resp *http.Response
+	// Like EventSource, try again when the connection is refused or times
+	// out (a storm overflows accept queues); the first snapshot's time
+	// still counts from the first attempt.
+	for attempt := 1; ; attempt++ {
+		req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events?token="+token, nil)
+		var err error
+		resp, err = l.client.Do(req)
+		if err == nil && resp.StatusCode == 200 {
+			break
+		}
+		msg := ""
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err // the URL carries a token
+			}
+			msg = err.Error()
+		} else {
+			msg = "stream status " + resp.Status
+			resp.Body.Close()
+		}
+		if attempt == 5 || ctx.Err() != nil {
+			l.httpErrors.Add(1)
+			l.noteError(msg)
+			up <- struct{}{}
+			return
+		}
+		l.retried.Add(1)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
 	}
 	defer resp.Body.Close()
 	br := bufio.NewReaderSize(resp.Body, 4096)
@@ -316,7 +361,12 @@ func (l *load) result(establish, elapsed time.Duration) result {
 	r := result{Streams: int64(l.cfg.streams), Connected: l.connected.Load(), Establish: establish, Elapsed: elapsed,
 		Posted: l.posted.Load(), Delivered: l.delivered.Load(), HTTPErrors: l.httpErrors.Load(),
 		Lost: l.lost.Load(), Duplicated: l.duplicated.Load(), Reordered: l.reordered.Load(),
-		Disconnects: l.disconnects.Load(), BadSnapshots: l.badSnaps.Load()}
+		Disconnects: l.disconnects.Load(), BadSnapshots: l.badSnaps.Load(), Retried: l.retried.Load(), Errors: map[string]int64{}}
+	l.errMu.Lock()
+	for k, v := range l.errKinds {
+		r.Errors[k] = v
+	}
+	l.errMu.Unlock()
 	for i := range l.latency.buckets {
 		r.Latency[i] = l.latency.buckets[i].Load()
 		r.FirstSnap[i] = l.firstSnap.buckets[i].Load()

@@ -22,7 +22,9 @@ type result struct {
 	Posted, Delivered, HTTPErrors int64
 	Lost, Duplicated, Reordered   int64
 	Disconnects, BadSnapshots     int64
+	Retried                       int64
 	Latency, FirstSnap            [256]int64
+	Errors                        map[string]int64 // failed streams by message
 }
 
 func (r *result) add(o result) {
@@ -38,6 +40,13 @@ func (r *result) add(o result) {
 	r.Reordered += o.Reordered
 	r.Disconnects += o.Disconnects
 	r.BadSnapshots += o.BadSnapshots
+	r.Retried += o.Retried
+	if r.Errors == nil {
+		r.Errors = map[string]int64{}
+	}
+	for k, v := range o.Errors {
+		r.Errors[k] += v
+	}
 	for i := range r.Latency {
 		r.Latency[i] += o.Latency[i]
 		r.FirstSnap[i] += o.FirstSnap[i]
@@ -80,6 +89,12 @@ func report(out io.Writer, cfg config, r result, before, after []usage) error {
 			quantile(&r.Latency, 0.5), quantile(&r.Latency, 0.99), quantile(&r.Latency, 0.999))
 	} else {
 		fmt.Fprintf(out, "held idle for %v\n", r.Elapsed.Round(time.Millisecond))
+	}
+	if r.Retried > 0 {
+		fmt.Fprintf(out, "stream attempts retried: %d\n", r.Retried)
+	}
+	for msg, n := range r.Errors {
+		fmt.Fprintf(out, "failed streams (after 5 attempts): %d x %s\n", n, msg)
 	}
 	fmt.Fprintf(out, "lost %d, duplicated %d, out of order %d, streams ended by the server %d\n", r.Lost, r.Duplicated, r.Reordered, r.Disconnects)
 	for i, p := range cfg.pids {

@@ -57,18 +57,20 @@ func parseRedisURL(raw string) (redisTarget, error) {
 	if kind == "" && len(hosts) > 1 {
 		kind = modeCluster
 	}
-	switch kind {
-	case "":
+	if kind == "" {
 		o, err := redis.ParseURL(raw)
 		if err != nil {
 			return redisTarget{}, err
 		}
 		return redisTarget{mode: modeStandalone, single: o}, nil
+	}
+	// go-redis parses one host; the others are added back below.
+	u, err := url.Parse(base + "://" + userinfo + hosts[0] + tail)
+	if err != nil {
+		return redisTarget{}, err
+	}
+	switch kind {
 	case modeCluster:
-		u, err := url.Parse(base + "://" + userinfo + hosts[0] + tail)
-		if err != nil {
-			return redisTarget{}, err
-		}
 		if p := strings.Trim(u.Path, "/"); p != "" && p != "0" {
 			return redisTarget{}, errors.New("a cluster has only database 0")
 		}
@@ -84,10 +86,6 @@ func parseRedisURL(raw string) (redisTarget, error) {
 		}
 		return redisTarget{mode: modeCluster, cluster: o}, nil
 	case modeSentinel:
-		u, err := url.Parse(base + "://" + userinfo + hosts[0] + tail)
-		if err != nil {
-			return redisTarget{}, err
-		}
 		q := u.Query()
 		master := q.Get("master")
 		if master == "" {
@@ -113,13 +111,16 @@ func parseRedisURL(raw string) (redisTarget, error) {
 
 // client opens the target. Timeouts the URL left unset fail fast, so a
 // POST while Redis is away gets 503 + Retry-After in about a second
-// instead of hanging through go-redis's default retries.
+// instead of hanging through go-redis's default retries. Waiting for a
+// free connection is allowed longer (5 s): in a reconnect storm every
+// pooled connection is busy, and a stream that waits its turn costs less
+// than one refused and retried.
 func (t redisTarget) client(name string) redis.UniversalClient {
 	fast := func(dial, read, write, pool *time.Duration, retries *int) {
 		for _, d := range []struct {
 			p   *time.Duration
 			def time.Duration
-		}{{dial, time.Second}, {read, 2 * time.Second}, {write, 2 * time.Second}, {pool, 2 * time.Second}} {
+		}{{dial, time.Second}, {read, 2 * time.Second}, {write, 2 * time.Second}, {pool, 5 * time.Second}} {
 			if *d.p == 0 {
 				*d.p = d.def
 			}

@@ -75,7 +75,7 @@ func startNginx(t testing.TB, serverConf string, upstreams []string) *Nginx {
 	n := &Nginx{Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), dir: dir}
 	var servers strings.Builder
 	for _, u := range upstreams {
-		fmt.Fprintf(&servers, "        server %s;\n", u)
+		fmt.Fprintf(&servers, "        server %s max_fails=0;\n", u) // as nginx/nginx.conf
 	}
 	conf := fmt.Sprintf(`daemon off;
 worker_processes 1;
