@@ -196,15 +196,22 @@ func TestSingleProcessEmbeddedStore(t *testing.T) {
 	}
 }
 
-func startCluster(t *testing.T, n int) (*testproc.Redis, []*testproc.Replica) {
+// replicasOn starts n replicas, replica-1..n, on the given REDIS_URL with
+// the shared secret and any extra environment.
+func replicasOn(t *testing.T, redisURL string, n int, env ...string) []*testproc.Replica {
 	t.Helper()
-	rd := testproc.StartRedis(t)
 	var reps []*testproc.Replica
 	for i := 1; i <= n; i++ {
 		reps = append(reps, testproc.StartReplica(t, fmt.Sprintf("replica-%d", i),
-			"REDIS_URL="+rd.URL(), "MENUSYNC_SECRET="+secret))
+			append([]string{"REDIS_URL=" + redisURL, "MENUSYNC_SECRET=" + secret}, env...)...))
 	}
-	return rd, reps
+	return reps
+}
+
+func startCluster(t *testing.T, n int) (*testproc.Redis, []*testproc.Replica) {
+	t.Helper()
+	rd := testproc.StartRedis(t)
+	return rd, replicasOn(t, rd.URL(), n)
 }
 
 // TestAcrossReplicas: a choice POSTed to replica 3 reaches a listener on

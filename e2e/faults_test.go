@@ -28,12 +28,9 @@ type cluster3 struct {
 
 func startCluster3(t *testing.T, rd *testproc.Redis, env ...string) cluster3 {
 	t.Helper()
-	c := cluster3{redis: rd}
+	c := cluster3{redis: rd, reps: replicasOn(t, rd.URL(), 3, env...)}
 	var ups []string
-	for i := 1; i <= 3; i++ {
-		rep := testproc.StartReplica(t, fmt.Sprintf("replica-%d", i),
-			append([]string{"REDIS_URL=" + rd.URL(), "MENUSYNC_SECRET=" + secret}, env...)...)
-		c.reps = append(c.reps, rep)
+	for _, rep := range c.reps {
 		ups = append(ups, rep.Addr)
 	}
 	c.nginx = testproc.StartNginx(t, ups...)

@@ -14,17 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// replicasOn starts n menusync replicas on the given REDIS_URL.
-func replicasOn(t *testing.T, redisURL string, n int) []*testproc.Replica {
-	t.Helper()
-	var reps []*testproc.Replica
-	for i := 1; i <= n; i++ {
-		reps = append(reps, testproc.StartReplica(t, fmt.Sprintf("replica-%d", i),
-			"REDIS_URL="+redisURL, "MENUSYNC_SECRET="+secret, "MENUSYNC_RATE_MEMBER=0"))
-	}
-	return reps
-}
-
 // roomsOnEveryMaster opens rooms until each master owns perMaster of
 // them, and returns them with the master of each.
 func roomsOnEveryMaster(t *testing.T, base string, cc *redis.ClusterClient, masters, perMaster int) ([]room, []string) {
@@ -61,7 +50,7 @@ func roomsOnEveryMaster(t *testing.T, base string, cc *redis.ClusterClient, mast
 // own rooms' sharded channels, and no classic channel exists anywhere.
 func TestClusterShardedDelivery(t *testing.T) {
 	c := testproc.StartRedisCluster(t, 3, 0)
-	reps := replicasOn(t, c.URL(), 2)
+	reps := replicasOn(t, c.URL(), 2, "MENUSYNC_RATE_MEMBER=0")
 	if !strings.Contains(reps[0].Logs(), `"redis_mode":"cluster"`) {
 		t.Fatalf("replica did not start in cluster mode:\n%s", reps[0].Logs())
 	}
@@ -151,7 +140,7 @@ func waitReplicated(t *testing.T, addr string) {
 // failed-over room and of the others — converges in order.
 func TestClusterFailover(t *testing.T) {
 	c := testproc.StartRedisCluster(t, 3, 1)
-	reps := replicasOn(t, c.URL(), 2)
+	reps := replicasOn(t, c.URL(), 2, "MENUSYNC_RATE_MEMBER=0")
 	rs, owners := roomsOnEveryMaster(t, reps[0].URL(), c.Client(), 3, 1)
 	var ls [][]*listener
 	for _, r := range rs {
@@ -192,7 +181,7 @@ func TestClusterFailover(t *testing.T) {
 // listeners resync and converge.
 func TestSentinelFailover(t *testing.T) {
 	s := testproc.StartSentinel(t)
-	reps := replicasOn(t, s.URL(), 2)
+	reps := replicasOn(t, s.URL(), 2, "MENUSYNC_RATE_MEMBER=0")
 	if !strings.Contains(reps[0].Logs(), `"redis_mode":"sentinel"`) {
 		t.Fatalf("replica did not start in sentinel mode:\n%s", reps[0].Logs())
 	}

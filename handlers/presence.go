@@ -76,22 +76,26 @@ func (r *renewer) loop() {
 			r.mu.Unlock()
 			return
 		}
-		byRoom := map[string][]string{}
-		index := map[string][]presence{}
+		byRoom := map[string][]presence{}
 		for p := range r.conns {
-			byRoom[p.id.RoomID] = append(byRoom[p.id.RoomID], p.id.MemberID+"|"+p.connID)
-			index[p.id.RoomID] = append(index[p.id.RoomID], p)
+			byRoom[p.id.RoomID] = append(byRoom[p.id.RoomID], p)
 		}
 		r.mu.Unlock()
-		r.renew(byRoom, index)
+		r.renew(byRoom)
 	}
 }
 
-func (r *renewer) renew(byRoom map[string][]string, index map[string][]presence) {
+func (r *renewer) renew(byRoom map[string][]presence) {
+	members := make(map[string][]string, len(byRoom)) // "<memberId>|<connId>" per room
+	for id, ps := range byRoom {
+		for _, p := range ps {
+			members[id] = append(members[id], p.id.MemberID+"|"+p.connID)
+		}
+	}
 	ttl := 3 * r.s.cfg.Heartbeat
 	ctx, cancel := context.WithTimeout(context.Background(), r.s.cfg.Heartbeat)
 	defer cancel()
-	missing, err := r.s.store.RenewPresence(ctx, byRoom, time.Now().Add(ttl))
+	missing, err := r.s.store.RenewPresence(ctx, members, time.Now().Add(ttl))
 	if err != nil {
 		r.s.log.Debug("presence not renewed", "rooms", len(byRoom), "err", err)
 		return
@@ -99,7 +103,7 @@ func (r *renewer) renew(byRoom map[string][]string, index map[string][]presence)
 	// Swept meanwhile (this replica stalled, or Redis lost the key): mark
 	// again through the script, which announces the member.
 	for _, id := range missing {
-		for _, p := range index[id] {
+		for _, p := range byRoom[id] {
 			r.mu.Lock()
 			_, open := r.conns[p]
 			r.mu.Unlock()

@@ -101,7 +101,7 @@ func (st *stream) flush() bool {
 
 // run serves the stream until it ends and says why.
 func (st *stream) run() string {
-	cfg := st.s.cfg
+	cfg := &st.s.cfg // a pointer: a copy would live on every stream's stack
 	now := time.Now()
 	nextBeat := now.Add(cfg.Heartbeat)
 	var ageAt, drainAt time.Time

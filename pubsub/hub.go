@@ -260,7 +260,7 @@ type snapCall struct {
 func (h *Hub) FirstSnapshot(ctx context.Context, roomID string, after time.Time) (*Frame, error) {
 	h.mu.Lock()
 	r := h.rooms[roomID]
-	c := (*snapCall)(nil)
+	var c *snapCall
 	if r != nil && r.snap != nil && r.snap.started.After(after) {
 		c = r.snap
 	}

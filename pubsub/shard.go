@@ -27,9 +27,17 @@ type shard struct {
 // it: a cluster PubSub connects to the owner of its first channel, so it
 // must not be read (which would connect it to a random node) before that.
 type psConn struct {
-	ps    *redis.PubSub
-	ready chan struct{}
-	once  bool
+	ps      *redis.PubSub
+	ready   chan struct{}
+	isReady bool
+}
+
+// markReadyLocked closes ready once (h.mu held).
+func (c *psConn) markReadyLocked() {
+	if !c.isReady {
+		c.isReady = true
+		close(c.ready)
+	}
 }
 
 type command struct {
@@ -118,10 +126,7 @@ func (h *Hub) controlLoop(s *shard) {
 			}
 			if q[i].subscribe {
 				h.mu.Lock()
-				if !conn.once {
-					conn.once = true
-					close(conn.ready)
-				}
+				conn.markReadyLocked()
 				h.mu.Unlock()
 			}
 			i = j
@@ -187,10 +192,7 @@ func (h *Hub) replaceShard(s *shard) {
 	old := s.conn
 	s.conn = h.newConn()
 	s.queue = nil
-	if !old.once {
-		old.once = true
-		close(old.ready) // let a receive loop waiting on it move on
-	}
+	old.markReadyLocked() // let a receive loop waiting on it move on
 	for id, r := range h.rooms {
 		if r.shard != s {
 			continue

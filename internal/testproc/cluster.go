@@ -48,22 +48,22 @@ func StartRedisCluster(t testing.TB, masters, replicas int) *RedisCluster {
 	return c
 }
 
-// URL is the cluster's REDIS_URL (every node as a seed).
-func (c *RedisCluster) URL() string {
+func (c *RedisCluster) addrs() []string {
 	addrs := make([]string, len(c.Nodes))
 	for i, n := range c.Nodes {
 		addrs[i] = n.Addr
 	}
-	return "redis+cluster://" + strings.Join(addrs, ",")
+	return addrs
+}
+
+// URL is the cluster's REDIS_URL (every node as a seed).
+func (c *RedisCluster) URL() string {
+	return "redis+cluster://" + strings.Join(c.addrs(), ",")
 }
 
 // Client returns a cluster client closed at the end of the test.
 func (c *RedisCluster) Client() *redis.ClusterClient {
-	addrs := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
-		addrs[i] = n.Addr
-	}
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.addrs()})
 	c.t.Cleanup(func() { _ = cc.Close() })
 	return cc
 }
