@@ -5,10 +5,13 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/menusync/menusync/client/api"
@@ -22,6 +25,9 @@ type Client struct {
 	http  *http.Client
 	token string
 	API   *api.ClientWithResponses
+	// Silences counts streams Watch gave up on because nothing, not even
+	// a heartbeat, arrived for two heartbeats.
+	Silences atomic.Int64
 }
 
 // New returns a client for baseURL (e.g. "http://localhost:8080").
@@ -49,6 +55,24 @@ func (c *Client) WithToken(token string) *Client {
 
 // Token is the member token in use, if any.
 func (c *Client) Token() string { return c.token }
+
+// memberID reads the member out of the token (its subject), unverified:
+// only to recognise events about this client's own member.
+func (c *Client) memberID() string {
+	parts := strings.Split(c.token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		Sub string `json:"sub"`
+	}
+	_ = json.Unmarshal(b, &claims)
+	return claims.Sub
+}
 
 func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	if c.token != "" && req.Header.Get("Authorization") == "" {
@@ -90,67 +114,91 @@ func (c *Client) CreateRoom(ctx context.Context, menu []api.MenuItemInput, ttl t
 		s := int(ttl / time.Second)
 		body.TtlSeconds = &s
 	}
-	resp, err := c.API.CreateRoomWithResponse(ctx, nil, body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.JSON201 == nil {
-		return nil, apiError(resp.HTTPResponse, resp.Body)
-	}
-	return resp.JSON201, nil
+	return post(ctx, func(key string) (*api.Room, *http.Response, []byte, error) {
+		resp, err := c.API.CreateRoomWithResponse(ctx, &api.CreateRoomParams{IdempotencyKey: &key}, body)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return resp.JSON201, resp.HTTPResponse, resp.Body, nil
+	})
 }
 
 // Join adds a member; use WithToken(result.Token) to act as them.
 func (c *Client) Join(ctx context.Context, roomID, name string) (*api.JoinResponse, error) {
-	resp, err := c.API.JoinRoomWithResponse(ctx, roomID, nil, api.JoinRoomJSONRequestBody{Name: name})
-	if err != nil {
-		return nil, err
-	}
-	if resp.JSON201 == nil {
-		return nil, apiError(resp.HTTPResponse, resp.Body)
-	}
-	return resp.JSON201, nil
+	return post(ctx, func(key string) (*api.JoinResponse, *http.Response, []byte, error) {
+		resp, err := c.API.JoinRoomWithResponse(ctx, roomID, &api.JoinRoomParams{IdempotencyKey: &key}, api.JoinRoomJSONRequestBody{Name: name})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return resp.JSON201, resp.HTTPResponse, resp.Body, nil
+	})
 }
 
 // Choose sets this member's quantity of one dish (0 removes it).
 func (c *Client) Choose(ctx context.Context, roomID, menuID string, quantity int) (*api.ChoiceResponse, error) {
-	resp, err := c.API.SetChoiceWithResponse(ctx, roomID, nil, api.SetChoiceJSONRequestBody{MenuId: menuID, Quantity: quantity})
-	if err != nil {
-		return nil, err
-	}
-	if resp.JSON200 == nil {
-		return nil, apiError(resp.HTTPResponse, resp.Body)
-	}
-	return resp.JSON200, nil
+	return post(ctx, func(key string) (*api.ChoiceResponse, *http.Response, []byte, error) {
+		resp, err := c.API.SetChoiceWithResponse(ctx, roomID, &api.SetChoiceParams{IdempotencyKey: &key}, api.SetChoiceJSONRequestBody{MenuId: menuID, Quantity: quantity})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return resp.JSON200, resp.HTTPResponse, resp.Body, nil
+	})
 }
 
 // Refresh tells every client of the room to refetch.
 func (c *Client) Refresh(ctx context.Context, roomID string) (uint64, error) {
-	resp, err := c.API.RefreshRoomWithResponse(ctx, roomID, nil)
+	v, err := post(ctx, func(key string) (*api.VersionResponse, *http.Response, []byte, error) {
+		resp, err := c.API.RefreshRoomWithResponse(ctx, roomID, &api.RefreshRoomParams{IdempotencyKey: &key})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return resp.JSON202, resp.HTTPResponse, resp.Body, nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	if resp.JSON202 == nil {
-		return 0, apiError(resp.HTTPResponse, resp.Body)
+	return uint64(v.Version), nil
+}
+
+// Leave takes this member out of the room; keepChoices leaves their
+// choices in the order. The token stops working.
+func (c *Client) Leave(ctx context.Context, roomID string, keepChoices bool) error {
+	choices := api.Remove
+	if keepChoices {
+		choices = api.Keep
 	}
-	return uint64(resp.JSON202.Version), nil
+	_, err := post(ctx, func(key string) (*api.VersionResponse, *http.Response, []byte, error) {
+		resp, err := c.API.LeaveRoomWithResponse(ctx, roomID, "me", &api.LeaveRoomParams{IdempotencyKey: &key, Choices: &choices})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return resp.JSON200, resp.HTTPResponse, resp.Body, nil
+	})
+	return err
 }
 
 // Snapshot reads the whole room. It decodes into the server's own types,
 // which the local state in Watch is made of.
 func (c *Client) Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error) {
+	s, _, err := c.snapshot(ctx, roomID)
+	return s, err
+}
+
+// snapshot also says the server's heartbeat interval (zero if unsaid).
+func (c *Client) snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, time.Duration, error) {
 	resp, err := c.API.GetRoomWithResponse(ctx, roomID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if resp.StatusCode() != http.StatusOK {
-		return nil, apiError(resp.HTTPResponse, resp.Body)
+		return nil, 0, apiError(resp.HTTPResponse, resp.Body)
 	}
 	var s rooms.Snapshot
 	if err := json.Unmarshal(resp.Body, &s); err != nil {
-		return nil, fmt.Errorf("menusync: decode snapshot: %w", err)
+		return nil, 0, fmt.Errorf("menusync: decode snapshot: %w", err)
 	}
-	return &s, nil
+	hb, _ := strconv.Atoi(resp.HTTPResponse.Header.Get("X-Menusync-Heartbeat"))
+	return &s, time.Duration(hb) * time.Second, nil
 }
 
 // ErrorFrom turns a non-2xx answer of the generated client into an

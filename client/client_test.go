@@ -215,11 +215,11 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 			if !ok {
 				t.Fatal("watch ended")
 			}
-			if last != nil && ev.State.Version < last.Version {
-				t.Fatalf("state went back from %d to %d", last.Version, ev.State.Version)
+			if last != nil && ev.State.Position.Version < last.Position.Version {
+				t.Fatalf("state went back from %v to %v", last.Position, ev.State.Position)
 			}
-			if ev.Type == "choice" && last != nil && ev.Version != last.Version+1 {
-				t.Fatalf("choice %d applied after %d", ev.Version, last.Version)
+			if ev.Type == "choice" && last != nil && !last.Position.Follows(ev.Position) {
+				t.Fatalf("choice %v applied after %v", ev.Position, last.Position)
 			}
 			last = ev.State
 			return ev
@@ -228,7 +228,7 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 		}
 		return client.Event{}
 	}
-	if ev := next(); ev.Type != "snapshot" || ev.Version != 4 { // 4: Ana's own presence
+	if ev := next(); ev.Type != "snapshot" || ev.Position.Version != 4 || ev.Position.Epoch != room.Epoch { // 4: Ana's own presence
 		t.Fatalf("first event %+v", ev)
 	}
 	var final uint64
@@ -245,12 +245,12 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 			next()
 		}
 	}
-	for last.Version < final {
+	for last.Position.Version < final {
 		next()
 	}
 	want, _ := b.Snapshot(ctx, room.Id)
-	if last.Version != want.Version || len(last.Choices) != len(want.Choices) {
-		t.Fatalf("local state v%d %v, server v%d %v", last.Version, last.Choices, want.Version, want.Choices)
+	if last.Position != want.Pos() || len(last.Choices) != len(want.Choices) {
+		t.Fatalf("local state %v %v, server %v %v", last.Position, last.Choices, want.Pos(), want.Choices)
 	}
 	for i := range want.Choices {
 		if last.Choices[i] != want.Choices[i] {

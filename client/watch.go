@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
+	"github.com/menusync/menusync/client/api"
 	"github.com/menusync/menusync/rooms"
 	"github.com/r3labs/sse/v2"
 	"gopkg.in/cenkalti/backoff.v1"
@@ -22,9 +22,9 @@ import (
 type Event struct {
 	// Type is the event name: snapshot, choice, member, presence, refresh, closed,
 	// or any other name a newer server sends (passed through as is).
-	Type    string
-	Version uint64          // the event id
-	Data    json.RawMessage // the event's JSON as sent
+	Type     string
+	Position rooms.Position  // the event id: epoch and version
+	Data     json.RawMessage // the event's JSON as sent
 	Choice  *rooms.Choice   // set for choice events
 	Member  *rooms.Member   // set for member events
 	// Resync marks a snapshot the client fetched itself: after a version
@@ -41,22 +41,28 @@ type Event struct {
 type State struct {
 	Room    rooms.Room
 	Members []rooms.Member
+	Left    []rooms.Member // who left with their choices kept
 	Choices []rooms.Choice
-	Version uint64
+	// Position is what was applied: a snapshot, then deltas in order. A
+	// new epoch replaces everything.
+	Position rooms.Position
 }
 
 // Summary computes the order summary the same way the server does.
-func (s *State) Summary() rooms.Summary { return rooms.Summarize(s.Room.Menu, s.Members, s.Choices) }
+func (s *State) Summary() rooms.Summary {
+	return rooms.Summarize(s.Room.Menu, append(slices.Clone(s.Members), s.Left...), s.Choices)
+}
 
 func (s *State) clone() *State {
 	c := *s
 	c.Members = slices.Clone(s.Members)
+	c.Left = slices.Clone(s.Left)
 	c.Choices = slices.Clone(s.Choices)
 	return &c
 }
 
 func stateOf(snap *rooms.Snapshot) *State {
-	return &State{Room: snap.Room, Members: snap.Members, Choices: snap.Choices, Version: snap.Version}
+	return &State{Room: snap.Room, Members: snap.Members, Left: snap.Left, Choices: snap.Choices, Position: snap.Pos()}
 }
 
 func (s *State) applyChoice(c rooms.Choice) {
@@ -77,22 +83,27 @@ const MaxEventSize = 4 << 20
 
 // Watch follows a room with r3labs/sse's client: it reconnects with
 // backoff and resumes with Last-Event-ID, applies snapshots and deltas in
-// version order to a local State, and refetches the room on a gap or a
-// refresh event. The channel closes when ctx ends, the room closes, or the
+// (epoch, version) order to a local State, and refetches the room on a
+// gap, a new epoch or a refresh event. When nothing arrives for two
+// heartbeats (a replica frozen, a connection silently dead) it
+// reconnects. The channel closes when ctx ends, the room closes, or the
 // server refuses the token for good (the last event then has Err set).
 func (c *Client) Watch(ctx context.Context, roomID string) (<-chan Event, error) {
 	// Fail fast on a bad token or room: the stream would only retry.
-	if _, err := c.Snapshot(ctx, roomID); err != nil {
+	_, heartbeat, err := c.snapshot(ctx, roomID)
+	if err != nil {
 		return nil, err
 	}
-	w := &watcher{c: c, roomID: roomID, out: make(chan Event, 16)}
+	if heartbeat <= 0 {
+		heartbeat = DefaultHeartbeat
+	}
+	w := &watcher{c: c, roomID: roomID, out: make(chan Event, 16), alive: make(chan struct{}, 1)}
 	ctx, w.cancel = context.WithCancel(ctx)
 	sc := sse.NewClient(c.base+"/v1/rooms/"+url.PathEscape(roomID)+"/events", sse.ClientMaxBufferSize(MaxEventSize))
 	sc.Connection = c.http
 	sc.Headers["Authorization"] = "Bearer " + c.token
 	bo := backoff.NewExponentialBackOff()
 	bo.InitialInterval, bo.MaxInterval, bo.MaxElapsedTime = 100*time.Millisecond, 5*time.Second, 0
-	sc.ReconnectStrategy = backoff.WithContext(bo, ctx)
 	sc.ResponseValidator = func(_ *sse.Client, resp *http.Response) error {
 		if resp.StatusCode == http.StatusOK {
 			return nil
@@ -107,9 +118,18 @@ func (c *Client) Watch(ctx context.Context, roomID string) (<-chan Event, error)
 	go func() {
 		defer close(w.out)
 		// SubscribeRaw returns when the server ends a stream cleanly (a
-		// drain, a maximum age); reconnect then, as EventSource does.
+		// drain, a maximum age), or when the watchdog gives up on a
+		// silent one; reconnect then, as EventSource does.
 		for ctx.Err() == nil {
-			_ = sc.SubscribeRawWithContext(ctx, func(ev *sse.Event) { w.handle(ctx, ev) })
+			sub, cancel := context.WithCancel(ctx)
+			// The library retries failed connects itself; bound by sub, so
+			// that the watchdog's cancel ends those retries too (a connect
+			// to a frozen replica never answers) and this loop tries anew.
+			sc.ReconnectStrategy = backoff.WithContext(bo, sub)
+			stop := w.watchdog(sub, cancel, 2*heartbeat+time.Second)
+			_ = sc.SubscribeRawWithContext(sub, func(ev *sse.Event) { w.handle(ctx, ev) })
+			stop()
+			cancel()
 			t := time.NewTimer(bo.NextBackOff())
 			select {
 			case <-ctx.Done():
@@ -127,15 +147,45 @@ func (c *Client) Watch(ctx context.Context, roomID string) (<-chan Event, error)
 	return w.out, nil
 }
 
+// DefaultHeartbeat is assumed when the server does not say its heartbeat.
+const DefaultHeartbeat = 15 * time.Second
+
 type watcher struct {
 	c      *Client
 	roomID string
 	out    chan Event
 	cancel context.CancelFunc
-	state  *State // touched only by the stream's callback goroutine
+	state  *State        // touched only by the stream's callback goroutine
+	alive  chan struct{} // a sign of life from the stream (any event)
 
 	mu  sync.Mutex
 	err error
+}
+
+// watchdog cancels a subscription that heard nothing (no event, not even
+// a heartbeat) for the given time; the caller stops it when the
+// subscription ends.
+func (w *watcher) watchdog(ctx context.Context, cancel context.CancelFunc, silence time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTimer(silence)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-w.alive:
+				t.Reset(silence)
+			case <-t.C:
+				w.c.Silences.Add(1)
+				cancel()
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 func (w *watcher) fail(err error) {
@@ -156,27 +206,31 @@ func (w *watcher) emit(ctx context.Context, ev Event) {
 }
 
 func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
-	if len(raw.Event) == 0 || ctx.Err() != nil {
-		return // comments, retry hints
+	select {
+	case w.alive <- struct{}{}:
+	default:
+	}
+	if len(raw.Event) == 0 || ctx.Err() != nil || string(raw.Event) == rooms.TypeHeartbeat {
+		return // comments, retry hints, heartbeats
 	}
 	ev := Event{Type: string(raw.Event), Data: json.RawMessage(slices.Clone(raw.Data))}
-	ev.Version, _ = strconv.ParseUint(string(raw.ID), 10, 64)
+	ev.Position, _ = rooms.ParsePosition(string(raw.ID))
 	switch ev.Type {
 	case rooms.TypeSnapshot:
 		var snap rooms.Snapshot
 		if err := json.Unmarshal(raw.Data, &snap); err != nil {
 			return
 		}
-		if w.state == nil || snap.Version > w.state.Version {
+		if w.state == nil || w.state.Position.Replaced(snap.Pos()) {
 			w.state = stateOf(&snap)
 			w.emit(ctx, ev)
 		}
-	case rooms.TypeChoice, rooms.TypeMember, rooms.TypeRefresh, rooms.TypePresence:
-		if w.state == nil || ev.Version <= w.state.Version {
+	case rooms.TypeChoice, rooms.TypeMember, rooms.TypeRefresh, rooms.TypePresence, rooms.TypeLeft:
+		if w.state == nil || w.state.Position.Covers(ev.Position) {
 			return // already applied (a resume or a refetch covered it)
 		}
-		if ev.Version > w.state.Version+1 || ev.Type == rooms.TypeRefresh {
-			w.refetch(ctx, ev)
+		if !w.state.Position.Follows(ev.Position) || ev.Type == rooms.TypeRefresh {
+			w.refetch(ctx, ev) // a gap, another epoch, or asked to
 			return
 		}
 		w.applyDelta(ctx, ev)
@@ -189,6 +243,7 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 }
 
 func (w *watcher) applyDelta(ctx context.Context, ev Event) {
+	selfLeft := false
 	switch ev.Type {
 	case rooms.TypeChoice:
 		var c rooms.Choice
@@ -218,26 +273,56 @@ func (w *watcher) applyDelta(ctx context.Context, ev Event) {
 				ev.Member = &w.state.Members[i]
 			}
 		}
+	case rooms.TypeLeft:
+		var l struct {
+			MemberID    string `json:"memberId"`
+			KeepChoices bool   `json:"keepChoices"`
+		}
+		if json.Unmarshal(ev.Data, &l) != nil {
+			return
+		}
+		w.state.applyLeft(l.MemberID, l.KeepChoices)
+		selfLeft = l.MemberID == w.c.memberID()
 	}
-	w.state.Version = ev.Version
-	w.state.Room.Version = ev.Version
+	w.state.Position = ev.Position
+	w.state.Room.Version = ev.Position.Version
 	w.emit(ctx, ev)
+	if selfLeft {
+		// This member is out: the server refuses the token from now on.
+		w.fail(&Error{Status: http.StatusForbidden, Problem: api.Problem{Code: api.ProblemCodeMemberNotFound}})
+	}
+}
+
+func (s *State) applyLeft(memberID string, keepChoices bool) {
+	i := slices.IndexFunc(s.Members, func(m rooms.Member) bool { return m.ID == memberID })
+	if i < 0 {
+		return
+	}
+	m := s.Members[i]
+	m.Online = false
+	s.Members = slices.Delete(s.Members, i, i+1)
+	if keepChoices {
+		s.Left = append(s.Left, m)
+		return
+	}
+	s.Choices = slices.DeleteFunc(s.Choices, func(c rooms.Choice) bool { return c.MemberID == memberID })
 }
 
 // refetch replaces the state with a fresh snapshot: after a gap (a delta
-// that is not the next version) and on refresh events. The stream's later
-// deltas up to the snapshot's version are then skipped as already applied.
+// that is not the next version), a new epoch, and on refresh events. The
+// stream's later deltas up to the snapshot's version are then skipped as
+// already applied.
 func (w *watcher) refetch(ctx context.Context, ev Event) {
 	snap, err := w.c.Snapshot(ctx, w.roomID)
 	var apiErr *Error
 	switch {
-	case errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound:
+	case errors.As(err, &apiErr) && (apiErr.Status == http.StatusNotFound || apiErr.Status == http.StatusForbidden):
 		w.fail(apiErr)
 		return
 	case err != nil:
 		return // the next delta finds the gap again
 	}
-	if snap.Version > w.state.Version {
+	if w.state.Position.Replaced(snap.Pos()) {
 		w.state = stateOf(snap)
 	}
 	if ev.Type == rooms.TypeRefresh {
@@ -245,5 +330,5 @@ func (w *watcher) refetch(ctx context.Context, ev Event) {
 		w.emit(ctx, ev)
 		return
 	}
-	w.emit(ctx, Event{Type: rooms.TypeSnapshot, Version: w.state.Version, Resync: true})
+	w.emit(ctx, Event{Type: rooms.TypeSnapshot, Position: w.state.Position, Resync: true})
 }

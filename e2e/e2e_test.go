@@ -6,6 +6,8 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,11 +29,13 @@ type room struct {
 	tokens []string
 }
 
+// post sends a change as first-party clients do: JSON, with an
+// Idempotency-Key of its own.
 func post(t *testing.T, url, token, body string) (int, http.Header, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
-	// what curl -d sends; the API does not insist on application/json
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", newKey())
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -73,12 +77,44 @@ func choose(t *testing.T, base string, r room, member int, menu string, q int) u
 	return uint64(m["version"].(float64))
 }
 
+// position is an event id, "<epoch>.<version>".
+type position struct {
+	epoch string
+	v     uint64
+}
+
+func (p position) String() string {
+	if p.epoch == "" {
+		return ""
+	}
+	return p.epoch + "." + strconv.FormatUint(p.v, 10)
+}
+
+func parsePosition(t *testing.T, id string) position {
+	t.Helper()
+	e, v, ok := strings.Cut(id, ".")
+	n, err := strconv.ParseUint(v, 10, 64)
+	if !ok || err != nil || e == "" {
+		t.Fatalf("event id %q is not <epoch>.<version>", id)
+	}
+	return position{e, n}
+}
+
+func newKey() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 // listener follows a room's stream with r3labs/sse's client and records
-// each event's version; it fails the test on any out-of-order id.
+// each event's position; it fails the test on any event out of order:
+// within an epoch versions go up by one, and only a snapshot may start a
+// new epoch (at any version).
 type listener struct {
 	replica  string
 	connects []string // replica of each (re)connection
 	mu       sync.Mutex
+	epoch    string
 	last     uint64
 	types    []string
 	bad      string
@@ -127,14 +163,19 @@ func listen(t *testing.T, base string, r room, member int) *listener {
 }
 
 func (l *listener) handle(ev *sse.Event) {
-	if len(ev.Event) == 0 {
+	if len(ev.Event) == 0 || string(ev.Event) == "heartbeat" {
 		return
 	}
-	v, err := strconv.ParseUint(string(ev.ID), 10, 64)
+	epoch, ver, _ := strings.Cut(string(ev.ID), ".")
+	v, err := strconv.ParseUint(ver, 10, 64)
 	l.mu.Lock()
+	newEpoch := epoch != l.epoch
 	switch {
-	case err != nil:
+	case err != nil || epoch == "":
 		l.bad = fmt.Sprintf("event %s with id %q", ev.Event, ev.ID)
+	case string(ev.Event) == "snapshot" && newEpoch:
+	case newEpoch:
+		l.bad = fmt.Sprintf("%s %s in another epoch than %s", ev.Event, ev.ID, l.epoch)
 	case string(ev.Event) == "closed" && v != l.last:
 		l.bad = fmt.Sprintf("closed at %d after %d", v, l.last)
 	case string(ev.Event) != "snapshot" && string(ev.Event) != "closed" && v != l.last+1:
@@ -142,7 +183,7 @@ func (l *listener) handle(ev *sse.Event) {
 	case string(ev.Event) == "snapshot" && v <= l.last:
 		l.bad = fmt.Sprintf("snapshot %d after %d", v, l.last)
 	}
-	l.last = v
+	l.epoch, l.last = epoch, v
 	l.types = append(l.types, string(ev.Event))
 	l.mu.Unlock()
 	select {

@@ -125,6 +125,10 @@ func TestDrainUnderLoad(t *testing.T) {
 			req, _ := http.NewRequest("POST", ng.URL()+"/v1/rooms/"+r.ID+"/choices",
 				strings.NewReader(fmt.Sprintf(`{"menuId":"b","quantity":%d}`, i%9+1)))
 			req.Header.Set("Authorization", "Bearer "+r.tokens[i%4])
+			req.Header.Set("Content-Type", "application/json")
+			// as first-party clients do; nginx retries only such changes
+			// on another replica when a draining one closes a connection
+			req.Header.Set("Idempotency-Key", newKey())
 			resp, err := http.DefaultClient.Do(req)
 			mu.Lock()
 			if err != nil {

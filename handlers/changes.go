@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
 )
 
 // Long-poll limits: a wait longer than common proxy timeouts (30 s on
@@ -20,22 +21,25 @@ const (
 // Change is one event in a long-poll answer: the same id, type and JSON
 // data as on the event stream.
 type Change struct {
-	ID    uint64          `json:"id"`
+	ID    string          `json:"id"`
 	Event string          `json:"event"`
 	Data  json.RawMessage `json:"data"`
 }
 
+// changesResponse ends at id: the position to poll after next.
 type changesResponse struct {
+	ID      string   `json:"id"`
+	Epoch   string   `json:"epoch"`
 	Version uint64   `json:"version"`
 	Events  []Change `json:"events"`
 }
 
-var errBadAfter = newError(http.StatusBadRequest, "bad_query", "after must be a version (a non-negative integer) and wait a duration of at most 30s, like 25s or 25")
+var errBadAfter = newError(http.StatusBadRequest, "bad_query", "after must be an event id (<epoch>.<version>) and wait a duration of at most 30s, like 25s or 25")
 
 // changes is the stream for clients behind proxies that buffer it: it
-// answers at once when the room is past ?after= (with a snapshot), else it
-// waits up to ?wait= for the next changes, then answers with what came,
-// or with none and the current version.
+// answers at once when the room is elsewhere than ?after= (with a
+// snapshot), else it waits up to ?wait= for the next changes, then
+// answers with what came, or with none and the same position.
 func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := identityFrom(ctx)
@@ -57,53 +61,57 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	}
 	defer l.Close()
 	// A poller is online while it keeps polling.
-	s.presenceOf(id).alive(ctx, wait+s.cfg.PresenceGrace)
+	s.pollPresence(id).alive(ctx, wait+s.cfg.PresenceGrace)
 	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	answer := func(v uint64, frames ...*pubsub.Frame) {
-		out := changesResponse{Version: v, Events: make([]Change, 0, len(frames))}
+	if !snap.HasMember(id.MemberID) {
+		s.fail(w, r, rooms.ErrMemberNotFound)
+		return
+	}
+	answer := func(p rooms.Position, frames ...*pubsub.Frame) {
+		out := changesResponse{ID: p.String(), Epoch: p.Epoch, Version: p.Version, Events: make([]Change, 0, len(frames))}
 		for _, f := range frames {
-			out.Events = append(out.Events, Change{ID: f.Version, Event: f.Type, Data: f.Data})
+			out.Events = append(out.Events, Change{ID: f.Position.String(), Event: f.Type, Data: f.Data})
 		}
 		writeJSON(w, http.StatusOK, out)
 	}
-	if snap.Version != after {
-		answer(snap.Version, snap) // behind (or confused): start over from the room
+	if snap.Position != after {
+		answer(snap.Position, snap) // behind, another epoch (or confused): start over from the room
 		return
 	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	pos := pubsub.Position{Version: snap.Version}
+	pos := pubsub.Cursor{Position: snap.Position}
 	select {
 	case <-ctx.Done():
 		return
 	case <-s.shutdown:
-		answer(pos.Version)
+		answer(pos.Position)
 	case <-timer.C:
-		answer(pos.Version)
+		answer(pos.Position)
 	case <-l.Signal():
 		if l.Closed() {
-			answer(pos.Version, closedEvent(pos.Version))
+			answer(pos.Position, closedEvent(pos.Position))
 			return
 		}
-		if f := l.TakeSnapshot(); f != nil && f.Version > pos.Version {
-			answer(f.Version, f)
+		if f := l.TakeSnapshot(); f != nil && pos.Replaced(f.Position) {
+			answer(f.Position, f)
 			return
 		}
-		answer(pos.Version)
+		answer(pos.Position)
 	case f := <-l.Events():
-		// Take what is queued right now too, in order; on a gap answer
-		// with a fresh snapshot instead.
+		// Take what is queued right now too, in order; on a gap or a new
+		// epoch answer with a fresh snapshot instead.
 		var frames []*pubsub.Frame
 		for f != nil && len(frames) < maxLongPollEvents {
 			if write, resync := pos.Delta(f); write {
 				frames = append(frames, f)
 			} else if resync > 0 {
 				if snap, err := s.hub.SnapshotFrame(ctx, id.RoomID); err == nil {
-					answer(snap.Version, snap)
+					answer(snap.Position, snap)
 					return
 				}
 			}
@@ -113,15 +121,18 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 				f = nil
 			}
 		}
-		answer(pos.Version, frames...)
+		answer(pos.Position, frames...)
 	}
 }
 
-func longPollParams(r *http.Request) (after uint64, wait time.Duration, err error) {
+// longPollParams reads ?after= (an event id; a bare version or none
+// reads as no position, which gets a snapshot) and ?wait=.
+func longPollParams(r *http.Request) (after rooms.Position, wait time.Duration, err error) {
 	q := r.URL.Query()
 	if a := q.Get("after"); a != "" {
-		if after, err = strconv.ParseUint(a, 10, 64); err != nil {
-			return 0, 0, errBadAfter
+		var ok bool
+		if after, ok = rooms.ParsePosition(a); !ok {
+			return rooms.Position{}, 0, errBadAfter
 		}
 	}
 	wait = DefaultLongPollWait
@@ -129,11 +140,11 @@ func longPollParams(r *http.Request) (after uint64, wait time.Duration, err erro
 		if n, err := strconv.Atoi(v); err == nil {
 			wait = time.Duration(n) * time.Second
 		} else if wait, err = time.ParseDuration(v); err != nil {
-			return 0, 0, errBadAfter
+			return rooms.Position{}, 0, errBadAfter
 		}
 	}
 	if wait < 0 || wait > MaxLongPollWait {
-		return 0, 0, errBadAfter
+		return rooms.Position{}, 0, errBadAfter
 	}
 	return after, wait, nil
 }

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"encoding/json"
-	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +11,8 @@ import (
 )
 
 type changes struct {
+	ID      string            `json:"id"`
+	Epoch   string            `json:"epoch"`
 	Version uint64            `json:"version"`
 	Events  []handlers.Change `json:"events"`
 }
@@ -33,8 +34,8 @@ func TestLongPoll(t *testing.T) {
 	base := "/v1/rooms/" + p.room.ID
 
 	// Behind: a snapshot at once (version 4: Ana's poll made her online).
-	c := f.poll(t, p, "after=0")
-	if c.Version != 4 || len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.Events[0].ID != 4 {
+	c := f.poll(t, p, "")
+	if c.Version != 4 || c.ID != p.id(4) || c.Epoch != p.room.Epoch || len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.Events[0].ID != p.id(4) {
 		t.Fatalf("poll from 0: %+v", c)
 	}
 	var snap rooms.Snapshot
@@ -45,7 +46,7 @@ func TestLongPoll(t *testing.T) {
 	// Current: waits for the next change and returns it.
 	got := make(chan changes, 1)
 	reads := f.hub.Stats.SnapshotReads.Load()
-	go func() { got <- f.poll(t, p, "after=4&wait=20s") }()
+	go func() { got <- f.poll(t, p, "after="+p.id(4)+"&wait=20s") }()
 	// Listening and past its snapshot read: a choice now is news to it.
 	testproc.WaitFor(t, 5*time.Second, "the poll is listening", func() bool {
 		_, n := f.hub.RoomCount()
@@ -54,24 +55,31 @@ func TestLongPoll(t *testing.T) {
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2})
 	answer := <-got
-	if len(answer.Events) == 0 || answer.Events[0].Event != "choice" || answer.Events[0].ID != 5 || answer.Version != answer.Events[len(answer.Events)-1].ID {
+	if len(answer.Events) == 0 || answer.Events[0].Event != "choice" || answer.Events[0].ID != p.id(5) || answer.ID != answer.Events[len(answer.Events)-1].ID {
 		t.Fatalf("poll from 4: %+v", answer)
 	}
 	for i, e := range answer.Events {
-		if e.ID != 5+uint64(i) {
+		if e.ID != p.id(5+uint64(i)) {
 			t.Fatalf("events out of order: %+v", answer.Events)
+		}
+	}
+	// A position in another epoch (or a bare version): a snapshot at once.
+	for _, after := range []string{"Zm9yZ290dGVu.4", "4"} {
+		c := f.poll(t, p, "after="+after+"&wait=20s")
+		if len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.ID != c.Events[0].ID {
+			t.Fatalf("poll after %s: %+v", after, c)
 		}
 	}
 
 	// Nothing happens: an empty answer with the current version.
 	var now rooms.Snapshot
 	f.do("GET", base, p.tokenA, nil).json(t, &now)
-	v := strconv.FormatUint(now.Version, 10)
+	v := p.id(now.Version)
 	c = f.poll(t, p, "after="+v+"&wait=0")
-	if len(c.Events) != 0 || strconv.FormatUint(c.Version, 10) != v {
+	if len(c.Events) != 0 || c.ID != v {
 		t.Fatalf("idle poll: %+v", c)
 	}
-	for _, bad := range []string{"after=x", "after=-1", "wait=31s", "wait=soon"} {
+	for _, bad := range []string{"after=x", "after=-1", "after=a.b.1", "after=.1", "wait=31s", "wait=soon"} {
 		if r := f.do("GET", base+"/changes?"+bad, p.tokenA, nil); r.status != 400 {
 			t.Errorf("%s: %d", bad, r.status)
 		}
@@ -85,8 +93,8 @@ func TestLongPollSeesExpiry(t *testing.T) {
 	f := newFixture(t, handlers.Config{})
 	roomID, token := f.expiringRoom()
 	var c changes
-	f.do("GET", "/v1/rooms/"+roomID+"/changes?after=0&wait=0", token, nil).json(t, &c) // online: version 3
-	f.do("GET", "/v1/rooms/"+roomID+"/changes?after=3&wait=20", token, nil).json(t, &c)
+	f.do("GET", "/v1/rooms/"+roomID+"/changes?wait=0", token, nil).json(t, &c) // online: version 3
+	f.do("GET", "/v1/rooms/"+roomID+"/changes?after="+c.ID+"&wait=20", token, nil).json(t, &c)
 	if len(c.Events) != 1 || c.Events[0].Event != "closed" {
 		t.Fatalf("poll over an expiring room: %+v", c)
 	}

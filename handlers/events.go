@@ -7,30 +7,32 @@ import (
 	"time"
 
 	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
 )
 
 // maxCoalesced bounds how many queued deltas one flush writes, so a busy
 // room cannot starve the heartbeat or the shutdown check.
 const maxCoalesced = 64
 
-var errBadLastEventID = newError(http.StatusBadRequest, "bad_last_event_id", "Last-Event-ID must be a non-negative integer version")
+var errBadLastEventID = newError(http.StatusBadRequest, "bad_last_event_id", "Last-Event-ID must be an event id, <epoch>.<version>")
 
 // lastEventID reads the resume position from the Last-Event-ID header
 // (sent by EventSource on reconnect) or ?lastEventId= (for clients that
-// cannot set headers).
-func lastEventID(r *http.Request) (uint64, bool, error) {
+// cannot set headers). A bare version (from before epochs) reads as a
+// position in no epoch: it always gets a snapshot.
+func lastEventID(r *http.Request) (rooms.Position, bool, error) {
 	raw := r.Header.Get("Last-Event-ID")
 	if raw == "" {
 		raw = r.URL.Query().Get("lastEventId")
 	}
 	if raw == "" {
-		return 0, false, nil
+		return rooms.Position{}, false, nil
 	}
-	v, err := strconv.ParseUint(raw, 10, 64)
-	if err != nil {
-		return 0, false, errBadLastEventID
+	p, ok := rooms.ParsePosition(raw)
+	if !ok {
+		return rooms.Position{}, false, errBadLastEventID
 	}
-	return v, true, nil
+	return p, true, nil
 }
 
 // Reasons a stream ends, as counted in metrics.
@@ -40,6 +42,7 @@ const (
 	endMaxAge     = "max_age"
 	endClosed     = "room_closed"
 	endWriteError = "write_failed"
+	endRemoved    = "member_left"
 )
 
 // events streams a room. Subscribe first, then read the snapshot, so no
@@ -110,6 +113,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if !snap.HasMember(id.MemberID) {
+		s.fail(w, r, rooms.ErrMemberNotFound) // left, or taken out: the token no longer works
+		return
+	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		// Only HTTP/1.x connections can be taken over; nginx and browsers
@@ -119,14 +126,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	handedOff = true
 	s.cfg.Observer.StreamOpened()
-	st := newStream(s, conn, l)
+	st := newStream(s, conn, l, id.MemberID)
 	st.writeHeader(w.Header())
 	st.write(retryHint(s.cfg.Retry))
-	if !resumed || last != snap.Version {
-		// Behind (or unknown): one snapshot brings the client current.
+	if !resumed || last != snap.Position {
+		// Behind, in another epoch, or unknown: one snapshot brings the
+		// client current.
 		st.write(snap.Bytes)
 	}
-	st.pos = pubsub.Position{Version: snap.Version}
+	st.pos = pubsub.Cursor{Position: snap.Position}
 	go func() {
 		defer cleanup()
 		defer s.streams.remove(st)
@@ -144,8 +152,8 @@ func retryHint(d time.Duration) []byte {
 }
 
 // closedEvent tells a client the room is gone. It repeats the last
-// version as its id: closing is not a change of the room.
-func closedEvent(version uint64) *pubsub.Frame {
-	data := []byte(`{"reason":"expired","version":` + strconv.FormatUint(version, 10) + `}`)
-	return pubsub.NewFrame(version, "closed", data, time.Time{})
+// position as its id: closing is not a change of the room.
+func closedEvent(p rooms.Position) *pubsub.Frame {
+	data := []byte(`{"reason":"expired","version":` + strconv.FormatUint(p.Version, 10) + `,"epoch":"` + p.Epoch + `"}`)
+	return pubsub.NewFrame(p, rooms.TypeClosed, data, time.Time{})
 }

@@ -36,7 +36,7 @@ func TestStreamSnapshotThenDeltas(t *testing.T) {
 	ev := s.next(t)
 	// 3 members' worth of changes, then Ana's own presence (online before
 	// her snapshot is read, so it is in it).
-	if ev.Event != "snapshot" || ev.ID != "4" {
+	if ev.Event != "snapshot" || ev.ID != p.id(4) {
 		t.Fatalf("first event: %+v", ev)
 	}
 	var snap rooms.Snapshot
@@ -46,7 +46,7 @@ func TestStreamSnapshotThenDeltas(t *testing.T) {
 
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tomyum", "quantity": 2})
 	ev = s.next(t)
-	if ev.Event != "choice" || ev.ID != "5" {
+	if ev.Event != "choice" || ev.ID != p.id(5) {
 		t.Fatalf("choice event: %+v", ev)
 	}
 	var c struct {
@@ -59,12 +59,12 @@ func TestStreamSnapshotThenDeltas(t *testing.T) {
 
 	f.do("POST", base+"/members", "", map[string]string{"name": "Ngozi"})
 	ev = s.next(t)
-	if ev.Event != "member" || ev.ID != "6" || !strings.Contains(ev.Data, `"name":"Ngozi"`) || !strings.Contains(ev.Data, `"version":6`) {
+	if ev.Event != "member" || ev.ID != p.id(6) || !strings.Contains(ev.Data, `"name":"Ngozi"`) || !strings.Contains(ev.Data, `"version":6,"epoch":"`+p.room.Epoch+`"`) {
 		t.Fatalf("member event: %+v", ev)
 	}
 	f.do("POST", base+"/refresh", p.tokenB, nil)
 	ev = s.next(t)
-	if ev.Event != "refresh" || ev.ID != "7" || ev.Data != `{"version":7}` {
+	if ev.Event != "refresh" || ev.ID != p.id(7) || ev.Data != `{"version":7,"epoch":"`+p.room.Epoch+`"}` {
 		t.Fatalf("refresh event: %+v", ev)
 	}
 }
@@ -79,18 +79,24 @@ func TestStreamResume(t *testing.T) {
 	v := f.version(t, p)
 
 	// Current: nothing extra, the next event is the next delta.
-	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", strconv.FormatUint(v, 10))
+	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", p.id(v))
 	// Behind: one snapshot at the current version.
-	behind := f.stream(base + "/events?token=" + p.tokenA + "&lastEventId=2")
-	ev := behind.next(t)
-	if ev.Event != "snapshot" || ev.ID != strconv.FormatUint(v, 10) {
-		t.Fatalf("resume from behind: %+v, want snapshot %d", ev, v)
+	behind := f.stream(base + "/events?token=" + p.tokenA + "&lastEventId=" + p.id(2))
+	// The same version in another epoch (Redis came back older since),
+	// or a bare version from before epochs: a snapshot too.
+	otherEpoch := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", "Zm9yZ290dGVu."+strconv.FormatUint(v, 10))
+	bare := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", strconv.FormatUint(v, 10))
+	for name, s := range map[string]*sseReader{"behind": behind, "other epoch": otherEpoch, "bare version": bare} {
+		ev := s.next(t)
+		if ev.Event != "snapshot" || ev.ID != p.id(v) {
+			t.Fatalf("resume %s: %+v, want snapshot %s", name, ev, p.id(v))
+		}
 	}
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 2})
-	for name, s := range map[string]*sseReader{"current": cur, "behind": behind} {
+	for name, s := range map[string]*sseReader{"current": cur, "behind": behind, "other epoch": otherEpoch} {
 		ev := s.next(t)
-		if ev.Event != "choice" || ev.ID != strconv.FormatUint(v+1, 10) {
-			t.Fatalf("%s: got %+v, want choice %d", name, ev, v+1)
+		if ev.Event != "choice" || ev.ID != p.id(v+1) {
+			t.Fatalf("%s: got %+v, want choice %s", name, ev, p.id(v+1))
 		}
 	}
 }
@@ -107,16 +113,16 @@ func TestStreamWithR3labsClient(t *testing.T) {
 	events := make(chan *sse.Event, 64)
 	go func() { _ = c.SubscribeChanRawWithContext(ctx, events) }()
 	defer c.Unsubscribe(events)
-	want := []string{"snapshot 4"} // Ana's presence is version 4
+	want := []string{"snapshot " + p.id(4)} // Ana's presence is version 4
 	for i := 1; i <= 5; i++ {
-		want = append(want, "choice "+strconv.Itoa(4+i))
+		want = append(want, "choice "+p.id(uint64(4+i)))
 	}
 	got := []string{}
 	timeout := time.After(10 * time.Second)
 	for len(got) < len(want) {
 		select {
 		case ev := <-events:
-			if len(ev.Event) == 0 {
+			if len(ev.Event) == 0 || string(ev.Event) == "heartbeat" {
 				continue
 			}
 			got = append(got, string(ev.Event)+" "+string(ev.ID))
@@ -144,7 +150,10 @@ func TestStreamHeartbeatAndDrain(t *testing.T) {
 		if !ok {
 			t.Fatal("stream ended")
 		}
-		if ev.Comment != "" {
+		if ev.Event == "heartbeat" {
+			if ev.ID != "" || ev.Data != "{}" {
+				t.Fatalf("heartbeat %+v: want no id and data {}", ev)
+			}
 			break
 		}
 	}
@@ -175,7 +184,7 @@ func TestStreamClosedWhenRoomExpires(t *testing.T) {
 	s := f.stream("/v1/rooms/"+roomID+"/events", "Authorization", "Bearer "+token)
 	s.next(t) // snapshot
 	ev := s.next(t)
-	if ev.Event != "closed" || ev.ID != "3" || !strings.Contains(ev.Data, `"reason":"expired"`) {
+	if ev.Event != "closed" || !strings.HasSuffix(ev.ID, ".3") || !strings.Contains(ev.Data, `"reason":"expired"`) {
 		t.Fatalf("got %+v, want closed", ev)
 	}
 	if _, ok := s.raw(t); ok {

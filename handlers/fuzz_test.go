@@ -60,10 +60,11 @@ func FuzzTokenParse(f *testing.F) {
 	})
 }
 
-// FuzzLastEventID: the resume position is a version or a 400, whatever
-// the header holds.
+// FuzzLastEventID: the resume position is an event id (<epoch>.<version>,
+// or a bare version from before epochs) or a 400, whatever the header
+// holds, and it reads back as what was sent.
 func FuzzLastEventID(f *testing.F) {
-	for _, s := range []string{"12", "0", "-1", "18446744073709551616", "1e3", " 7", "abc"} {
+	for _, s := range []string{"12", "0", "-1", "18446744073709551616", "1e3", " 7", "abc", "AbC_-9.12", ".3", "a.b.3", "x y.1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
@@ -77,9 +78,13 @@ func FuzzLastEventID(f *testing.F) {
 			}
 		case ok:
 			h := r.Header.Get("Last-Event-ID")
-			n, perr := strconv.ParseUint(h, 10, 64)
-			if perr != nil || n != v || strings.Trim(h, "0123456789") != "" {
-				t.Fatalf("%q read as %d", header, v)
+			epoch, ver, dotted := strings.Cut(h, ".")
+			if !dotted {
+				epoch, ver = "", h
+			}
+			n, perr := strconv.ParseUint(ver, 10, 64)
+			if perr != nil || n != v.Version || epoch != v.Epoch || strings.Trim(ver, "0123456789") != "" || (dotted && !rooms.ValidEpoch(epoch)) {
+				t.Fatalf("%q read as %+v", header, v)
 			}
 		}
 	})

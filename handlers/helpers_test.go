@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,6 +124,10 @@ type party struct {
 	a, b   rooms.Member
 }
 
+// id is the event id of version v in the party's room (its epoch never
+// changes in these tests).
+func (p party) id(v uint64) string { return p.room.Epoch + "." + strconv.FormatUint(v, 10) }
+
 func (f *fixture) party() party {
 	f.t.Helper()
 	var p party
@@ -235,7 +240,7 @@ func (s *sseReader) loop() {
 	}
 }
 
-// next returns the next block that is not a comment or a bare retry.
+// next returns the next event that is not a heartbeat (or a bare retry).
 func (s *sseReader) next(t *testing.T) sseEvent {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
@@ -245,7 +250,7 @@ func (s *sseReader) next(t *testing.T) sseEvent {
 			if !ok {
 				t.Fatal("stream ended")
 			}
-			if ev.Event == "" && ev.Data == "" {
+			if (ev.Event == "" && ev.Data == "") || ev.Event == "heartbeat" {
 				continue
 			}
 			return ev

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"github.com/menusync/menusync/rooms"
 )
 
 // presence is one connection's part in its member being online.
@@ -15,11 +17,20 @@ type presence struct {
 	connID string
 }
 
+func (p presence) conn() rooms.Conn { return rooms.Conn{MemberID: p.id.MemberID, ConnID: p.connID} }
+
+// presenceOf is a stream's own entry: each open stream keeps its member
+// online.
 func (s *Server) presenceOf(id Identity) presence {
 	var b [8]byte
 	_, _ = crand.Read(b[:])
 	return presence{s: s, id: id, connID: hex.EncodeToString(b[:])}
 }
+
+// pollPresence is the one entry all of a member's long-polls share: a
+// poll renews it instead of adding one, so a flood of polls cannot grow
+// the room's presence set.
+func (s *Server) pollPresence(id Identity) presence { return presence{s: s, id: id, connID: "poll"} }
 
 // alive keeps the member online for d. A stream calls it once as it opens
 // (so its snapshot already shows the member online); the renewer then
@@ -28,7 +39,7 @@ func (s *Server) presenceOf(id Identity) presence {
 func (p presence) alive(ctx context.Context, d time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.id.MemberID, p.connID, time.Now().Add(d)); err != nil && ctx.Err() == nil {
+	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.conn(), time.Now().Add(d)); err != nil && ctx.Err() == nil {
 		p.s.log.Debug("presence not recorded", "room", p.id.RoomID, "err", err)
 	}
 }
@@ -86,10 +97,10 @@ func (r *renewer) loop() {
 }
 
 func (r *renewer) renew(byRoom map[string][]presence) {
-	members := make(map[string][]string, len(byRoom)) // "<memberId>|<connId>" per room
+	members := make(map[string][]rooms.Conn, len(byRoom))
 	for id, ps := range byRoom {
 		for _, p := range ps {
-			members[id] = append(members[id], p.id.MemberID+"|"+p.connID)
+			members[id] = append(members[id], p.conn())
 		}
 	}
 	ttl := 3 * r.s.cfg.Heartbeat

@@ -59,7 +59,9 @@ func statusOf(err error) (status int, code, detail string) {
 	case errors.Is(err, rooms.ErrNotFound):
 		return http.StatusNotFound, "room_not_found", "no such room (it may have expired)"
 	case errors.Is(err, rooms.ErrMemberNotFound):
-		return http.StatusForbidden, "member_not_found", "the token's member is not in this room"
+		return http.StatusForbidden, "member_not_found", "the token's member is not in this room (any more)"
+	case errors.Is(err, rooms.ErrExpired):
+		return http.StatusServiceUnavailable, "request_expired", "the request waited too long on its way and was not carried out; retry it"
 	case errors.Is(err, rooms.ErrUnknownMenuItem):
 		return http.StatusUnprocessableEntity, "unknown_menu_item", err.Error()
 	case errors.Is(err, rooms.ErrIdempotencyReused):

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +30,7 @@ type joinResponse struct {
 	Member  rooms.Member `json:"member"`
 	Token   string       `json:"token"`
 	Version uint64       `json:"version"`
+	Epoch   string       `json:"epoch"`
 }
 
 type choiceRequest struct {
@@ -37,12 +40,16 @@ type choiceRequest struct {
 
 type choiceResponse struct {
 	Version uint64       `json:"version"`
+	Epoch   string       `json:"epoch"`
 	Choice  rooms.Choice `json:"choice"`
 }
 
 type versionResponse struct {
 	Version uint64 `json:"version"`
+	Epoch   string `json:"epoch"`
 }
+
+func versionOf(r rooms.Result) versionResponse { return versionResponse{Version: r.Version, Epoch: r.Epoch} }
 
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	var req createRoomRequest
@@ -98,12 +105,19 @@ func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &rooms.InvalidError{Msg: "name is required"})
 		return
 	}
-	key, err := idempotencyKey(r)
+	o, err := s.writeOpts(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	m, v, err := s.store.Join(r.Context(), roomID, *req.Name, key)
+	if o.IdempotencyKey == "" {
+		// A join that timed out or got a 503 may have happened; its retry
+		// must not add the same person twice. Without a key of the
+		// client's own, the same name from the same address in the last
+		// minute is taken as that retry.
+		o.IdempotencyKey, o.IdempotencyTTL = implicitJoinKey(s.clientIP(r), *req.Name), implicitJoinWindow
+	}
+	m, res, err := s.store.Join(r.Context(), roomID, *req.Name, o)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -114,7 +128,10 @@ func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setTokenCookie(w, r, roomID, tok, exp)
-	writeJSON(w, http.StatusCreated, joinResponse{Member: m, Token: tok, Version: v})
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, joinResponse{Member: m, Token: tok, Version: res.Version, Epoch: res.Epoch})
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
@@ -122,6 +139,10 @@ func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
 	snap, err := s.store.Snapshot(r.Context(), id.RoomID)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if !snap.HasMember(id.MemberID) {
+		s.fail(w, r, rooms.ErrMemberNotFound)
 		return
 	}
 	// Clients use it to tell a stream that a proxy holds back (nothing
@@ -145,12 +166,12 @@ func (s *Server) setChoice(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &rooms.InvalidError{Msg: "quantity is required"})
 		return
 	}
-	key, err := idempotencyKey(r)
+	o, err := s.writeOpts(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.store.SetChoice(r.Context(), id.RoomID, id.MemberID, *req.MenuID, *req.Quantity, key)
+	res, err := s.store.SetChoice(r.Context(), id.RoomID, id.MemberID, *req.MenuID, *req.Quantity, o)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -158,22 +179,97 @@ func (s *Server) setChoice(w http.ResponseWriter, r *http.Request) {
 	if res.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, http.StatusOK, choiceResponse{Version: res.Version, Choice: res.Choice})
+	writeJSON(w, http.StatusOK, choiceResponse{Version: res.Version, Epoch: res.Epoch, Choice: res.Choice})
 }
 
 func (s *Server) refreshRoom(w http.ResponseWriter, r *http.Request) {
 	id := identityFrom(r.Context())
+	o, err := s.writeOpts(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.store.Refresh(r.Context(), id.RoomID, id.MemberID, o)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, versionOf(res))
+}
+
+// leaveRoom takes a member out: today only the member themselves
+// ("me" or their own id). ?choices=keep leaves their choices in the
+// order; by default they go with them.
+func (s *Server) leaveRoom(w http.ResponseWriter, r *http.Request) {
+	id := identityFrom(r.Context())
+	target := chi.URLParam(r, "memberId")
+	if target == "me" {
+		target = id.MemberID
+	}
+	if target != id.MemberID {
+		s.fail(w, r, errNotYourself)
+		return
+	}
+	keep := false
+	switch r.URL.Query().Get("choices") {
+	case "", "remove":
+	case "keep":
+		keep = true
+	default:
+		s.fail(w, r, errBadChoicesParam)
+		return
+	}
+	o, err := s.writeOpts(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.store.Leave(r.Context(), id.RoomID, target, "left", keep, o)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, versionOf(res))
+}
+
+var (
+	errNotYourself     = newError(http.StatusForbidden, "forbidden", "a member can only take themselves out of the room")
+	errBadChoicesParam = newError(http.StatusBadRequest, "bad_query", "choices must be keep or remove")
+)
+
+// implicitJoinWindow is how long a keyless join by the same name from the
+// same address counts as a retry. Short: two people with one name behind
+// one address (a restaurant's Wi-Fi) joining within it would become one
+// member; first-party clients always send a key.
+const implicitJoinWindow = time.Minute
+
+func implicitJoinKey(ip, name string) string {
+	sum := sha256.Sum256([]byte(ip + "\x00" + strings.TrimSpace(name)))
+	return "implicit-" + hex.EncodeToString(sum[:12])
+}
+
+// writeOpts reads what every change may carry: the Idempotency-Key, and
+// the deadline after which it must not happen any more.
+func (s *Server) writeOpts(r *http.Request) (rooms.WriteOpts, error) {
 	key, err := idempotencyKey(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return rooms.WriteOpts{}, err
 	}
-	v, err := s.store.Refresh(r.Context(), id.RoomID, id.MemberID, key)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	o := rooms.WriteOpts{IdempotencyKey: key}
+	if start, ok := s.requestStart(r); ok {
+		// Without a key, a change may only happen while the proxy still
+		// waits for it: after that the client saw an error and may have
+		// sent a newer change. With a key, a late copy finds the record
+		// of the first one (nginx retries keyed POSTs on another replica
+		// with the same X-Request-Start), so it may run until shortly
+		// before the record expires.
+		d := s.cfg.RequestDeadline
+		if key != "" {
+			d = rooms.IdempotencyWindow - time.Minute
+		}
+		o.Deadline = start.Add(d)
 	}
-	writeJSON(w, http.StatusAccepted, versionResponse{Version: v})
+	return o, nil
 }
 
 var errBadIdempotencyKey = newError(http.StatusBadRequest, "bad_idempotency_key", "Idempotency-Key must be 1 to 64 characters of A-Z a-z 0-9 - _ . :")

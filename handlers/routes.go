@@ -20,12 +20,13 @@ import (
 // RoomStore is what the handlers need from the room store.
 type RoomStore interface {
 	Create(ctx context.Context, in rooms.CreateInput) (rooms.Room, error)
-	Join(ctx context.Context, roomID, name, idemKey string) (rooms.Member, uint64, error)
-	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, idemKey string) (rooms.ChoiceResult, error)
-	Refresh(ctx context.Context, roomID, memberID, idemKey string) (uint64, error)
+	Join(ctx context.Context, roomID, name string, o rooms.WriteOpts) (rooms.Member, rooms.Result, error)
+	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, o rooms.WriteOpts) (rooms.ChoiceResult, error)
+	Refresh(ctx context.Context, roomID, memberID string, o rooms.WriteOpts) (rooms.Result, error)
+	Leave(ctx context.Context, roomID, memberID, reason string, keepChoices bool, o rooms.WriteOpts) (rooms.Result, error)
 	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
-	MarkPresent(ctx context.Context, roomID, memberID, connID string, until time.Time) error
-	RenewPresence(ctx context.Context, conns map[string][]string, until time.Time) ([]string, error)
+	MarkPresent(ctx context.Context, roomID string, c rooms.Conn, until time.Time) error
+	RenewPresence(ctx context.Context, conns map[string][]rooms.Conn, until time.Time) ([]string, error)
 }
 
 // Hub is what the event stream needs from the replica's pub/sub hub.
@@ -74,6 +75,10 @@ type Config struct {
 	// BodyTimeout bounds reading a request body (10s): a client that
 	// trickles its body gets 408 instead of holding a goroutine.
 	BodyTimeout time.Duration
+	// RequestDeadline: a change without an Idempotency-Key is not carried
+	// out later than this after the proxy's X-Request-Start
+	// (DefaultRequestDeadline).
+	RequestDeadline time.Duration
 	// CORSOrigins allows browsers on these origins ("*" for any) to call
 	// the API; empty turns CORS off.
 	CORSOrigins []string
@@ -141,6 +146,9 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = 10 * time.Second
 	}
+	if cfg.RequestDeadline <= 0 {
+		cfg.RequestDeadline = DefaultRequestDeadline
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -203,6 +211,7 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/{roomId}", s.getRoom)
 			r.With(s.limitIP, s.limitMember).Post("/{roomId}/choices", s.setChoice)
 			r.With(s.limitIP, s.limitMember).Post("/{roomId}/refresh", s.refreshRoom)
+			r.With(s.limitIP, s.limitMember).Delete("/{roomId}/members/{memberId}", s.leaveRoom)
 			r.Get("/{roomId}/events", s.events)
 			r.Get("/{roomId}/changes", s.changes)
 		})

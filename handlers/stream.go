@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/menusync/menusync/pubsub"
+	"github.com/menusync/menusync/rooms"
 )
 
 // A stream owns its connection after Hijack. net/http would otherwise keep,
@@ -31,7 +32,11 @@ type stream struct {
 	s    *Server
 	conn net.Conn
 	l    *pubsub.Listener
-	pos  pubsub.Position
+	pos  pubsub.Cursor
+	// member is the stream's own member: a left event about them, or a
+	// snapshot without them, ends the stream.
+	member  string
+	removed bool
 
 	bufs net.Buffers // the frames of the batch being written
 	sent []time.Time // their publish times, observed once written
@@ -41,8 +46,15 @@ type stream struct {
 // aLongTimeAgo is a read deadline that makes a blocked Read return at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-func newStream(s *Server, conn net.Conn, l *pubsub.Listener) *stream {
-	st := &stream{s: s, conn: conn, l: l}
+// heartbeatFrame keeps idle proxies from cutting the stream and tells
+// clients the stream is alive. An event rather than a comment: browsers
+// never show comments to the page, and a client that hears nothing for
+// two heartbeats reconnects. It has no id, so it moves no client's
+// Last-Event-ID.
+var heartbeatFrame = []byte("event: " + rooms.TypeHeartbeat + "\ndata: {}\n\n")
+
+func newStream(s *Server, conn net.Conn, l *pubsub.Listener, member string) *stream {
+	st := &stream{s: s, conn: conn, l: l, member: member}
 	l.OnWake(st.kick)
 	s.streams.add(st)
 	return st
@@ -74,6 +86,9 @@ func (st *stream) delta(f *pubsub.Frame) {
 	if write {
 		st.write(f.Bytes)
 		st.sent = append(st.sent, f.PublishedAt)
+		if f.Type == rooms.TypeLeft && f.Subject == st.member {
+			st.removed = true
+		}
 	}
 	if resync > 0 {
 		st.l.Resync(resync)
@@ -143,9 +158,15 @@ func (st *stream) run() string {
 		}
 		closed := st.collect()
 		if closed {
-			st.write(closedEvent(st.pos.Version).Bytes)
+			st.write(closedEvent(st.pos.Position).Bytes)
 			st.flush()
 			return endClosed
+		}
+		if st.removed {
+			// The client has the event that says why; a reconnect would
+			// only be refused.
+			st.flush()
+			return endRemoved
 		}
 		if len(st.bufs) > 0 {
 			if !st.flush() {
@@ -162,7 +183,7 @@ func (st *stream) run() string {
 			return endClient
 		}
 		if !time.Now().Before(nextBeat) {
-			st.write([]byte(": heartbeat\n\n"))
+			st.write(heartbeatFrame)
 			if !st.flush() {
 				return endWriteError
 			}
@@ -192,6 +213,7 @@ func (st *stream) collect() (closed bool) {
 			write, resync := st.pos.Snapshot(f)
 			if write {
 				st.write(f.Bytes)
+				st.removed = st.removed || !f.HasMember(st.member)
 			}
 			if resync > 0 {
 				st.l.Resync(resync)

@@ -14,7 +14,7 @@ func BenchmarkEncodeFrame(b *testing.B) {
 	data := []byte(`{"menuId":"bibimbap","memberId":"0123456789abcdef","quantity":2,"version":12345}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = NewFrame(12345, rooms.TypeChoice, data, time.Time{})
+		_ = NewFrame(rooms.Position{Epoch: "AAAAAAAAAAA", Version: 12345}, rooms.TypeChoice, data, time.Time{})
 	}
 }
 
@@ -55,7 +55,7 @@ func BenchmarkFanOut(b *testing.B) {
 					m = &redis.Message{Channel: rooms.Channel("AAAAAAAAAAAAAAAAAAAAAA")}
 					msgs[v%1024] = m
 				}
-				m.Payload = strconv.FormatUint(v, 10) + "\nchoice\n1700000000000000\n{\"menuId\":\"a\",\"memberId\":\"0123456789abcdef\",\"quantity\":2,\"version\":" + strconv.FormatUint(v, 10) + "}"
+				m.Payload = "AAAAAAAAAAA\n" + strconv.FormatUint(v, 10) + "\nchoice\n1700000000000000\n{\"menuId\":\"a\",\"memberId\":\"0123456789abcdef\",\"quantity\":2,\"version\":" + strconv.FormatUint(v, 10) + "}"
 				h.dispatch(m)
 				if v%16 == 0 {
 					for _, l := range ls {

@@ -38,7 +38,7 @@ func TestClusterBurstOfRooms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _, err := store.Join(ctx, r.ID, "Ana", "")
+		m, _, err := store.Join(ctx, r.ID, "Ana", rooms.WriteOpts{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,14 +65,14 @@ func TestClusterBurstOfRooms(t *testing.T) {
 		defer es[i].l.Close()
 	}
 	for _, e := range es {
-		res, err := store.SetChoice(ctx, e.room.ID, e.member.ID, "a", 2, "")
+		res, err := store.SetChoice(ctx, e.room.ID, e.member.ID, "a", 2, rooms.WriteOpts{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		select {
 		case f := <-e.l.Events():
-			if f.Version != res.Version {
-				t.Fatalf("room %s: got version %d, want %d", e.room.ID, f.Version, res.Version)
+			if f.Position != res.Pos() {
+				t.Fatalf("room %s: got %v, want %v", e.room.ID, f.Position, res.Pos())
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("room %s: version %d never arrived", e.room.ID, res.Version)

@@ -9,27 +9,34 @@
 package pubsub
 
 import (
-	"strconv"
 	"time"
+
+	"github.com/menusync/menusync/rooms"
 )
 
 // Frame is one SSE event, already encoded, shared by every listener of a
 // room on this replica. Its bytes must not be modified.
 type Frame struct {
-	Version     uint64
+	rooms.Position
 	Type        string
 	PublishedAt time.Time
 	Bytes       []byte
 	Data        []byte // the event's JSON alone, for long-poll answers
+	// Subject is the member a left event is about, so a stream can tell
+	// its own member was taken out without decoding the JSON.
+	Subject string
+	// Members are a snapshot's members (not those who left), so a stream
+	// or long-poll can tell whether its member still belongs.
+	Members []string
 }
 
-// EncodeFrame builds "id: <v>\nevent: <type>\ndata: <json>\n\n". The JSON
-// comes from encoding/json, which escapes control characters, so no user
-// text can end the data line or start a new field.
-func EncodeFrame(version uint64, typ string, data []byte) []byte {
-	b := make([]byte, 0, len(data)+len(typ)+40)
+// EncodeFrame builds "id: <epoch>.<v>\nevent: <type>\ndata: <json>\n\n".
+// The JSON comes from encoding/json, which escapes control characters, so
+// no user text can end the data line or start a new field.
+func EncodeFrame(pos rooms.Position, typ string, data []byte) []byte {
+	b := make([]byte, 0, len(data)+len(typ)+len(pos.Epoch)+40)
 	b = append(b, "id: "...)
-	b = strconv.AppendUint(b, version, 10)
+	b = pos.AppendID(b)
 	b = append(b, "\nevent: "...)
 	b = append(b, typ...)
 	b = append(b, "\ndata: "...)
@@ -39,6 +46,16 @@ func EncodeFrame(version uint64, typ string, data []byte) []byte {
 }
 
 // NewFrame frames one event.
-func NewFrame(version uint64, typ string, data []byte, publishedAt time.Time) *Frame {
-	return &Frame{Version: version, Type: typ, PublishedAt: publishedAt, Bytes: EncodeFrame(version, typ, data), Data: data}
+func NewFrame(pos rooms.Position, typ string, data []byte, publishedAt time.Time) *Frame {
+	return &Frame{Position: pos, Type: typ, PublishedAt: publishedAt, Bytes: EncodeFrame(pos, typ, data), Data: data}
+}
+
+// HasMember reports whether a snapshot frame lists memberID as a member.
+func (f *Frame) HasMember(memberID string) bool {
+	for _, m := range f.Members {
+		if m == memberID {
+			return true
+		}
+	}
+	return false
 }

@@ -27,6 +27,7 @@ const (
 	ReasonGap       = "gap"
 	ReasonReconnect = "reconnect"
 	ReasonSlow      = "slow"
+	ReasonEpoch     = "epoch"
 )
 
 // ErrSubscribeTimeout means Redis did not confirm a subscription in time.
@@ -84,6 +85,8 @@ type Stats struct {
 	ResyncGap     atomic.Uint64
 	ResyncSlow    atomic.Uint64
 	ResyncReconn  atomic.Uint64
+	ResyncEpoch   atomic.Uint64
+	Epochs        atomic.Uint64 // epoch changes seen on a channel
 	RoomsClosed   atomic.Uint64
 	SnapshotReads atomic.Uint64
 }
@@ -95,14 +98,19 @@ type room struct {
 	pending   int // subscribe/unsubscribe commands not yet confirmed
 	ready     chan struct{}
 	isReady   bool
-	last      uint64 // newest version seen on the channel or in a resync
+	// The newest position seen on the channel or in a resync. An event of
+	// another epoch than this one means the room's history changed (Redis
+	// came back older): its listeners then get a snapshot, whatever its
+	// version.
+	epoch string
+	last  uint64
 
 	snap *snapCall // the newest shared first-snapshot read, while it runs
 
 	resyncing   bool
 	resyncAgain bool
-	resyncMin   uint64
-	resyncWhy   string
+	resyncMin   uint64 // in resyncEpoch
+	resyncEpoch string
 }
 
 // New returns a hub; call Run to start it.
@@ -242,7 +250,12 @@ func (h *Hub) SnapshotFrame(ctx context.Context, roomID string) (*Frame, error) 
 	if err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
-	return NewFrame(snap.Version, rooms.TypeSnapshot, data, time.Time{}), nil
+	f := NewFrame(snap.Pos(), rooms.TypeSnapshot, data, time.Time{})
+	f.Members = make([]string, len(snap.Members))
+	for i, m := range snap.Members {
+		f.Members[i] = m.ID
+	}
+	return f, nil
 }
 
 // snapCall is one snapshot read shared by the streams that may use it.

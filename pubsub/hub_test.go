@@ -3,6 +3,8 @@ package pubsub_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -37,34 +39,34 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := s.Join(ctx, room.ID, "Ana", "")
+	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &env{redis: r, client: c, store: s, hub: h, room: room, member: m}
 }
 
-func (e *env) choose(t *testing.T, q int) uint64 {
+func (e *env) choose(t *testing.T, q int) rooms.Position {
 	t.Helper()
-	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, "a", q, "")
+	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, "a", q, rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Version
+	return res.Pos()
 }
 
 // follow plays a stream's part: it starts from a snapshot and applies what
-// the listener delivers with the same Position rules the SSE handler uses.
-// It reports each version it reaches.
-func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan uint64, func()) {
+// the listener delivers with the same Cursor rules the SSE handler uses.
+// It reports each position it reaches.
+func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan rooms.Position, func()) {
 	t.Helper()
 	f, err := e.hub.SnapshotFrame(context.Background(), e.room.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make(chan uint64, 1024)
-	pos := pubsub.Position{Version: f.Version}
-	out <- f.Version
+	out := make(chan rooms.Position, 1024)
+	pos := pubsub.Cursor{Position: f.Position}
+	out <- f.Position
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -77,7 +79,7 @@ func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan uint64, func()) {
 			case f := <-l.Events():
 				write, resync := pos.Delta(f)
 				if write {
-					out <- f.Version
+					out <- f.Position
 				}
 				if resync > 0 {
 					l.Resync(resync)
@@ -86,7 +88,7 @@ func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan uint64, func()) {
 				if f := l.TakeSnapshot(); f != nil {
 					write, resync := pos.Snapshot(f)
 					if write {
-						out <- f.Version
+						out <- f.Position
 					}
 					if resync > 0 {
 						l.Resync(resync)
@@ -98,25 +100,27 @@ func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan uint64, func()) {
 	return out, func() { close(done); wg.Wait() }
 }
 
-func waitVersion(t *testing.T, ch <-chan uint64, want uint64, strict bool) {
+// waitPos waits until the follower reaches want. strict: every step is
+// the next version of the same epoch (no gap, no duplicate, no snapshot).
+func waitPos(t *testing.T, ch <-chan rooms.Position, want rooms.Position, strict bool) {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
-	var last uint64
+	var last rooms.Position
 	for {
 		select {
-		case v := <-ch:
-			if strict && last != 0 && v != last+1 {
-				t.Fatalf("version %d after %d: not in order", v, last)
+		case p := <-ch:
+			if strict && last.Epoch != "" && !last.Follows(p) {
+				t.Fatalf("position %v after %v: not in order", p, last)
 			}
-			last = v
-			if v == want {
+			last = p
+			if p == want {
 				return
 			}
-			if v > want {
-				t.Fatalf("got version %d, past %d", v, want)
+			if p.Epoch == want.Epoch && p.Version > want.Version {
+				t.Fatalf("got position %v, past %v", p, want)
 			}
 		case <-timeout:
-			t.Fatalf("timed out waiting for version %d (last %d)", want, last)
+			t.Fatalf("timed out waiting for position %v (last %v)", want, last)
 		}
 	}
 }
@@ -135,7 +139,7 @@ func listen(t *testing.T, h *pubsub.Hub, roomID string) *pubsub.Listener {
 func TestFanOutInOrder(t *testing.T) {
 	e := setup(t, pubsub.Config{})
 	const n = 200
-	var streams []<-chan uint64
+	var streams []<-chan rooms.Position
 	for range n {
 		l := listen(t, e.hub, e.room.ID)
 		ch, stop := follow(t, e, l)
@@ -143,12 +147,12 @@ func TestFanOutInOrder(t *testing.T) {
 		t.Cleanup(l.Close)
 		streams = append(streams, ch)
 	}
-	var last uint64
+	var last rooms.Position
 	for i := range 20 {
 		last = e.choose(t, i%5+1)
 	}
 	for _, ch := range streams {
-		waitVersion(t, ch, last, true)
+		waitPos(t, ch, last, true)
 	}
 }
 
@@ -164,12 +168,12 @@ func TestStuckListenerDoesNotDelayOthers(t *testing.T) {
 	ch, stop := follow(t, e, l)
 	defer stop()
 
-	var last uint64
+	var last rooms.Position
 	for i := range 40 {
 		last = e.choose(t, i%2+1)
 		// Each delta reaches the reading listener while the stuck one's
 		// buffer is long full.
-		waitVersion(t, ch, last, true)
+		waitPos(t, ch, last, true)
 	}
 	if e.hub.Stats.Dropped.Load() == 0 {
 		t.Fatal("the stuck listener's buffer never filled: the test proves nothing")
@@ -180,7 +184,7 @@ func TestStuckListenerDoesNotDelayOthers(t *testing.T) {
 		default:
 		}
 		f := stuck.TakeSnapshot()
-		return f != nil && f.Version == last
+		return f != nil && f.Position == last
 	})
 }
 
@@ -225,23 +229,23 @@ func TestGapTriggersSnapshot(t *testing.T) {
 	ch, stop := follow(t, e, l)
 	defer stop()
 	v := e.choose(t, 1)
-	waitVersion(t, ch, v, true)
+	waitPos(t, ch, v, true)
 
 	// Two real changes whose deltas never reach us...
 	ctx := context.Background()
 	e.client.PubSubNumSub(ctx) // no-op round trip keeps the order obvious
 	for _, q := range []int{2, 3} {
-		if _, err := e.store.SetChoice(ctx, e.room.ID, e.member.ID, "b", q, ""); err != nil {
+		if _, err := e.store.SetChoice(ctx, e.room.ID, e.member.ID, "b", q, rooms.WriteOpts{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// ...is what a duplicate-free stream sees when a later one arrives
 	// with a gap. Simulate that by publishing a stale-looking future delta.
-	fake := fmt.Sprintf("%d\nchoice\n0\n{\"version\":%d}", v+5, v+5)
+	fake := fmt.Sprintf("%s\n%d\nchoice\n0\n{\"version\":%d}", v.Epoch, v.Version+5, v.Version+5)
 	e.client.Publish(ctx, rooms.Channel(e.room.ID), fake)
 	testproc.WaitFor(t, 5*time.Second, "a gap resync", func() bool { return e.hub.Stats.ResyncGap.Load() > 0 })
 	// The snapshot brings the stream to the stored version v+2.
-	waitVersion(t, ch, v+2, false)
+	waitPos(t, ch, rooms.Position{Epoch: v.Epoch, Version: v.Version + 2}, false)
 }
 
 // TestReconnectResyncs kills the hub's pub/sub connection; go-redis
@@ -259,9 +263,9 @@ func TestReconnectResyncs(t *testing.T) {
 	}
 	v := e.choose(t, 4) // likely published while nobody is subscribed
 	testproc.WaitFor(t, 10*time.Second, "a reconnect resync", func() bool { return e.hub.Stats.ResyncReconn.Load() > 0 })
-	waitVersion(t, ch, v, false)
+	waitPos(t, ch, v, false)
 	v = e.choose(t, 5)
-	waitVersion(t, ch, v, true)
+	waitPos(t, ch, v, true)
 }
 
 func TestExpiryClosesListeners(t *testing.T) {
@@ -282,26 +286,102 @@ func TestExpiryClosesListeners(t *testing.T) {
 	}
 }
 
-func TestPositionRules(t *testing.T) {
-	p := pubsub.Position{Version: 5}
-	fr := func(v uint64) *pubsub.Frame { return &pubsub.Frame{Version: v} }
-	if w, r := p.Delta(fr(5)); w || r != 0 {
+func TestCursorRules(t *testing.T) {
+	p := pubsub.Cursor{Position: rooms.Position{Epoch: "e1", Version: 5}}
+	fr := func(e string, v uint64) *pubsub.Frame { return &pubsub.Frame{Position: rooms.Position{Epoch: e, Version: v}} }
+	if w, r := p.Delta(fr("e1", 5)); w || r != 0 {
 		t.Fatal("duplicate written")
 	}
-	if w, _ := p.Delta(fr(6)); !w || p.Version != 6 {
+	if w, _ := p.Delta(fr("e1", 6)); !w || p.Version != 6 {
 		t.Fatal("next not written")
 	}
-	if w, r := p.Delta(fr(9)); w || r != 9 {
+	if w, r := p.Delta(fr("e1", 9)); w || r != 9 {
 		t.Fatal("gap not reported")
 	}
-	if w, r := p.Snapshot(fr(8)); !w || r != 9 {
+	if w, r := p.Snapshot(fr("e1", 8)); !w || r != 9 {
 		t.Fatalf("snapshot behind the gap: write=%v resync=%d", w, r)
 	}
-	if w, r := p.Snapshot(fr(9)); !w || r != 0 || p.Version != 9 {
+	if w, r := p.Snapshot(fr("e1", 9)); !w || r != 0 || p.Version != 9 {
 		t.Fatal("covering snapshot")
 	}
-	if w, _ := p.Snapshot(fr(9)); w {
+	if w, _ := p.Snapshot(fr("e1", 9)); w {
 		t.Fatal("same snapshot written twice")
+	}
+	// Another epoch: its deltas never apply, even the "next" version; its
+	// snapshot replaces everything, even at a lower version.
+	if w, r := p.Delta(fr("e2", 10)); w || r != 10 {
+		t.Fatalf("delta of another epoch: write=%v resync=%d", w, r)
+	}
+	if w, r := p.Snapshot(fr("e2", 4)); !w || r != 0 || p.Position != (rooms.Position{Epoch: "e2", Version: 4}) {
+		t.Fatalf("older snapshot of a new epoch: write=%v resync=%d at %v", w, r, p.Position)
+	}
+	if w, _ := p.Delta(fr("e2", 5)); !w {
+		t.Fatal("next delta of the new epoch not written")
+	}
+}
+
+// TestEpochChangeReplacesState restarts Redis from a file saved before
+// the last writes. The follower had applied versions Redis no longer
+// has; it must end on Redis' state (a snapshot of the new epoch, at a
+// lower version), then follow the new epoch's deltas in order.
+func TestEpochChangeReplacesState(t *testing.T) {
+	r := testproc.StartRedisArgs(t, "--appendonly", "no", "--dbfilename", "dump.rdb")
+	c := redis.NewClient(&redis.Options{Addr: r.Addr, MaxRetries: 2})
+	t.Cleanup(func() { _ = c.Close() })
+	s := rooms.NewStore(c, rooms.PublishClassic, nil)
+	h := pubsub.New(pubsub.Config{Client: c, Store: s, PingInterval: 200 * time.Millisecond})
+	go h.Run(context.Background())
+	t.Cleanup(func() { _ = h.Close() })
+	ctx := context.Background()
+	room, _ := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "A"}}})
+	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	e := &env{redis: r, client: c, store: s, hub: h, room: room, member: m}
+	l := listen(t, h, room.ID)
+	defer l.Close()
+	ch, stop := follow(t, e, l)
+	defer stop()
+	saved := e.choose(t, 1)
+	if err := c.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rdb, err := os.ReadFile(filepath.Join(r.Dir, "dump.rdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last rooms.Position
+	for q := 2; q <= 6; q++ {
+		last = e.choose(t, q)
+	}
+	waitPos(t, ch, last, true)
+
+	r.Stop()
+	if err := os.WriteFile(filepath.Join(r.Dir, "dump.rdb"), rdb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.Start()
+	// The follower gets Redis' older state, in a new epoch.
+	var got rooms.Position
+	testproc.WaitFor(t, 15*time.Second, "a snapshot of the new epoch", func() bool {
+		for {
+			select {
+			case got = <-ch:
+				continue
+			default:
+			}
+			return got.Epoch != "" && got.Epoch != saved.Epoch
+		}
+	})
+	if got.Version != saved.Version {
+		t.Fatalf("after the restart the follower is at %v, want version %d (what Redis kept)", got, saved.Version)
+	}
+	next := e.choose(t, 9)
+	if next.Epoch != got.Epoch || next.Version != got.Version+1 {
+		t.Fatalf("first write after the restart at %v, follower at %v", next, got)
+	}
+	waitPos(t, ch, next, true)
+	snap, _ := s.Snapshot(ctx, room.ID)
+	if snap.Choices[0].Quantity != 9 {
+		t.Fatalf("stored %+v", snap.Choices)
 	}
 }
 
@@ -320,7 +400,7 @@ func TestFirstSnapshotShared(t *testing.T) {
 	before := e.hub.Stats.SnapshotReads.Load()
 	const n = 50
 	var wg sync.WaitGroup
-	versions := make([]uint64, n)
+	versions := make([]rooms.Position, n)
 	for i := range n {
 		wg.Go(func() {
 			f, err := e.hub.FirstSnapshot(ctx, e.room.ID, after)
@@ -328,7 +408,7 @@ func TestFirstSnapshotShared(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			versions[i] = f.Version
+			versions[i] = f.Position
 		})
 	}
 	wg.Wait()
@@ -337,12 +417,12 @@ func TestFirstSnapshotShared(t *testing.T) {
 	}
 	v := e.choose(t, 3)
 	for _, got := range versions {
-		if got >= v {
-			t.Fatalf("a snapshot from before the choice has version %d >= %d", got, v)
+		if got.Version >= v.Version {
+			t.Fatalf("a snapshot from before the choice is at %v >= %v", got, v)
 		}
 	}
 	f, err := e.hub.FirstSnapshot(ctx, e.room.ID, time.Now())
-	if err != nil || f.Version != v {
-		t.Fatalf("a stream subscribed after the choice got version %v (%v), want %d", f, err, v)
+	if err != nil || f.Position != v {
+		t.Fatalf("a stream subscribed after the choice got version %v (%v), want %v", f, err, v)
 	}
 }

@@ -3,6 +3,8 @@ package pubsub
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/menusync/menusync/rooms"
 )
 
 // Listener is one local consumer of a room's events, normally one SSE
@@ -60,11 +62,12 @@ func (l *Listener) Resync(min uint64) { l.hub.requestResync(l.room, min, ReasonG
 func (l *Listener) Close() { l.once.Do(func() { l.hub.remove(l) }) }
 
 // offer hands over a snapshot without ever blocking: a newer one simply
-// replaces an older one not yet taken.
+// replaces an older one not yet taken (one of another epoch is newer: the
+// hub reads a room's snapshots one after the other).
 func (l *Listener) offer(f *Frame) {
 	for {
 		old := l.snap.Load()
-		if old != nil && old.Version >= f.Version {
+		if old != nil && old.Epoch == f.Epoch && old.Version >= f.Version {
 			return
 		}
 		if l.snap.CompareAndSwap(old, f) {
@@ -102,38 +105,45 @@ func (l *Listener) send(f *Frame) bool {
 	}
 }
 
-// Position is the version a stream has written so far, and the rules that
-// keep it gap-free: a delta is written only if it is the next version, a
-// snapshot only if it is newer. Anything else asks for a resync.
-type Position struct {
-	Version uint64
-	behind  uint64 // newest version seen but not yet covered
+// Cursor is what a stream has written so far, and the rules that keep it
+// gap-free (rooms.Position's): a delta is written only if it is the next
+// version of the same epoch, a snapshot only if it replaces what was
+// written. Anything else asks for a resync.
+type Cursor struct {
+	rooms.Position
+	behind uint64 // newest version of this epoch seen but not yet covered
 }
 
 // Delta decides about a delta: write it, or skip it; resync > 0 asks for a
-// snapshot at that version or later.
-func (p *Position) Delta(f *Frame) (write bool, resync uint64) {
+// snapshot at that version or later (in the frame's epoch).
+func (c *Cursor) Delta(f *Frame) (write bool, resync uint64) {
 	switch {
-	case f.Version <= p.Version:
+	case c.Covers(f.Position):
 		return false, 0
-	case f.Version == p.Version+1:
-		p.Version = f.Version
+	case c.Follows(f.Position):
+		c.Position = f.Position
 		return true, 0
+	case f.Epoch != c.Epoch:
+		// Another history: only a snapshot of it can bring us there.
+		return false, f.Version
 	default:
-		p.behind = max(p.behind, f.Version)
+		c.behind = max(c.behind, f.Version)
 		return false, f.Version
 	}
 }
 
 // Snapshot decides about a snapshot the same way.
-func (p *Position) Snapshot(f *Frame) (write bool, resync uint64) {
-	write = f.Version > p.Version
+func (c *Cursor) Snapshot(f *Frame) (write bool, resync uint64) {
+	write = c.Replaced(f.Position)
 	if write {
-		p.Version = f.Version
+		if f.Epoch != c.Epoch {
+			c.behind = 0
+		}
+		c.Position = f.Position
 	}
-	if p.behind > p.Version {
-		return write, p.behind
+	if c.behind > c.Version {
+		return write, c.behind
 	}
-	p.behind = 0
+	c.behind = 0
 	return write, 0
 }

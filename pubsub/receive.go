@@ -2,6 +2,7 @@ package pubsub
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"strings"
@@ -181,18 +182,37 @@ func (h *Hub) dispatch(m *redis.Message) {
 		h.log.Warn("ignoring malformed message", "room", id, "err", err)
 		return
 	}
-	f := NewFrame(ev.Version, ev.Type, ev.Data, ev.PublishedAt)
+	f := NewFrame(ev.Pos(), ev.Type, ev.Data, ev.PublishedAt)
+	if ev.Type == rooms.TypeLeft {
+		var who struct {
+			MemberID string `json:"memberId"`
+		}
+		_ = json.Unmarshal(ev.Data, &who)
+		f.Subject = who.MemberID
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[id]
-	if r == nil || len(r.listeners) == 0 || ev.Version <= r.last {
-		return // nobody here, or already covered by a resync snapshot
+	if r == nil || len(r.listeners) == 0 {
+		return
+	}
+	if r.epoch != "" && ev.Epoch != r.epoch {
+		// The room's history was rewritten: what listeners hold may be
+		// newer than what Redis has. Only a snapshot can tell them.
+		h.log.Info("room epoch changed; resyncing its listeners", "room", id, "from", r.epoch, "to", ev.Epoch)
+		h.Stats.Epochs.Add(1)
+		r.epoch, r.last = ev.Epoch, ev.Version
+		h.requestResyncLocked(r, ev.Version, ReasonEpoch)
+		return
+	}
+	if ev.Version <= r.last {
+		return // already covered by a resync snapshot
 	}
 	if r.last != 0 && ev.Version > r.last+1 {
 		h.Stats.Gaps.Add(1)
 		h.requestResyncLocked(r, ev.Version, ReasonGap)
 	}
-	r.last = ev.Version
+	r.epoch, r.last = ev.Epoch, ev.Version
 	var delivered, dropped uint64
 	for l := range r.listeners {
 		if l.send(f) {
@@ -218,6 +238,9 @@ func (h *Hub) requestResync(r *room, min uint64, why string) {
 // in flight at a time, and a request that arrives during it causes one
 // more read afterwards, so the snapshot always starts after the request.
 func (h *Hub) requestResyncLocked(r *room, min uint64, why string) {
+	if r.resyncEpoch != r.epoch {
+		r.resyncEpoch, r.resyncMin = r.epoch, 0
+	}
 	r.resyncMin = max(r.resyncMin, min)
 	if r.resyncing {
 		r.resyncAgain = true
@@ -230,6 +253,8 @@ func (h *Hub) requestResyncLocked(r *room, min uint64, why string) {
 		h.Stats.ResyncSlow.Add(1)
 	case ReasonReconnect:
 		h.Stats.ResyncReconn.Add(1)
+	case ReasonEpoch:
+		h.Stats.ResyncEpoch.Add(1)
 	}
 	r.resyncing = true
 	h.wg.Add(1)
@@ -242,7 +267,7 @@ func (h *Hub) resync(r *room) {
 	for attempt := 1; ; attempt++ {
 		h.mu.Lock()
 		r.resyncAgain = false
-		want, live := r.resyncMin, len(r.listeners) > 0
+		want, wantEpoch, live := r.resyncMin, r.resyncEpoch, len(r.listeners) > 0
 		if !live || h.ctx.Err() != nil {
 			r.resyncing, r.resyncMin = false, 0
 			h.mu.Unlock()
@@ -273,13 +298,18 @@ func (h *Hub) resync(r *room) {
 			continue
 		}
 		h.mu.Lock()
-		r.last = max(r.last, f.Version)
+		if f.Epoch != r.epoch {
+			// Redis' answer is the truth, even older than what we saw.
+			r.epoch, r.last = f.Epoch, f.Version
+		} else {
+			r.last = max(r.last, f.Version)
+		}
 		for l := range r.listeners {
 			l.offer(f)
 		}
 		// A version beyond what Redis holds can only come from a stray
 		// publisher on our channel; stop chasing it after a few reads.
-		done := !r.resyncAgain && (f.Version >= want || attempt >= 3)
+		done := !r.resyncAgain && (f.Epoch != wantEpoch || f.Version >= want || attempt >= 3)
 		if done {
 			r.resyncing, r.resyncMin = false, 0
 		}

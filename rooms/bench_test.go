@@ -21,12 +21,12 @@ func BenchmarkSetChoice(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, _, _ := s.Join(ctx, room.ID, "Ana", "")
+	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := s.SetChoice(ctx, room.ID, m.ID, fmt.Sprintf("d%d", i%20), i%50+1, ""); err != nil {
+		if _, err := s.SetChoice(ctx, room.ID, m.ID, fmt.Sprintf("d%d", i%20), i%50+1, rooms.WriteOpts{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -40,9 +40,9 @@ func BenchmarkSnapshot(b *testing.B) {
 	ctx := context.Background()
 	room, _ := s.Create(ctx, rooms.CreateInput{Menu: menu(30)})
 	for i := range 8 {
-		m, _, _ := s.Join(ctx, room.ID, fmt.Sprintf("member %d", i), "")
+		m, _, _ := s.Join(ctx, room.ID, fmt.Sprintf("member %d", i), rooms.WriteOpts{})
 		for d := range 5 {
-			_, _ = s.SetChoice(ctx, room.ID, m.ID, fmt.Sprintf("d%d", (i+d)%30), d+1, "")
+			_, _ = s.SetChoice(ctx, room.ID, m.ID, fmt.Sprintf("d%d", (i+d)%30), d+1, rooms.WriteOpts{})
 		}
 	}
 	b.ReportAllocs()

@@ -14,20 +14,28 @@ const (
 	TypeMember   = "member"
 	TypeRefresh  = "refresh"
 	TypeClosed   = "closed"
+	TypeLeft     = "left"
+	// TypeHeartbeat is sent on idle streams; it has no id and changes
+	// nothing. It is an event, not a comment, so browsers see it too.
+	TypeHeartbeat = "heartbeat"
 )
 
 // Event is one published change, as every replica receives it.
 //
-// On the wire it is "<version>\n<type>\n<publish unix µs>\n<json>", where
-// the JSON already holds the version: the Lua script splices the version it
-// assigned between a prefix and a suffix built in Go, so no replica has to
-// re-encode a delta and Lua needs no JSON library (miniredis has none).
+// On the wire it is "<epoch>\n<version>\n<type>\n<publish unix µs>\n<json>",
+// where the JSON already holds the version and epoch: the Lua script
+// splices them after a prefix built in Go, so no replica has to re-encode
+// a delta and Lua needs no JSON library (miniredis has none).
 type Event struct {
+	Epoch       string
 	Version     uint64
 	Type        string
 	PublishedAt time.Time
 	Data        []byte
 }
+
+// Pos is the event's position.
+func (e Event) Pos() Position { return Position{Epoch: e.Epoch, Version: e.Version} }
 
 // ChannelPrefix starts every room channel name; the room id sits in a hash
 // tag so that the channel and the room's keys share one cluster slot.
@@ -50,6 +58,10 @@ var errBadEvent = errors.New("malformed room event")
 
 // ParseEvent decodes a message published by the write scripts.
 func ParseEvent(payload string) (Event, error) {
+	epoch, payload, ok0 := strings.Cut(payload, "\n")
+	if !ok0 || !ValidEpoch(epoch) {
+		return Event{}, errBadEvent
+	}
 	v, rest, ok1 := strings.Cut(payload, "\n")
 	typ, rest, ok2 := strings.Cut(rest, "\n")
 	ts, data, ok3 := strings.Cut(rest, "\n")
@@ -66,7 +78,7 @@ func ParseEvent(payload string) (Event, error) {
 	if err != nil {
 		return Event{}, errBadEvent
 	}
-	return Event{Version: ver, Type: typ, PublishedAt: time.UnixMicro(us), Data: []byte(data)}, nil
+	return Event{Epoch: epoch, Version: ver, Type: typ, PublishedAt: time.UnixMicro(us), Data: []byte(data)}, nil
 }
 
 func validType(t string) bool {
@@ -78,16 +90,20 @@ func validType(t string) bool {
 	return len(t) <= 32
 }
 
-// keys of one room; all share the {id} hash tag.
-type keys struct{ room, members, choices, items string }
+// keys of one room; all share the {id} hash tag, so one script may touch
+// them all on a cluster.
+type keys struct{ room, members, choices, items, left, conns, online, nconn string }
 
 func keysOf(id string) keys {
-	base := "room:{" + id + "}"
-	return keys{room: base, members: base + ":members", choices: base + ":choices", items: base + ":items"}
+	base := ChannelPrefix + id + "}"
+	return keys{room: base, members: base + ":members", choices: base + ":choices", items: base + ":items",
+		left: base + ":left", conns: base + ":conns", online: base + ":online", nconn: base + ":nconn"}
 }
 
-func (k keys) list() []string { return []string{k.room, k.members, k.choices, k.items} }
+// writeKeys are the keys of the write scripts' calling convention.
+func (k keys) writeKeys() []string { return []string{k.room, k.members, k.choices, k.items, k.left} }
 
-// choiceField is the choices-hash field of one (member, menu item) pair.
-// Member ids are hex, so the first '|' always ends the member id.
-func choiceField(memberID, menuID string) string { return memberID + "|" + menuID }
+// all is every key a room may have, for tests and deletion.
+func (k keys) all() []string {
+	return []string{k.room, k.members, k.choices, k.items, k.left, k.conns, k.online, k.nconn}
+}

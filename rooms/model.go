@@ -39,6 +39,9 @@ var (
 	ErrRoomFull        = errors.New("room is full")
 	ErrInvalid         = errors.New("invalid value")
 	ErrUnavailable     = errors.New("room store unavailable")
+	// ErrExpired: the request waited past its deadline (in a frozen
+	// replica, say) and was not carried out.
+	ErrExpired = errors.New("request expired before it was carried out")
 	// ErrIdempotencyReused: an Idempotency-Key came back with another request.
 	ErrIdempotencyReused = errors.New("idempotency key reused for a different request")
 )
@@ -65,6 +68,7 @@ type MenuItem struct {
 // Room is the room's own record.
 type Room struct {
 	ID        string     `json:"id"`
+	Epoch     string     `json:"epoch"`
 	Menu      []MenuItem `json:"menu"`
 	CreatedAt time.Time  `json:"createdAt"`
 	ExpiresAt time.Time  `json:"expiresAt"`
@@ -93,9 +97,25 @@ type Choice struct {
 type Snapshot struct {
 	Room    Room     `json:"room"`
 	Members []Member `json:"members"`
+	// Left are members who left with their choices kept in the order.
+	Left    []Member `json:"left"`
 	Choices []Choice `json:"choices"`
 	Summary Summary  `json:"summary"`
 	Version uint64   `json:"version"`
+	Epoch   string   `json:"epoch"`
+}
+
+// Pos is the snapshot's position.
+func (s *Snapshot) Pos() Position { return Position{Epoch: s.Epoch, Version: s.Version} }
+
+// HasMember reports whether memberID is a member now (not one who left).
+func (s *Snapshot) HasMember(memberID string) bool {
+	for _, m := range s.Members {
+		if m.ID == memberID {
+			return true
+		}
+	}
+	return false
 }
 
 // CreateInput is what a room is created from.
@@ -107,14 +127,38 @@ type CreateInput struct {
 	IdempotencyKey string
 }
 
-// ChoiceResult is the outcome of SetChoice.
-type ChoiceResult struct {
+// WriteOpts are what every change may carry besides its own values.
+type WriteOpts struct {
+	// IdempotencyKey, when set, makes a retry return the first answer and
+	// change nothing. The caller scopes it.
+	IdempotencyKey string
+	// IdempotencyTTL is how long the record lives (zero: IdempotencyWindow).
+	IdempotencyTTL time.Duration
+	// Deadline, when set, is the moment after which the change must not
+	// happen any more (Redis' clock decides): a proxy has given up on it.
+	Deadline time.Time
+}
+
+// IdempotencyWindow is how long a retry with the same key gets the first
+// answer.
+const IdempotencyWindow = 10 * time.Minute
+
+// Result is the outcome of a change.
+type Result struct {
 	Version uint64
-	Choice  Choice
-	// Changed is false when the quantity already had this value: the
-	// request was a harmless retry and nothing was published.
+	Epoch   string
+	// Changed is false when nothing had to change (a harmless retry).
 	Changed bool
 	// Replayed is true when an Idempotency-Key matched an earlier request,
 	// whose answer this is.
 	Replayed bool
+}
+
+// Pos is the position the change produced (or found).
+func (r Result) Pos() Position { return Position{Epoch: r.Epoch, Version: r.Version} }
+
+// ChoiceResult is the outcome of SetChoice.
+type ChoiceResult struct {
+	Result
+	Choice Choice
 }

@@ -22,7 +22,7 @@ func TestRenewPresence(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _, err := s.Join(ctx, r.ID, "Ana", "")
+		m, _, err := s.Join(ctx, r.ID, "Ana", rooms.WriteOpts{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,11 +32,11 @@ func TestRenewPresence(t *testing.T) {
 	// A store whose clock is an hour ahead sees 30-second connections expired.
 	later := rooms.NewStore(rdb, rooms.PublishClassic, func() time.Time { return time.Now().Add(time.Hour) })
 	for i := range ids {
-		if err := s.MarkPresent(ctx, ids[i], members[i], "c", now.Add(30*time.Second)); err != nil {
+		if err := s.MarkPresent(ctx, ids[i], rooms.Conn{MemberID: members[i], ConnID: "c"}, now.Add(30*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if missing, err := s.RenewPresence(ctx, map[string][]string{ids[0]: {members[0] + "|c"}}, now.Add(2*time.Hour)); err != nil || len(missing) > 0 {
+	if missing, err := s.RenewPresence(ctx, map[string][]rooms.Conn{ids[0]: {{MemberID: members[0], ConnID: "c"}}}, now.Add(2*time.Hour)); err != nil || len(missing) > 0 {
 		t.Fatalf("renew: %v %v", missing, err)
 	}
 	stale, err := later.StalePresence(ctx, ids...)
@@ -46,9 +46,9 @@ func TestRenewPresence(t *testing.T) {
 	if err := later.SweepPresence(ctx, ids[1]); err != nil {
 		t.Fatal(err)
 	}
-	missing, err := s.RenewPresence(ctx, map[string][]string{
-		ids[0]: {members[0] + "|c"},
-		ids[1]: {members[1] + "|c"},
+	missing, err := s.RenewPresence(ctx, map[string][]rooms.Conn{
+		ids[0]: {{MemberID: members[0], ConnID: "c"}},
+		ids[1]: {{MemberID: members[1], ConnID: "c"}},
 	}, now.Add(3*time.Hour))
 	if err != nil || !slices.Equal(missing, []string{ids[1]}) {
 		t.Fatalf("missing %v %v, want only room 1 (swept)", missing, err)

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Summary is the running order to show the waiter.
@@ -46,33 +44,48 @@ type ItemChoice struct {
 	Quantity int    `json:"quantity"`
 }
 
-// Snapshot reads the whole room in one MULTI/EXEC, so state and version
-// belong to the same moment.
+// Snapshot reads the whole room in one script, so state and version
+// belong to the same moment, and the epoch is checked as it is read.
 func (s *Store) Snapshot(ctx context.Context, roomID string) (*Snapshot, error) {
 	if !ValidRoomID(roomID) {
 		return nil, ErrNotFound
 	}
 	k := keysOf(roomID)
-	var room, members, choices *redis.MapStringStringCmd
-	var online *redis.StringSliceCmd
-	_, err := s.reader.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		room = p.HGetAll(ctx, k.room)
-		members = p.HGetAll(ctx, k.members)
-		choices = p.HGetAll(ctx, k.choices)
-		online = p.SMembers(ctx, k.room+":online")
-		return nil
-	})
+	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online}, newEpoch()).Slice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	return decodeSnapshot(roomID, room.Val(), members.Val(), choices.Val(), online.Val())
+	if len(res) != 5 {
+		return nil, ErrNotFound
+	}
+	var online []string
+	for _, v := range asList(res[4]) {
+		if s, ok := v.(string); ok {
+			online = append(online, s)
+		}
+	}
+	return decodeSnapshot(roomID, pairs(res[0]), pairs(res[1]), pairs(res[2]), pairs(res[3]), online)
 }
 
-func decodeSnapshot(roomID string, room, members, choices map[string]string, online []string) (*Snapshot, error) {
+func asList(v any) []any { l, _ := v.([]any); return l }
+
+// pairs turns an HGETALL reply (a flat field, value list) into a map.
+func pairs(v any) map[string]string {
+	l := asList(v)
+	m := make(map[string]string, len(l)/2)
+	for i := 0; i+1 < len(l); i += 2 {
+		f, _ := l[i].(string)
+		val, _ := l[i+1].(string)
+		m[f] = val
+	}
+	return m
+}
+
+func decodeSnapshot(roomID string, room, members, choices, left map[string]string, online []string) (*Snapshot, error) {
 	if len(room) == 0 || room["menu"] == "" {
 		return nil, ErrNotFound
 	}
-	snap := &Snapshot{Room: Room{ID: roomID}}
+	snap := &Snapshot{Room: Room{ID: roomID, Epoch: room["epoch"]}, Epoch: room["epoch"]}
 	if err := json.Unmarshal([]byte(room["menu"]), &snap.Room.Menu); err != nil {
 		return nil, fmt.Errorf("decode menu of %s: %w", roomID, err)
 	}
@@ -80,7 +93,48 @@ func decodeSnapshot(roomID string, room, members, choices map[string]string, onl
 	snap.Room.ExpiresAt = time.Unix(atoiDefault(room["expiresAt"]), 0).UTC()
 	snap.Version = uint64(atoiDefault(room["version"]))
 	snap.Room.Version = snap.Version
+	var err error
+	if snap.Members, err = decodeMembers(roomID, members, online); err != nil {
+		return nil, err
+	}
+	if snap.Left, err = decodeMembers(roomID, left, nil); err != nil {
+		return nil, err
+	}
+	everyone := append(slices.Clone(snap.Members), snap.Left...)
+	memberPos := make(map[string]int, len(everyone))
+	for i, m := range everyone {
+		memberPos[m.ID] = i
+	}
+	itemPos := make(map[string]int, len(snap.Room.Menu))
+	for i, it := range snap.Room.Menu {
+		itemPos[it.ID] = i
+	}
+	snap.Choices = make([]Choice, 0, len(choices))
+	for f, q := range choices {
+		memberID, menuID, ok := strings.Cut(f, "|")
+		if !ok {
+			continue
+		}
+		if _, known := memberPos[memberID]; !known {
+			continue
+		}
+		n, err := strconv.Atoi(q)
+		if err != nil || n <= 0 {
+			continue
+		}
+		snap.Choices = append(snap.Choices, Choice{MenuID: menuID, MemberID: memberID, Quantity: n})
+	}
+	slices.SortFunc(snap.Choices, func(a, b Choice) int {
+		return cmp.Or(cmp.Compare(memberPos[a.MemberID], memberPos[b.MemberID]),
+			cmp.Compare(itemPos[a.MenuID], itemPos[b.MenuID]))
+	})
+	snap.Summary = Summarize(snap.Room.Menu, everyone, snap.Choices)
+	return snap, nil
+}
 
+// decodeMembers reads a members hash ("<join version>|<json>" by id) in
+// join order.
+func decodeMembers(roomID string, members map[string]string, online []string) ([]Member, error) {
 	type joined struct {
 		m   Member
 		seq int64
@@ -99,35 +153,11 @@ func decodeSnapshot(roomID string, room, members, choices map[string]string, onl
 		js = append(js, joined{m: m, seq: atoiDefault(seq)})
 	}
 	slices.SortFunc(js, func(a, b joined) int { return cmp.Compare(a.seq, b.seq) })
-	snap.Members = make([]Member, len(js))
-	memberPos := make(map[string]int, len(js))
+	out := make([]Member, len(js))
 	for i, j := range js {
-		snap.Members[i] = j.m
-		memberPos[j.m.ID] = i
+		out[i] = j.m
 	}
-
-	itemPos := make(map[string]int, len(snap.Room.Menu))
-	for i, it := range snap.Room.Menu {
-		itemPos[it.ID] = i
-	}
-	snap.Choices = make([]Choice, 0, len(choices))
-	for f, q := range choices {
-		memberID, menuID, ok := strings.Cut(f, "|")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(q)
-		if err != nil || n <= 0 {
-			continue
-		}
-		snap.Choices = append(snap.Choices, Choice{MenuID: menuID, MemberID: memberID, Quantity: n})
-	}
-	slices.SortFunc(snap.Choices, func(a, b Choice) int {
-		return cmp.Or(cmp.Compare(memberPos[a.MemberID], memberPos[b.MemberID]),
-			cmp.Compare(itemPos[a.MenuID], itemPos[b.MenuID]))
-	})
-	snap.Summary = Summarize(snap.Room.Menu, snap.Members, snap.Choices)
-	return snap, nil
+	return out, nil
 }
 
 // Summarize computes the order summary: per dish (menu order), per member

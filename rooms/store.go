@@ -65,12 +65,14 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		}
 	}
 	now := s.now().Truncate(time.Second)
-	args := make([]any, 0, 3+len(menu))
-	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()))
+	epoch := newEpoch()
+	args := make([]any, 0, 4+len(menu))
+	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()), epoch)
 	for _, it := range menu {
 		args = append(args, it.ID)
 	}
-	created, err := createScript.Run(ctx, s.rdb, keysOf(id).list(), args...).Int()
+	k := keysOf(id)
+	created, err := createScript.Run(ctx, s.rdb, []string{k.room, k.items}, args...).Int()
 	if err != nil {
 		if in.IdempotencyKey != "" {
 			s.reader.Del(context.WithoutCancel(ctx), createKey(in.IdempotencyKey)) // let a retry try again
@@ -81,7 +83,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		// 128 random bits collided: treat as an internal fault, not a retry loop.
 		return Room{}, fmt.Errorf("room id collision for %s", id)
 	}
-	return Room{ID: id, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
+	return Room{ID: id, Epoch: epoch, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
 }
 
 func createKey(key string) string { return "idem:{create:" + key + "}" }
@@ -125,33 +127,32 @@ func (s *Store) claimCreate(ctx context.Context, key, id, fingerprint string) (R
 }
 
 // Join adds a member to a room. A retry with the same idempotency key
-// (may be empty) returns the member the first call created.
-func (s *Store) Join(ctx context.Context, roomID, name, idemKey string) (Member, uint64, error) {
+// returns the member the first call created.
+func (s *Store) Join(ctx context.Context, roomID, name string, o WriteOpts) (Member, Result, error) {
 	name, err := validMemberName(name)
 	if err != nil {
-		return Member{}, 0, err
+		return Member{}, Result{}, err
 	}
 	m := Member{ID: newMemberID(), Name: name}
 	mj, err := json.Marshal(m)
 	if err != nil {
-		return Member{}, 0, fmt.Errorf("encode member: %w", err)
+		return Member{}, Result{}, fmt.Errorf("encode member: %w", err)
 	}
 	prefix := `{"member":` + string(mj) + `,"version":`
-	r, err := s.run(ctx, joinScript, roomID, idemScope(roomID, "join", idemKey), name, TypeMember, prefix, m.ID, mj, MaxMembers)
+	r, err := s.run(ctx, joinScript, roomID, "join", o, name, TypeMember, prefix, m.ID, mj, MaxMembers)
 	if err != nil {
-		return Member{}, 0, err
+		return Member{}, Result{}, err
 	}
-	if r.replayed {
+	if r.Replayed {
 		if err := json.Unmarshal([]byte(r.extra), &m); err != nil {
-			return Member{}, 0, fmt.Errorf("replayed member: %w", err)
+			return Member{}, Result{}, fmt.Errorf("replayed member: %w", err)
 		}
 	}
-	return m, r.version, nil
+	return m, r.Result, nil
 }
 
 // SetChoice sets memberID's quantity of menuID; quantity 0 removes it.
-// idemKey (may be empty) makes a retry return the first answer.
-func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, idemKey string) (ChoiceResult, error) {
+func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, o WriteOpts) (ChoiceResult, error) {
 	if err := validQuantity(quantity); err != nil {
 		return ChoiceResult{}, err
 	}
@@ -168,71 +169,90 @@ func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, 
 	}
 	prefix := string(cj[:len(cj)-1]) + `,"version":`
 	fp := menuID + "=" + strconv.Itoa(quantity)
-	r, err := s.run(ctx, choiceScript, roomID, idemScope(roomID, memberID, idemKey), fp, TypeChoice, prefix, memberID, menuID, quantity)
+	r, err := s.run(ctx, choiceScript, roomID, memberID, o, fp, TypeChoice, prefix, memberID, menuID, quantity)
 	if err != nil {
 		if errors.Is(err, ErrUnknownMenuItem) {
 			err = fmt.Errorf("%w: %q", ErrUnknownMenuItem, menuID)
 		}
 		return ChoiceResult{}, err
 	}
-	return ChoiceResult{Version: r.version, Choice: c, Changed: r.changed, Replayed: r.replayed}, nil
+	return ChoiceResult{Result: r.Result, Choice: c}, nil
+}
+
+// Leave takes memberID out of the room. With keepChoices their choices
+// stay in the order (and their name with them, under Snapshot.Left);
+// without, their choices go too.
+func (s *Store) Leave(ctx context.Context, roomID, memberID, reason string, keepChoices bool, o WriteOpts) (Result, error) {
+	prefix := `{"memberId":"` + memberID + `","reason":"` + reason + `","keepChoices":` + strconv.FormatBool(keepChoices) + `,"version":`
+	keep := "0"
+	if keepChoices {
+		keep = "1"
+	}
+	r, err := s.run(ctx, leaveScript, roomID, memberID, o, "leave:"+keep, TypeLeft, prefix, memberID, keep)
+	return r.Result, err
 }
 
 // Refresh bumps the version and tells every listener to refetch.
-// memberID scopes the idempotency key (may be empty).
-func (s *Store) Refresh(ctx context.Context, roomID, memberID, idemKey string) (uint64, error) {
-	r, err := s.run(ctx, refreshScript, roomID, idemScope(roomID, memberID, idemKey), "refresh", TypeRefresh, `{"version":`)
-	return r.version, err
+// memberID scopes the idempotency key.
+func (s *Store) Refresh(ctx context.Context, roomID, memberID string, o WriteOpts) (Result, error) {
+	r, err := s.run(ctx, refreshScript, roomID, memberID, o, "refresh", TypeRefresh, `{"version":`)
+	return r.Result, err
 }
 
 // idemScope names the idempotency record of a request: per room and per
 // member (or "join"), so keys of different clients never meet.
 func idemScope(roomID, scope, key string) string {
-	if key == "" {
-		return ""
-	}
 	return keysOf(roomID).room + ":idem:" + scope + ":" + key
 }
 
 type scriptResult struct {
-	version  uint64
-	changed  bool
-	extra    string
-	replayed bool
+	Result
+	extra string
 }
 
-// run calls one of the write scripts with the shared calling convention.
-func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, idemKey, fingerprint, typ, prefix string, extra ...any) (scriptResult, error) {
+// run calls one of the write scripts with the shared calling convention
+// (see lua/write.lua).
+func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string, o WriteOpts, fingerprint, typ, prefix string, extra ...any) (scriptResult, error) {
 	if !ValidRoomID(roomID) {
 		return scriptResult{}, ErrNotFound
 	}
 	now := s.now()
-	args := make([]any, 0, 7+len(extra))
-	args = append(args, string(s.publish), Channel(roomID), now.Unix(), now.UnixMicro(), prefix, "}")
+	var deadline int64
+	if !o.Deadline.IsZero() {
+		if !now.Before(o.Deadline) {
+			return scriptResult{}, ErrExpired // no need to ask Redis
+		}
+		deadline = o.Deadline.UnixMilli()
+	}
+	ttl := o.IdempotencyTTL
+	if ttl <= 0 {
+		ttl = IdempotencyWindow
+	}
+	args := make([]any, 0, 9+len(extra))
+	args = append(args, string(s.publish), Channel(roomID), now.Unix(), now.UnixMicro(), prefix, newEpoch(), deadline, int64(ttl/time.Second))
 	args = append(args, extra...)
 	args = append(args, fingerprint)
-	keys := keysOf(roomID).list()
-	if idemKey != "" {
-		keys = append(keys, idemKey)
+	keys := keysOf(roomID).writeKeys()
+	if o.IdempotencyKey != "" {
+		keys = append(keys, idemScope(roomID, scope, o.IdempotencyKey))
 	}
 	res, err := sc.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return scriptResult{}, unavailable(err)
 	}
-	ints := make([]int64, 3)
-	for i := range ints {
-		if i < len(res) {
-			ints[i], _ = res[i].(int64)
-		}
-	}
-	switch ints[0] {
+	status, _ := res[0].(int64)
+	switch status {
 	case 0:
-		r := scriptResult{version: uint64(ints[1]), changed: ints[2] == 1}
-		if len(res) == 5 {
-			r.extra, _ = res[3].(string)
-			rp, _ := res[4].(int64)
-			r.replayed = rp == 1
+		if len(res) < 6 {
+			break
 		}
+		var r scriptResult
+		v, _ := res[1].(int64)
+		changed, _ := res[2].(int64)
+		r.extra, _ = res[3].(string)
+		replayed, _ := res[4].(int64)
+		r.Epoch, _ = res[5].(string)
+		r.Version, r.Changed, r.Replayed = uint64(v), changed == 1, replayed == 1
 		return r, nil
 	case -1:
 		return scriptResult{}, ErrNotFound
@@ -244,6 +264,8 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, idemKey, fing
 		return scriptResult{}, fmt.Errorf("%w: the limit is %d members", ErrRoomFull, MaxMembers)
 	case -5:
 		return scriptResult{}, ErrIdempotencyReused
+	case -6:
+		return scriptResult{}, ErrExpired
 	}
 	return scriptResult{}, fmt.Errorf("unexpected script reply %v", res)
 }
@@ -263,15 +285,6 @@ func (s *Store) Exists(ctx context.Context, roomIDs ...string) ([]bool, error) {
 		out[i] = c.Val() == 1
 	}
 	return out, nil
-}
-
-// HasMember reports whether memberID belongs to the room.
-func (s *Store) HasMember(ctx context.Context, roomID, memberID string) (bool, error) {
-	ok, err := s.reader.HExists(ctx, keysOf(roomID).members, memberID).Result()
-	if err != nil {
-		return false, unavailable(err)
-	}
-	return ok, nil
 }
 
 func unavailable(err error) error {

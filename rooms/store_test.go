@@ -45,7 +45,7 @@ func TestConcurrentChoices(t *testing.T) {
 	}
 	var members []rooms.Member
 	for i := range 4 {
-		m, _, err := s.Join(ctx, room.ID, fmt.Sprintf("m%d", i), "")
+		m, _, err := s.Join(ctx, room.ID, fmt.Sprintf("m%d", i), rooms.WriteOpts{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestConcurrentChoices(t *testing.T) {
 				m := members[rng.IntN(len(members))]
 				d := fmt.Sprintf("d%d", rng.IntN(5))
 				q := rng.IntN(4)
-				res, err := s.SetChoice(ctx, room.ID, m.ID, d, q, "")
+				res, err := s.SetChoice(ctx, room.ID, m.ID, d, q, rooms.WriteOpts{})
 				if err != nil {
 					t.Error(err)
 					return
@@ -162,10 +162,10 @@ func TestSnapshotAndSummary(t *testing.T) {
 	if room.Menu[0].ID != "1" || room.Menu[2].ID != "3" {
 		t.Fatalf("ids not filled in: %+v", room.Menu)
 	}
-	a, _, _ := s.Join(ctx, room.ID, "Ana", "")
-	b, v, _ := s.Join(ctx, room.ID, "Bo", "")
-	if v != 3 {
-		t.Fatalf("version after two joins = %d, want 3", v)
+	a, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	b, v, _ := s.Join(ctx, room.ID, "Bo", rooms.WriteOpts{})
+	if v.Version != 3 || v.Epoch != room.Epoch || room.Epoch == "" {
+		t.Fatalf("position after two joins = %+v, want 3 in the room's epoch %q", v, room.Epoch)
 	}
 	mustChoose(t, s, room.ID, a.ID, "1", 2)
 	mustChoose(t, s, room.ID, b.ID, "1", 1)
@@ -195,7 +195,7 @@ func TestSnapshotAndSummary(t *testing.T) {
 
 func mustChoose(t *testing.T, s *rooms.Store, room, member, menu string, q int) rooms.ChoiceResult {
 	t.Helper()
-	res, err := s.SetChoice(context.Background(), room, member, menu, q, "")
+	res, err := s.SetChoice(context.Background(), room, member, menu, q, rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestRejectsChangeNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, _ := s.Join(ctx, room.ID, "Ana", "")
+	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	before, _ := s.Snapshot(ctx, room.ID)
 	keysBefore := c.Keys(ctx, "*").Val()
 
@@ -220,15 +220,24 @@ func TestRejectsChangeNothing(t *testing.T) {
 		do   func() error
 		want error
 	}{
-		{"quantity -1", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", -1, ""); return err }, rooms.ErrInvalid},
-		{"quantity 100", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", 100, ""); return err }, rooms.ErrInvalid},
-		{"unknown dish", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "nope", 1, ""); return err }, rooms.ErrUnknownMenuItem},
-		{"unknown member", func() error { _, err := s.SetChoice(ctx, room.ID, "0123456789abcdef", "d1", 1, ""); return err }, rooms.ErrMemberNotFound},
-		{"unknown room", func() error { _, err := s.SetChoice(ctx, "AAAAAAAAAAAAAAAAAAAAAA", m.ID, "d1", 1, ""); return err }, rooms.ErrNotFound},
-		{"long name", func() error { _, _, err := s.Join(ctx, room.ID, strings.Repeat("é", 65), ""); return err }, rooms.ErrInvalid},
-		{"empty name", func() error { _, _, err := s.Join(ctx, room.ID, "  ", ""); return err }, rooms.ErrInvalid},
-		{"join unknown room", func() error { _, _, err := s.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x", ""); return err }, rooms.ErrNotFound},
-		{"refresh unknown room", func() error { _, err := s.Refresh(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "", ""); return err }, rooms.ErrNotFound},
+		{"quantity -1", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", -1, rooms.WriteOpts{}); return err }, rooms.ErrInvalid},
+		{"quantity 100", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", 100, rooms.WriteOpts{}); return err }, rooms.ErrInvalid},
+		{"unknown dish", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "nope", 1, rooms.WriteOpts{}); return err }, rooms.ErrUnknownMenuItem},
+		{"unknown member", func() error {
+			_, err := s.SetChoice(ctx, room.ID, "0123456789abcdef", "d1", 1, rooms.WriteOpts{})
+			return err
+		}, rooms.ErrMemberNotFound},
+		{"unknown room", func() error {
+			_, err := s.SetChoice(ctx, "AAAAAAAAAAAAAAAAAAAAAA", m.ID, "d1", 1, rooms.WriteOpts{})
+			return err
+		}, rooms.ErrNotFound},
+		{"long name", func() error {
+			_, _, err := s.Join(ctx, room.ID, strings.Repeat("é", 65), rooms.WriteOpts{})
+			return err
+		}, rooms.ErrInvalid},
+		{"empty name", func() error { _, _, err := s.Join(ctx, room.ID, "  ", rooms.WriteOpts{}); return err }, rooms.ErrInvalid},
+		{"join unknown room", func() error { _, _, err := s.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x", rooms.WriteOpts{}); return err }, rooms.ErrNotFound},
+		{"refresh unknown room", func() error { _, err := s.Refresh(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "", rooms.WriteOpts{}); return err }, rooms.ErrNotFound},
 		{"too many items", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(501)}); return err }, rooms.ErrInvalid},
 		{"empty menu", func() error { _, err := s.Create(ctx, rooms.CreateInput{}); return err }, rooms.ErrInvalid},
 		{"duplicate ids", func() error {
@@ -266,11 +275,11 @@ func TestRoomFullAndTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range rooms.MaxMembers {
-		if _, _, err := s.Join(ctx, room.ID, fmt.Sprint("m", i), ""); err != nil {
+		if _, _, err := s.Join(ctx, room.ID, fmt.Sprint("m", i), rooms.WriteOpts{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := s.Join(ctx, room.ID, "one too many", ""); !errors.Is(err, rooms.ErrRoomFull) {
+	if _, _, err := s.Join(ctx, room.ID, "one too many", rooms.WriteOpts{}); !errors.Is(err, rooms.ErrRoomFull) {
 		t.Fatalf("join past the limit: %v", err)
 	}
 	for _, k := range c.Keys(ctx, "room:{"+room.ID+"}*").Val() {

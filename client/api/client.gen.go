@@ -34,6 +34,24 @@ func (e ClosedEventReason) Valid() bool {
 	}
 }
 
+// Defines values for LeftEventReason.
+const (
+	Left    LeftEventReason = "left"
+	Removed LeftEventReason = "removed"
+)
+
+// Valid indicates whether the value is a known member of the LeftEventReason enum.
+func (e LeftEventReason) Valid() bool {
+	switch e {
+	case Left:
+		return true
+	case Removed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemCode.
 const (
 	ProblemCodeBadIdempotencyKey    ProblemCode = "bad_idempotency_key"
@@ -51,6 +69,7 @@ const (
 	ProblemCodeMethodNotAllowed     ProblemCode = "method_not_allowed"
 	ProblemCodeNotFound             ProblemCode = "not_found"
 	ProblemCodeRateLimited          ProblemCode = "rate_limited"
+	ProblemCodeRequestExpired       ProblemCode = "request_expired"
 	ProblemCodeRoomFull             ProblemCode = "room_full"
 	ProblemCodeRoomNotFound         ProblemCode = "room_not_found"
 	ProblemCodeTimeout              ProblemCode = "timeout"
@@ -92,6 +111,8 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeRateLimited:
 		return true
+	case ProblemCodeRequestExpired:
+		return true
 	case ProblemCodeRoomFull:
 		return true
 	case ProblemCodeRoomNotFound:
@@ -109,16 +130,41 @@ func (e ProblemCode) Valid() bool {
 	}
 }
 
+// Defines values for LeaveRoomParamsChoices.
+const (
+	Keep   LeaveRoomParamsChoices = "keep"
+	Remove LeaveRoomParamsChoices = "remove"
+)
+
+// Valid indicates whether the value is a known member of the LeaveRoomParamsChoices enum.
+func (e LeaveRoomParamsChoices) Valid() bool {
+	switch e {
+	case Keep:
+		return true
+	case Remove:
+		return true
+	default:
+		return false
+	}
+}
+
 // Changes defines model for Changes.
 type Changes struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch  Epoch `json:"epoch"`
 	Events []struct {
 		// Data The event's JSON, as on the stream.
 		Data interface{} `json:"data"`
 
-		// Event snapshot, choice, member, refresh or closed; see the event stream
+		// Event snapshot, choice, member, left, refresh, presence or closed; see the event stream
 		Event string `json:"event"`
-		Id    int    `json:"id"`
+
+		// Id A position as an event id, `<epoch>.<version>`.
+		Id EventId `json:"id"`
 	} `json:"events"`
+
+	// Id A position as an event id, `<epoch>.<version>`.
+	Id EventId `json:"id"`
 
 	// Version The room's version after these events.
 	Version int `json:"version"`
@@ -133,6 +179,8 @@ type Choice struct {
 
 // ChoiceEvent data of a `choice` event.
 type ChoiceEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch    Epoch  `json:"epoch"`
 	MemberId string `json:"memberId"`
 	MenuId   string `json:"menuId"`
 	Quantity int    `json:"quantity"`
@@ -147,12 +195,17 @@ type ChoiceRequest struct {
 
 // ChoiceResponse defines model for ChoiceResponse.
 type ChoiceResponse struct {
-	Choice  Choice `json:"choice"`
-	Version int    `json:"version"`
+	Choice Choice `json:"choice"`
+
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch `json:"epoch"`
+	Version int   `json:"version"`
 }
 
-// ClosedEvent data of a `closed` event; the stream ends after it. Its id repeats the last version.
+// ClosedEvent data of a `closed` event; the stream ends after it. Its id repeats the last position.
 type ClosedEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch             `json:"epoch"`
 	Reason  ClosedEventReason `json:"reason"`
 	Version int               `json:"version"`
 }
@@ -166,6 +219,19 @@ type CreateRoomRequest struct {
 
 	// TtlSeconds Lifetime without activity; default 21600 (6 h).
 	TtlSeconds *int `json:"ttlSeconds,omitempty"`
+}
+
+// Epoch The id of the room's current history; see "Positions" above.
+type Epoch = string
+
+// EventId A position as an event id, `<epoch>.<version>`.
+type EventId = string
+
+// EventPosition defines model for EventPosition.
+type EventPosition struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch `json:"epoch"`
+	Version int   `json:"version"`
 }
 
 // Health defines model for Health.
@@ -189,12 +255,27 @@ type JoinRequest struct {
 
 // JoinResponse defines model for JoinResponse.
 type JoinResponse struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch  Epoch  `json:"epoch"`
 	Member Member `json:"member"`
 
 	// Token Member token (JWT).
 	Token   string `json:"token"`
 	Version int    `json:"version"`
 }
+
+// LeftEvent data of a `left` event; the member is out of the room (their choices go, or stay with the member listed under the snapshot's `left`).
+type LeftEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch       Epoch           `json:"epoch"`
+	KeepChoices bool            `json:"keepChoices"`
+	MemberId    string          `json:"memberId"`
+	Reason      LeftEventReason `json:"reason"`
+	Version     int             `json:"version"`
+}
+
+// LeftEventReason defines model for LeftEvent.Reason.
+type LeftEventReason string
 
 // Member defines model for Member.
 type Member struct {
@@ -207,6 +288,8 @@ type Member struct {
 
 // MemberEvent data of a `member` event.
 type MemberEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch  `json:"epoch"`
 	Member  Member `json:"member"`
 	Version int    `json:"version"`
 }
@@ -243,6 +326,8 @@ type MenuItemInput struct {
 
 // PresenceEvent data of a `presence` event; a member came online or went offline.
 type PresenceEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch    Epoch  `json:"epoch"`
 	MemberId string `json:"memberId"`
 	Online   bool   `json:"online"`
 	Version  int    `json:"version"`
@@ -265,13 +350,14 @@ type Problem struct {
 type ProblemCode string
 
 // RefreshEvent data of a `refresh` event; clients refetch the room.
-type RefreshEvent struct {
-	Version int `json:"version"`
-}
+type RefreshEvent = EventPosition
 
 // Room defines model for Room.
 type Room struct {
-	CreatedAt time.Time  `json:"createdAt"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch     Epoch      `json:"epoch"`
 	ExpiresAt time.Time  `json:"expiresAt"`
 	Id        string     `json:"id"`
 	Menu      []MenuItem `json:"menu"`
@@ -282,6 +368,12 @@ type Room struct {
 type Snapshot struct {
 	// Choices Quantities above 0, by member (join order) then menu order.
 	Choices []Choice `json:"choices"`
+
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch Epoch `json:"epoch"`
+
+	// Left Members who left with their choices kept in the order, in join order.
+	Left []Member `json:"left"`
 
 	// Members In join order.
 	Members []Member `json:"members"`
@@ -305,7 +397,9 @@ type Summary struct {
 
 // VersionResponse defines model for VersionResponse.
 type VersionResponse struct {
-	Version int `json:"version"`
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch `json:"epoch"`
+	Version int   `json:"version"`
 }
 
 // IdempotencyKey defines model for IdempotencyKey.
@@ -353,8 +447,8 @@ type CreateRoomParams struct {
 
 // PollRoomParams defines parameters for PollRoom.
 type PollRoomParams struct {
-	// After The version the client has (0 or absent to start).
-	After *int `form:"after,omitempty" json:"after,omitempty"`
+	// After The position the client has, as an event id (absent to start).
+	After *EventId `form:"after,omitempty" json:"after,omitempty"`
 
 	// Wait How long to wait for a change, in seconds (`25`) or as a duration (`25s`); at most 30 s, default 25 s.
 	Wait *string `form:"wait,omitempty" json:"wait,omitempty"`
@@ -373,10 +467,10 @@ type SetChoiceParams struct {
 // StreamRoomParams defines parameters for StreamRoom.
 type StreamRoomParams struct {
 	// LastEventId Same as the Last-Event-ID header, for clients that cannot set headers.
-	LastEventId *string `form:"lastEventId,omitempty" json:"lastEventId,omitempty"`
+	LastEventId *EventId `form:"lastEventId,omitempty" json:"lastEventId,omitempty"`
 
-	// LastEventID The id of the last event the client applied.
-	LastEventID *string `json:"Last-Event-ID,omitempty"`
+	// LastEventID The id of the last event the client applied (`<epoch>.<version>`). A bare version, as servers before epochs sent, always gets a snapshot.
+	LastEventID *EventId `json:"Last-Event-ID,omitempty"`
 }
 
 // JoinRoomParams defines parameters for JoinRoom.
@@ -388,6 +482,21 @@ type JoinRoomParams struct {
 	// The same key with a different request is refused (422).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
+
+// LeaveRoomParams defines parameters for LeaveRoom.
+type LeaveRoomParams struct {
+	Choices *LeaveRoomParamsChoices `form:"choices,omitempty" json:"choices,omitempty"`
+
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// LeaveRoomParamsChoices defines parameters for LeaveRoom.
+type LeaveRoomParamsChoices string
 
 // RefreshRoomParams defines parameters for RefreshRoom.
 type RefreshRoomParams struct {
@@ -543,12 +652,13 @@ type ClientInterface interface {
 
 	// PollRoom Long-poll the room (for proxies that buffer the event stream)
 	//
-	// Answers at once when the room's version differs from `after`, with
-	// one `snapshot` event at the current version. Otherwise waits up to
-	// `wait` for the next changes and answers with them (the same event
-	// ids, types and JSON data as the stream; a `snapshot` instead if
-	// some were lost on the way), or with no events and the current
-	// version. Call again with `after` = the answer's `version`.
+	// Answers at once when the room's position differs from `after`, with
+	// one `snapshot` event at the current position. Otherwise waits up
+	// to `wait` for the next changes and answers with them (the same
+	// event ids, types and JSON data as the stream; a `snapshot` instead
+	// if some were lost on the way or the epoch changed), or with no
+	// events and the same position. Call again with `after` = the
+	// answer's `id`.
 	//
 	// Corresponds with GET /v1/rooms/{roomId}/changes (the `PollRoom` operationId).
 	PollRoom(ctx context.Context, roomId RoomId, params *PollRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -585,17 +695,22 @@ type ClientInterface interface {
 	// * The stream starts with a `retry:` hint (milliseconds).
 	// * Without a resume position the first event is a `snapshot`.
 	// * With `Last-Event-ID` (or `?lastEventId=`): if it equals the
-	//   room's version nothing extra is sent; otherwise one `snapshot`
-	//   at the current version. Then live events follow; no duplicates,
-	//   no gaps.
-	// * Every event has `id: <version>`, `event: <type>` and one
-	//   `data:` line of JSON: `snapshot` (a Snapshot), `choice`
-	//   (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
-	//   `presence` (PresenceEvent),
-	//   `closed` (ClosedEvent; the stream then ends and the client
-	//   should not reconnect).
-	// * A comment line (`: heartbeat`) at most every 15 s keeps proxies
-	//   from closing idle streams.
+	//   room's position (same epoch and version) nothing extra is sent;
+	//   otherwise one `snapshot` at the current position. Then live
+	//   events follow; no duplicates, no gaps.
+	// * Every event but `heartbeat` has `id: <epoch>.<version>`,
+	//   `event: <type>` and one `data:` line of JSON: `snapshot` (a
+	//   Snapshot), `choice` (ChoiceEvent), `member` (MemberEvent),
+	//   `left` (LeftEvent; a member left or was taken out: when it is
+	//   the stream's own member, the stream ends after it and their
+	//   token no longer works), `refresh` (RefreshEvent), `presence`
+	//   (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
+	//   the client should not reconnect).
+	// * `event: heartbeat` with `data: {}` and no id at most every 15 s
+	//   (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
+	//   proxies from closing idle streams and tells the client the
+	//   stream is alive: a client that hears nothing for two heartbeats
+	//   should reconnect (with Last-Event-ID).
 	// * A snapshot may also arrive mid-stream, when this replica had to
 	//   resynchronise (Redis reconnect, lost message, slow client); it
 	//   replaces the client's state.
@@ -627,6 +742,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 	JoinRoom(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LeaveRoom Leave the room
+	//
+	// The member leaves at once: a `left` event goes to everyone, the
+	// member's open streams end after it on every replica, and their
+	// token stops working. With `choices=keep` their choices stay in the
+	// order (and the member under the snapshot's `left`); by default
+	// they go too.
+	//
+	// Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
+	LeaveRoom(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoomQRCode QR code of the table's share link
 	//
@@ -812,12 +938,13 @@ func (c *Client) GetRoom(ctx context.Context, roomId RoomId, reqEditors ...Reque
 
 // PollRoom Long-poll the room (for proxies that buffer the event stream)
 //
-// Answers at once when the room's version differs from `after`, with
-// one `snapshot` event at the current version. Otherwise waits up to
-// `wait` for the next changes and answers with them (the same event
-// ids, types and JSON data as the stream; a `snapshot` instead if
-// some were lost on the way), or with no events and the current
-// version. Call again with `after` = the answer's `version`.
+// Answers at once when the room's position differs from `after`, with
+// one `snapshot` event at the current position. Otherwise waits up
+// to `wait` for the next changes and answers with them (the same
+// event ids, types and JSON data as the stream; a `snapshot` instead
+// if some were lost on the way or the epoch changed), or with no
+// events and the same position. Call again with `after` = the
+// answer's `id`.
 //
 // Corresponds with GET /v1/rooms/{roomId}/changes (the `PollRoom` operationId).
 func (c *Client) PollRoom(ctx context.Context, roomId RoomId, params *PollRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -884,17 +1011,22 @@ func (c *Client) SetChoice(ctx context.Context, roomId RoomId, params *SetChoice
 //   - The stream starts with a `retry:` hint (milliseconds).
 //   - Without a resume position the first event is a `snapshot`.
 //   - With `Last-Event-ID` (or `?lastEventId=`): if it equals the
-//     room's version nothing extra is sent; otherwise one `snapshot`
-//     at the current version. Then live events follow; no duplicates,
-//     no gaps.
-//   - Every event has `id: <version>`, `event: <type>` and one
-//     `data:` line of JSON: `snapshot` (a Snapshot), `choice`
-//     (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
-//     `presence` (PresenceEvent),
-//     `closed` (ClosedEvent; the stream then ends and the client
-//     should not reconnect).
-//   - A comment line (`: heartbeat`) at most every 15 s keeps proxies
-//     from closing idle streams.
+//     room's position (same epoch and version) nothing extra is sent;
+//     otherwise one `snapshot` at the current position. Then live
+//     events follow; no duplicates, no gaps.
+//   - Every event but `heartbeat` has `id: <epoch>.<version>`,
+//     `event: <type>` and one `data:` line of JSON: `snapshot` (a
+//     Snapshot), `choice` (ChoiceEvent), `member` (MemberEvent),
+//     `left` (LeftEvent; a member left or was taken out: when it is
+//     the stream's own member, the stream ends after it and their
+//     token no longer works), `refresh` (RefreshEvent), `presence`
+//     (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
+//     the client should not reconnect).
+//   - `event: heartbeat` with `data: {}` and no id at most every 15 s
+//     (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
+//     proxies from closing idle streams and tells the client the
+//     stream is alive: a client that hears nothing for two heartbeats
+//     should reconnect (with Last-Event-ID).
 //   - A snapshot may also arrive mid-stream, when this replica had to
 //     resynchronise (Redis reconnect, lost message, slow client); it
 //     replaces the client's state.
@@ -947,6 +1079,27 @@ func (c *Client) JoinRoomWithBody(ctx context.Context, roomId RoomId, params *Jo
 // Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 func (c *Client) JoinRoom(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewJoinRoomRequest(c.Server, roomId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LeaveRoom Leave the room
+//
+// The member leaves at once: a `left` event goes to everyone, the
+// member's open streams end after it on every replica, and their
+// token stops working. With `choices=keep` their choices stay in the
+// order (and the member under the snapshot's `left`); by default
+// they go too.
+//
+// Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
+func (c *Client) LeaveRoom(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLeaveRoomRequest(c.Server, roomId, memberId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1338,7 +1491,7 @@ func NewPollRoomRequest(server string, roomId RoomId, params *PollRoomParams) (*
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1574,6 +1727,89 @@ func NewJoinRoomRequestWithBody(server string, roomId RoomId, params *JoinRoomPa
 	return req, nil
 }
 
+// NewLeaveRoomRequest constructs an http.Request for the LeaveRoom method
+func NewLeaveRoomRequest(server string, roomId RoomId, memberId string, params *LeaveRoomParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/members/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Choices != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "choices", *params.Choices, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewRoomQRCodeRequest constructs an http.Request for the RoomQRCode method
 func NewRoomQRCodeRequest(server string, roomId RoomId) (*http.Request, error) {
 	var err error
@@ -1780,12 +2016,13 @@ type ClientWithResponsesInterface interface {
 
 	// PollRoomWithResponse Long-poll the room (for proxies that buffer the event stream)
 	//
-	// Answers at once when the room's version differs from `after`, with
-	// one `snapshot` event at the current version. Otherwise waits up to
-	// `wait` for the next changes and answers with them (the same event
-	// ids, types and JSON data as the stream; a `snapshot` instead if
-	// some were lost on the way), or with no events and the current
-	// version. Call again with `after` = the answer's `version`.
+	// Answers at once when the room's position differs from `after`, with
+	// one `snapshot` event at the current position. Otherwise waits up
+	// to `wait` for the next changes and answers with them (the same
+	// event ids, types and JSON data as the stream; a `snapshot` instead
+	// if some were lost on the way or the epoch changed), or with no
+	// events and the same position. Call again with `after` = the
+	// answer's `id`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1824,17 +2061,22 @@ type ClientWithResponsesInterface interface {
 	// * The stream starts with a `retry:` hint (milliseconds).
 	// * Without a resume position the first event is a `snapshot`.
 	// * With `Last-Event-ID` (or `?lastEventId=`): if it equals the
-	//   room's version nothing extra is sent; otherwise one `snapshot`
-	//   at the current version. Then live events follow; no duplicates,
-	//   no gaps.
-	// * Every event has `id: <version>`, `event: <type>` and one
-	//   `data:` line of JSON: `snapshot` (a Snapshot), `choice`
-	//   (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
-	//   `presence` (PresenceEvent),
-	//   `closed` (ClosedEvent; the stream then ends and the client
-	//   should not reconnect).
-	// * A comment line (`: heartbeat`) at most every 15 s keeps proxies
-	//   from closing idle streams.
+	//   room's position (same epoch and version) nothing extra is sent;
+	//   otherwise one `snapshot` at the current position. Then live
+	//   events follow; no duplicates, no gaps.
+	// * Every event but `heartbeat` has `id: <epoch>.<version>`,
+	//   `event: <type>` and one `data:` line of JSON: `snapshot` (a
+	//   Snapshot), `choice` (ChoiceEvent), `member` (MemberEvent),
+	//   `left` (LeftEvent; a member left or was taken out: when it is
+	//   the stream's own member, the stream ends after it and their
+	//   token no longer works), `refresh` (RefreshEvent), `presence`
+	//   (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
+	//   the client should not reconnect).
+	// * `event: heartbeat` with `data: {}` and no id at most every 15 s
+	//   (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
+	//   proxies from closing idle streams and tells the client the
+	//   stream is alive: a client that hears nothing for two heartbeats
+	//   should reconnect (with Last-Event-ID).
 	// * A snapshot may also arrive mid-stream, when this replica had to
 	//   resynchronise (Redis reconnect, lost message, slow client); it
 	//   replaces the client's state.
@@ -1868,6 +2110,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 	JoinRoomWithResponse(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
+
+	// LeaveRoomWithResponse Leave the room
+	//
+	// The member leaves at once: a `left` event goes to everyone, the
+	// member's open streams end after it on every replica, and their
+	// token stops working. With `choices=keep` their choices stay in the
+	// order (and the member under the snapshot's `left`); by default
+	// they go too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
+	LeaveRoomWithResponse(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*LeaveRoomResponse, error)
 
 	// RoomQRCodeWithResponse QR code of the table's share link
 	//
@@ -2865,6 +3120,124 @@ func (r JoinRoomResponse) ContentType() string {
 	return ""
 }
 
+// LeaveRoomResponse200Headers the declared response headers of an HTTP 200 response for LeaveRoom
+type LeaveRoomResponse200Headers struct {
+	XMenusyncReplica *string
+}
+
+// LeaveRoomResponse401Headers the declared response headers of an HTTP 401 response for LeaveRoom
+type LeaveRoomResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// LeaveRoomResponse429Headers the declared response headers of an HTTP 429 response for LeaveRoom
+type LeaveRoomResponse429Headers struct {
+	RetryAfter *int
+}
+
+// LeaveRoomResponse503Headers the declared response headers of an HTTP 503 response for LeaveRoom
+type LeaveRoomResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LeaveRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VersionResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *LeaveRoomResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *LeaveRoomResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LeaveRoomResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LeaveRoomResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r LeaveRoomResponse) GetJSON200() *VersionResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r LeaveRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LeaveRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LeaveRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LeaveRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RoomQRCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3169,12 +3542,13 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 
 // PollRoomWithResponse Long-poll the room (for proxies that buffer the event stream)
 //
-// Answers at once when the room's version differs from `after`, with
-// one `snapshot` event at the current version. Otherwise waits up to
-// `wait` for the next changes and answers with them (the same event
-// ids, types and JSON data as the stream; a `snapshot` instead if
-// some were lost on the way), or with no events and the current
-// version. Call again with `after` = the answer's `version`.
+// Answers at once when the room's position differs from `after`, with
+// one `snapshot` event at the current position. Otherwise waits up
+// to `wait` for the next changes and answers with them (the same
+// event ids, types and JSON data as the stream; a `snapshot` instead
+// if some were lost on the way or the epoch changed), or with no
+// events and the same position. Call again with `after` = the
+// answer's `id`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3231,17 +3605,22 @@ func (c *ClientWithResponses) SetChoiceWithResponse(ctx context.Context, roomId 
 //   - The stream starts with a `retry:` hint (milliseconds).
 //   - Without a resume position the first event is a `snapshot`.
 //   - With `Last-Event-ID` (or `?lastEventId=`): if it equals the
-//     room's version nothing extra is sent; otherwise one `snapshot`
-//     at the current version. Then live events follow; no duplicates,
-//     no gaps.
-//   - Every event has `id: <version>`, `event: <type>` and one
-//     `data:` line of JSON: `snapshot` (a Snapshot), `choice`
-//     (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
-//     `presence` (PresenceEvent),
-//     `closed` (ClosedEvent; the stream then ends and the client
-//     should not reconnect).
-//   - A comment line (`: heartbeat`) at most every 15 s keeps proxies
-//     from closing idle streams.
+//     room's position (same epoch and version) nothing extra is sent;
+//     otherwise one `snapshot` at the current position. Then live
+//     events follow; no duplicates, no gaps.
+//   - Every event but `heartbeat` has `id: <epoch>.<version>`,
+//     `event: <type>` and one `data:` line of JSON: `snapshot` (a
+//     Snapshot), `choice` (ChoiceEvent), `member` (MemberEvent),
+//     `left` (LeftEvent; a member left or was taken out: when it is
+//     the stream's own member, the stream ends after it and their
+//     token no longer works), `refresh` (RefreshEvent), `presence`
+//     (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
+//     the client should not reconnect).
+//   - `event: heartbeat` with `data: {}` and no id at most every 15 s
+//     (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
+//     proxies from closing idle streams and tells the client the
+//     stream is alive: a client that hears nothing for two heartbeats
+//     should reconnect (with Last-Event-ID).
 //   - A snapshot may also arrive mid-stream, when this replica had to
 //     resynchronise (Redis reconnect, lost message, slow client); it
 //     replaces the client's state.
@@ -3292,6 +3671,25 @@ func (c *ClientWithResponses) JoinRoomWithResponse(ctx context.Context, roomId R
 		return nil, err
 	}
 	return ParseJoinRoomResponse(rsp)
+}
+
+// LeaveRoomWithResponse Leave the room
+//
+// The member leaves at once: a `left` event goes to everyone, the
+// member's open streams end after it on every replica, and their
+// token stops working. With `choices=keep` their choices stay in the
+// order (and the member under the snapshot's `left`); by default
+// they go too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
+func (c *ClientWithResponses) LeaveRoomWithResponse(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*LeaveRoomResponse, error) {
+	rsp, err := c.LeaveRoom(ctx, roomId, memberId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLeaveRoomResponse(rsp)
 }
 
 // RoomQRCodeWithResponse QR code of the table's share link
@@ -4189,6 +4587,124 @@ func ParseJoinRoomResponse(rsp *http.Response) (*JoinRoomResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers JoinRoomResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLeaveRoomResponse parses an HTTP response from a LeaveRoomWithResponse call
+func ParseLeaveRoomResponse(rsp *http.Response) (*LeaveRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LeaveRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VersionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers LeaveRoomResponse200Headers
+		if values := rsp.Header.Values("X-Menusync-Replica"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Replica", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMenusyncReplica = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers LeaveRoomResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers LeaveRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LeaveRoomResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

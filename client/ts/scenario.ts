@@ -2,6 +2,7 @@
 // openapi-typescript + openapi-fetch generate from openapi.yaml:
 //   node dist/scenario.js http://127.0.0.1:8080
 // It exits non-zero, saying why, on the first surprise.
+import { randomUUID } from "node:crypto";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
@@ -19,8 +20,14 @@ function check(cond: unknown, what: string): asserts cond {
   }
 }
 
-function bearer(token: string) {
-  return { headers: { Authorization: `Bearer ${token}` } };
+// Every POST carries an Idempotency-Key; a retry reuses it, so a request
+// that timed out and was in fact carried out is not carried out twice.
+function keyed(key: string = randomUUID()) {
+  return { headers: { "Idempotency-Key": key } };
+}
+
+function bearer(token: string, key: string = randomUUID()) {
+  return { headers: { Authorization: `Bearer ${token}`, "Idempotency-Key": key } };
 }
 
 async function expectProblem(
@@ -43,6 +50,7 @@ async function main(): Promise<void> {
   const api = createClient<paths>({ baseUrl });
 
   const created = await api.POST("/v1/rooms", {
+    ...keyed(),
     body: {
       menu: [
         { id: "sushi", name: "寿司", price: 18 },
@@ -54,22 +62,35 @@ async function main(): Promise<void> {
   });
   check(created.response.status === 201 && created.data, `create: ${created.response.status}`);
   const room = created.data;
-  check(room.menu[2].id === "3" && room.version === 1, `room: ${JSON.stringify(room)}`);
+  check(room.menu[2].id === "3" && room.version === 1 && room.epoch, `room: ${JSON.stringify(room)}`);
   const roomId = room.id;
   const path = { params: { path: { roomId } } };
   console.log(`ok create ${roomId}`);
 
-  const ana = await api.POST("/v1/rooms/{roomId}/members", { ...path, body: { name: "Ana" } });
-  const bo = await api.POST("/v1/rooms/{roomId}/members", { ...path, body: { name: "Bo" } });
+  const ana = await api.POST("/v1/rooms/{roomId}/members", { ...path, ...keyed(), body: { name: "Ana" } });
+  const bo = await api.POST("/v1/rooms/{roomId}/members", { ...path, ...keyed(), body: { name: "Bo" } });
   check(ana.data && bo.data, "join");
   console.log(`ok join ${ana.data.member.id} ${bo.data.member.id}`);
 
+  const choiceKey = randomUUID();
   const chose = await api.POST("/v1/rooms/{roomId}/choices", {
     ...path,
-    ...bearer(bo.data.token),
+    ...bearer(bo.data.token, choiceKey),
     body: { menuId: "sushi", quantity: 2 },
   });
-  check(chose.data && chose.data.version === 4 && chose.data.choice.memberId === bo.data.member.id, "choose");
+  check(
+    chose.data && chose.data.version === 4 && chose.data.epoch === room.epoch && chose.data.choice.memberId === bo.data.member.id,
+    "choose",
+  );
+  const retried = await api.POST("/v1/rooms/{roomId}/choices", {
+    ...path,
+    ...bearer(bo.data.token, choiceKey),
+    body: { menuId: "sushi", quantity: 2 },
+  });
+  check(
+    retried.data?.version === 4 && retried.response.headers.get("Idempotent-Replayed") === "true",
+    `retry with the same key: ${JSON.stringify(retried.data)}`,
+  );
   await api.POST("/v1/rooms/{roomId}/choices", {
     ...path,
     ...bearer(ana.data.token),
@@ -88,9 +109,10 @@ async function main(): Promise<void> {
   console.log(`ok snapshot v${s.version} total ${s.summary.total}`);
 
   // Every documented error status.
-  const other = await api.POST("/v1/rooms", { body: { menu: [{ name: "x" }] } });
+  const other = await api.POST("/v1/rooms", { ...keyed(), body: { menu: [{ name: "x" }] } });
   const stranger = await api.POST("/v1/rooms/{roomId}/members", {
     params: { path: { roomId: other.data!.id } },
+    ...keyed(),
     body: { name: "Stranger" },
   });
   await expectProblem(

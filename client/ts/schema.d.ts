@@ -112,6 +112,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{roomId}/members/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+                /** @description The member to take out, or `me`. Today a member can only take themselves out. */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Leave the room
+         * @description The member leaves at once: a `left` event goes to everyone, the
+         *     member's open streams end after it on every replica, and their
+         *     token stops working. With `choices=keep` their choices stay in the
+         *     order (and the member under the snapshot's `left`); by default
+         *     they go too.
+         */
+        delete: operations["leaveRoom"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{roomId}/events": {
         parameters: {
             query?: never;
@@ -130,17 +159,22 @@ export interface paths {
          *     * The stream starts with a `retry:` hint (milliseconds).
          *     * Without a resume position the first event is a `snapshot`.
          *     * With `Last-Event-ID` (or `?lastEventId=`): if it equals the
-         *       room's version nothing extra is sent; otherwise one `snapshot`
-         *       at the current version. Then live events follow; no duplicates,
-         *       no gaps.
-         *     * Every event has `id: <version>`, `event: <type>` and one
-         *       `data:` line of JSON: `snapshot` (a Snapshot), `choice`
-         *       (ChoiceEvent), `member` (MemberEvent), `refresh` (RefreshEvent),
-         *       `presence` (PresenceEvent),
-         *       `closed` (ClosedEvent; the stream then ends and the client
-         *       should not reconnect).
-         *     * A comment line (`: heartbeat`) at most every 15 s keeps proxies
-         *       from closing idle streams.
+         *       room's position (same epoch and version) nothing extra is sent;
+         *       otherwise one `snapshot` at the current position. Then live
+         *       events follow; no duplicates, no gaps.
+         *     * Every event but `heartbeat` has `id: <epoch>.<version>`,
+         *       `event: <type>` and one `data:` line of JSON: `snapshot` (a
+         *       Snapshot), `choice` (ChoiceEvent), `member` (MemberEvent),
+         *       `left` (LeftEvent; a member left or was taken out: when it is
+         *       the stream's own member, the stream ends after it and their
+         *       token no longer works), `refresh` (RefreshEvent), `presence`
+         *       (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
+         *       the client should not reconnect).
+         *     * `event: heartbeat` with `data: {}` and no id at most every 15 s
+         *       (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
+         *       proxies from closing idle streams and tells the client the
+         *       stream is alive: a client that hears nothing for two heartbeats
+         *       should reconnect (with Last-Event-ID).
          *     * A snapshot may also arrive mid-stream, when this replica had to
          *       resynchronise (Redis reconnect, lost message, slow client); it
          *       replaces the client's state.
@@ -169,12 +203,13 @@ export interface paths {
         };
         /**
          * Long-poll the room (for proxies that buffer the event stream)
-         * @description Answers at once when the room's version differs from `after`, with
-         *     one `snapshot` event at the current version. Otherwise waits up to
-         *     `wait` for the next changes and answers with them (the same event
-         *     ids, types and JSON data as the stream; a `snapshot` instead if
-         *     some were lost on the way), or with no events and the current
-         *     version. Call again with `after` = the answer's `version`.
+         * @description Answers at once when the room's position differs from `after`, with
+         *     one `snapshot` event at the current position. Otherwise waits up
+         *     to `wait` for the next changes and answers with them (the same
+         *     event ids, types and JSON data as the stream; a `snapshot` instead
+         *     if some were lost on the way or the epoch changed), or with no
+         *     events and the same position. Call again with `after` = the
+         *     answer's `id`.
          */
         get: operations["pollRoom"];
         put?: never;
@@ -362,7 +397,7 @@ export interface components {
              * @description Stable error name.
              * @enum {string}
              */
-            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "internal";
+            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "internal";
         };
         MenuItem: {
             id: string;
@@ -384,8 +419,13 @@ export interface components {
             /** @description Lifetime without activity; default 21600 (6 h). */
             ttlSeconds?: number;
         };
+        /** @description A position as an event id, `<epoch>.<version>`. */
+        EventId: string;
+        /** @description The id of the room's current history; see "Positions" above. */
+        Epoch: string;
         Room: {
             id: string;
+            epoch: components["schemas"]["Epoch"];
             menu: components["schemas"]["MenuItem"][];
             /** Format: date-time */
             createdAt: string;
@@ -407,6 +447,7 @@ export interface components {
             /** @description Member token (JWT). */
             token: string;
             version: number;
+            epoch: components["schemas"]["Epoch"];
         };
         Choice: {
             menuId: string;
@@ -419,19 +460,24 @@ export interface components {
         };
         ChoiceResponse: {
             version: number;
+            epoch: components["schemas"]["Epoch"];
             choice: components["schemas"]["Choice"];
         };
         VersionResponse: {
             version: number;
+            epoch: components["schemas"]["Epoch"];
         };
         Snapshot: {
             room: components["schemas"]["Room"];
             /** @description In join order. */
             members: components["schemas"]["Member"][];
+            /** @description Members who left with their choices kept in the order, in join order. */
+            left: components["schemas"]["Member"][];
             /** @description Quantities above 0, by member (join order) then menu order. */
             choices: components["schemas"]["Choice"][];
             summary: components["schemas"]["Summary"];
             version: number;
+            epoch: components["schemas"]["Epoch"];
         };
         /** @description The running order to show the waiter. Totals appear when the menu has prices (unpriced dishes count 0). */
         Summary: {
@@ -462,36 +508,42 @@ export interface components {
             total?: number;
         };
         /** @description data of a `choice` event. */
-        ChoiceEvent: components["schemas"]["Choice"] & {
+        ChoiceEvent: components["schemas"]["Choice"] & components["schemas"]["EventPosition"];
+        EventPosition: {
             version: number;
+            epoch: components["schemas"]["Epoch"];
         };
         /** @description data of a `member` event. */
         MemberEvent: {
             member: components["schemas"]["Member"];
-            version: number;
-        };
+        } & components["schemas"]["EventPosition"];
+        /** @description data of a `left` event; the member is out of the room (their choices go, or stay with the member listed under the snapshot's `left`). */
+        LeftEvent: {
+            memberId: string;
+            /** @enum {string} */
+            reason: "left" | "removed";
+            keepChoices: boolean;
+        } & components["schemas"]["EventPosition"];
         /** @description data of a `refresh` event; clients refetch the room. */
-        RefreshEvent: {
-            version: number;
-        };
+        RefreshEvent: components["schemas"]["EventPosition"];
         /** @description data of a `presence` event; a member came online or went offline. */
         PresenceEvent: {
             memberId: string;
             online: boolean;
-            version: number;
-        };
-        /** @description data of a `closed` event; the stream ends after it. Its id repeats the last version. */
+        } & components["schemas"]["EventPosition"];
+        /** @description data of a `closed` event; the stream ends after it. Its id repeats the last position. */
         ClosedEvent: {
             /** @enum {string} */
             reason: "expired";
-            version: number;
-        };
+        } & components["schemas"]["EventPosition"];
         Changes: {
+            id: components["schemas"]["EventId"];
+            epoch: components["schemas"]["Epoch"];
             /** @description The room's version after these events. */
             version: number;
             events: {
-                id: number;
-                /** @description snapshot, choice, member, refresh or closed; see the event stream */
+                id: components["schemas"]["EventId"];
+                /** @description snapshot, choice, member, left, refresh, presence or closed; see the event stream */
                 event: string;
                 /** @description The event's JSON, as on the stream. */
                 data: unknown;
@@ -522,7 +574,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token belongs to another room. */
+        /** @description The token belongs to another room, or its member is no longer in the room (`member_not_found`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -577,7 +629,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Redis unreachable, or the replica is draining or at its stream limit; retry (a proxy can retry another replica). */
+        /** @description Redis unreachable, the replica is draining or at its stream limit, or the request waited past its deadline on the way and was not carried out (`request_expired`); retry (a proxy can retry another replica). */
         Unavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -832,15 +884,59 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    leaveRoom: {
+        parameters: {
+            query?: {
+                choices?: "keep" | "remove";
+            };
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+                /** @description The member to take out, or `me`. Today a member can only take themselves out. */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left, at this position. */
+            200: {
+                headers: {
+                    "X-Menusync-Replica": components["headers"]["Replica"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     streamRoom: {
         parameters: {
             query?: {
                 /** @description Same as the Last-Event-ID header, for clients that cannot set headers. */
-                lastEventId?: string;
+                lastEventId?: components["schemas"]["EventId"];
             };
             header?: {
-                /** @description The id of the last event the client applied. */
-                "Last-Event-ID"?: string;
+                /** @description The id of the last event the client applied (`<epoch>.<version>`). A bare version, as servers before epochs sent, always gets a snapshot. */
+                "Last-Event-ID"?: components["schemas"]["EventId"];
             };
             path: {
                 /** @description The room id (128 random bits, URL-safe base64). */
@@ -873,8 +969,8 @@ export interface operations {
     pollRoom: {
         parameters: {
             query?: {
-                /** @description The version the client has (0 or absent to start). */
-                after?: number;
+                /** @description The position the client has, as an event id (absent to start). */
+                after?: components["schemas"]["EventId"];
                 /** @description How long to wait for a change, in seconds (`25`) or as a duration (`25s`); at most 30 s, default 25 s. */
                 wait?: string;
             };

@@ -200,7 +200,7 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 	defer resp.Body.Close()
 	br := bufio.NewReaderSize(resp.Body, 4096)
 	var last, id uint64
-	var event string
+	var event, epoch, lastEpoch string
 	var data []byte
 	first := true
 	for {
@@ -217,11 +217,16 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 		line = bytes.TrimRight(line, "\n")
 		switch {
 		case bytes.HasPrefix(line, []byte("id: ")):
-			id, _ = strconv.ParseUint(string(line[4:]), 10, 64)
+			// "<epoch>.<version>"
+			e, v, _ := bytes.Cut(line[4:], []byte("."))
+			epoch = string(e)
+			id, _ = strconv.ParseUint(string(v), 10, 64)
 		case bytes.HasPrefix(line, []byte("event: ")):
 			event = string(line[7:])
 		case bytes.HasPrefix(line, []byte("data: ")) && event == "snapshot" && first:
 			data = append(data, line[6:]...)
+		case len(line) == 0 && event == "heartbeat":
+			event = ""
 		case len(line) == 0 && event != "":
 			now := time.Now()
 			if first {
@@ -234,6 +239,10 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 				up <- struct{}{}
 			}
 			switch {
+			case event == "snapshot" && epoch != lastEpoch:
+				last, lastEpoch = 0, epoch // another history: start over
+			case epoch != lastEpoch:
+				l.reordered.Add(1) // a delta of another epoch before its snapshot
 			case event == "snapshot":
 				if id < last {
 					l.reordered.Add(1)

@@ -145,7 +145,7 @@ func printSummary(w io.Writer, s *client.State) {
 	for _, it := range s.Room.Menu {
 		names[it.ID] = it.Name
 	}
-	fmt.Fprintf(w, "— version %d: %d dishes%s\n", s.Version, sum.Quantity, totalSuffix(sum.Total))
+	fmt.Fprintf(w, "— version %d: %d dishes%s\n", s.Position.Version, sum.Quantity, totalSuffix(sum.Total))
 	for _, it := range sum.Items {
 		fmt.Fprintf(w, "  %2d × %s%s\n", it.Quantity, it.Name, totalSuffix(it.Total))
 	}

@@ -48,6 +48,7 @@ type config struct {
 	writeTimeout time.Duration
 	headerTime   time.Duration
 	bodyTime     time.Duration
+	deadline     time.Duration
 	cors         []string
 	limits       handlers.Limits
 }
@@ -82,6 +83,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.writeTimeout, "write-timeout", "MENUSYNC_WRITE_TIMEOUT", "10s", "a stream write that takes longer drops the client"},
 		{&c.headerTime, "read-header-timeout", "MENUSYNC_READ_HEADER_TIMEOUT", "5s", "time allowed for request headers"},
 		{&c.bodyTime, "body-timeout", "MENUSYNC_BODY_TIMEOUT", "10s", "time allowed for a request body"},
+		{&c.deadline, "request-deadline", "MENUSYNC_REQUEST_DEADLINE", "10s", "a change without an Idempotency-Key is not carried out later than this after the proxy's X-Request-Start (keep it at the proxy's read timeout)"},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(env(d.name, d.def))
@@ -160,7 +162,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("heartbeat must be between 100ms and 15s (proxies cut idle streams at 60s)")
 	}
 	if c.drainWindow <= 0 || c.maxStreamAge < 0 || c.maxStreams < 0 || c.drainWait <= 0 || c.tokenTTL <= 0 ||
-		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 || c.presence <= 0 {
+		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 || c.presence <= 0 || c.deadline <= 0 {
 		return c, errors.New("timeouts, windows and the token TTL must be positive; max stream age and max streams not negative")
 	}
 	return c, nil
@@ -259,22 +261,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, handlers.Config{
-		Replica:       cfg.replica,
-		APIKey:        cfg.apiKey,
-		Heartbeat:     cfg.heartbeat,
-		MaxStreams:    cfg.maxStreams,
-		MaxStreamAge:  cfg.maxStreamAge,
-		DrainWindow:   cfg.drainWindow,
-		WriteTimeout:  cfg.writeTimeout,
-		PresenceGrace: cfg.presence,
-		BodyTimeout:   cfg.bodyTime,
-		CORSOrigins:   cfg.cors,
-		Limits:        cfg.limits,
-		Windows:       store,
-		OpenAPI:       menusync.OpenAPI,
-		Web:           webFS,
-		Metrics:       mx.Handler(),
-		Observer:      mx,
+		Replica:         cfg.replica,
+		APIKey:          cfg.apiKey,
+		Heartbeat:       cfg.heartbeat,
+		MaxStreams:      cfg.maxStreams,
+		MaxStreamAge:    cfg.maxStreamAge,
+		DrainWindow:     cfg.drainWindow,
+		WriteTimeout:    cfg.writeTimeout,
+		PresenceGrace:   cfg.presence,
+		BodyTimeout:     cfg.bodyTime,
+		RequestDeadline: cfg.deadline,
+		CORSOrigins:     cfg.cors,
+		Limits:          cfg.limits,
+		Windows:         store,
+		OpenAPI:         menusync.OpenAPI,
+		Web:             webFS,
+		Metrics:         mx.Handler(),
+		Observer:        mx,
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

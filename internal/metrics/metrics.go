@@ -42,7 +42,7 @@ func New(hub HubView, stats *pubsub.Stats) *Metrics {
 		streams: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "menusync_streams_open", Help: "Event streams open on this replica."}),
 		streamsEnded: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "menusync_streams_ended_total", Help: "Event streams ended, by reason (client, drain, max_age, room_closed, write_failed: a slow or gone client closed after the write deadline)."},
+			Name: "menusync_streams_ended_total", Help: "Event streams ended, by reason (client, drain, max_age, room_closed, member_left, write_failed: a slow or gone client closed after the write deadline)."},
 			[]string{"reason"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "menusync_streams_refused_total", Help: "Event streams refused before they started, by reason (draining, full: the replica cap, capped: the per-address or per-room cap)."},
@@ -79,7 +79,8 @@ func New(hub HubView, stats *pubsub.Stats) *Metrics {
 			Name: "menusync_listeners_resynced_total", Help: "Room resyncs (a snapshot offered to every local listener), by reason.",
 			ConstLabels: prometheus.Labels{"reason": reason}}, func() float64 { return float64(c.Load()) })
 	}
-	reg.MustRegister(resync(pubsub.ReasonGap, &stats.ResyncGap), resync(pubsub.ReasonReconnect, &stats.ResyncReconn), resync(pubsub.ReasonSlow, &stats.ResyncSlow))
+	reg.MustRegister(resync(pubsub.ReasonGap, &stats.ResyncGap), resync(pubsub.ReasonReconnect, &stats.ResyncReconn), resync(pubsub.ReasonSlow, &stats.ResyncSlow),
+		resync(pubsub.ReasonEpoch, &stats.ResyncEpoch))
 	return m
 }
 

@@ -25,6 +25,13 @@ type Nginx struct {
 // URL is the proxy's base URL.
 func (n *Nginx) URL() string { return "http://" + n.Addr }
 
+// AccessLog returns nginx's access log so far (the repo's menusync
+// format: path without query, status, upstream addresses tried).
+func (n *Nginx) AccessLog() string {
+	b, _ := os.ReadFile(filepath.Join(n.dir, "access.log"))
+	return string(b)
+}
+
 // ErrorLog returns nginx's error log so far.
 func (n *Nginx) ErrorLog() string {
 	b, _ := os.ReadFile(filepath.Join(n.dir, "error.log"))

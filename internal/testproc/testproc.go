@@ -54,6 +54,8 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 // Redis is a redis-server process owned by a test.
 type Redis struct {
 	Addr string
+	// Dir is the server's working directory: its RDB and AOF files.
+	Dir  string
 	cmd  *exec.Cmd
 	args []string
 	t    testing.TB
@@ -73,12 +75,12 @@ func StartPersistentRedis(t testing.TB) *Redis {
 // StartRedisArgs starts redis-server on loopback with extra arguments.
 func StartRedisArgs(t testing.TB, extra ...string) *Redis {
 	t.Helper()
-	r := &Redis{t: t}
+	r := &Redis{t: t, Dir: t.TempDir()}
 	bin := lookPath(t, "redis-server", "redis-server")
 	port := FreePort(t)
 	r.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	r.args = append([]string{bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--dir", t.TempDir()}, extra...)
+		"--save", "", "--dir", r.Dir}, extra...)
 	r.Start()
 	t.Cleanup(r.Stop)
 	return r

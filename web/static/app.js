@@ -13,6 +13,8 @@ var app = {
   me: null,        // {memberId, name, token} from localStorage
   state: null,     // {room, members, choices: {memberId|menuId: qty}, version}
   es: null,
+  lastEventId: '', // the stream's position, "<epoch>.<version>", for reconnects
+  lastHeard: 0,    // when the stream last said anything (an event or a heartbeat)
   closed: false
 };
 
@@ -33,23 +35,58 @@ function noteReplica(resp) {
   if (hb > 0) { app.heartbeatMs = hb * 1000; }
 }
 
-function api(method, path, body, token) {
+// newKey makes an Idempotency-Key. crypto.randomUUID needs a secure
+// context (HTTPS); getRandomValues works on a plain-HTTP LAN address too.
+function newKey() {
+  var b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+}
+
+function once(method, path, body, token, key, timeoutMs) {
   var headers = {};
   if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
   if (token) { headers.Authorization = 'Bearer ' + token; }
-  return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' })
+  if (key) { headers['Idempotency-Key'] = key; }
+  // A request to a replica that is stuck gets no answer for as long as
+  // the proxy waits; give up sooner and ask again (another replica).
+  var ctl = new AbortController();
+  var timer = setTimeout(function () { ctl.abort(); }, timeoutMs || 15000);
+  return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal: ctl.signal })
+    .finally(function () { clearTimeout(timer); })
     .then(function (resp) {
       noteReplica(resp);
       return resp.text().then(function (text) {
-        var data = text ? JSON.parse(text) : null;
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
         if (!resp.ok) {
           var err = new Error((data && data.detail) || resp.statusText);
           err.status = resp.status;
+          err.code = data && data.code;
           throw err;
         }
         return data;
       });
     });
+}
+
+// api sends a request. A change (POST, DELETE) carries an Idempotency-Key
+// and is retried with the same key when the network or a proxy failed
+// (502/503/504): it may have happened, or may still happen late on a
+// replica that was stuck, and the key makes both count once.
+function api(method, path, body, token, timeoutMs) {
+  if (method === 'GET') { return once(method, path, body, token, undefined, timeoutMs); }
+  var key = newKey();
+  var attempt = 0;
+  var run = function () {
+    attempt++;
+    return once(method, path, body, token, key).catch(function (err) {
+      var transient = err.status === undefined || err.status === 502 || err.status === 503 || err.status === 504;
+      if (!transient || attempt >= 4) { throw err; }
+      return new Promise(function (ok) { setTimeout(ok, 250 * Math.pow(2, attempt)); }).then(run);
+    });
+  };
+  return run();
 }
 
 // ---- creating a table -------------------------------------------------
@@ -138,23 +175,35 @@ function key(memberId, menuId) { return memberId + '|' + menuId; }
 function applySnapshot(s) {
   var choices = {};
   s.choices.forEach(function (c) { choices[key(c.memberId, c.menuId)] = c.quantity; });
-  app.state = { room: s.room, members: s.members, choices: choices, version: s.version };
+  app.state = { room: s.room, members: s.members, left: s.left || [], choices: choices, version: s.version, epoch: s.epoch };
   render();
+}
+
+// A snapshot replaces what we have when it is of another epoch (Redis came
+// back with an older room: its state is the truth, even at a lower
+// version) or newer.
+function replaces(s) {
+  return !app.state || s.epoch !== app.state.epoch || s.version >= app.state.version;
 }
 
 function refetch() {
   return api('GET', '/v1/rooms/' + app.roomId, undefined, app.me.token).then(function (s) {
-    if (!app.state || s.version >= app.state.version) { applySnapshot(s); }
-  }).catch(function (e) { if (e.status === 404) { roomClosed(); } });
+    if (replaces(s)) { applySnapshot(s); }
+  }).catch(function (e) {
+    if (e.status === 404 || e.status === 401 || e.status === 403) { roomClosed(e); }
+  });
 }
 
-// applyDelta applies versioned changes in order; a gap means something was
-// missed, and the whole room is fetched again instead.
-function applyDelta(version, apply) {
-  if (!app.state || version <= app.state.version) { return; }
-  if (version !== app.state.version + 1) { refetch(); return; }
+// applyDelta applies versioned changes in order: only the next version of
+// the same epoch. A gap or another epoch means something was missed or
+// rewritten, and the whole room is fetched again instead.
+function applyDelta(d, apply) {
+  if (!app.state) { return; }
+  if (d.epoch !== app.state.epoch) { refetch(); return; }
+  if (d.version <= app.state.version) { return; }
+  if (d.version !== app.state.version + 1) { refetch(); return; }
   apply();
-  app.state.version = version;
+  app.state.version = d.version;
   render();
 }
 
@@ -166,12 +215,23 @@ function setChoice(memberId, menuId, q) {
 // either way, so the same code applies them.
 var eventHandlers = {
   snapshot: applySnapshot,
-  choice: function (c) { applyDelta(c.version, function () { setChoice(c.memberId, c.menuId, c.quantity); }); },
-  member: function (m) { applyDelta(m.version, function () { app.state.members.push(m.member); }); },
+  choice: function (c) { applyDelta(c, function () { setChoice(c.memberId, c.menuId, c.quantity); }); },
+  member: function (m) { applyDelta(m, function () { app.state.members.push(m.member); }); },
   presence: function (p) {
-    applyDelta(p.version, function () {
+    applyDelta(p, function () {
       app.state.members.forEach(function (m) { if (m.id === p.memberId) { m.online = p.online; } });
     });
+  },
+  left: function (l) {
+    applyDelta(l, function () {
+      var gone = app.state.members.filter(function (m) { return m.id === l.memberId; })[0];
+      app.state.members = app.state.members.filter(function (m) { return m.id !== l.memberId; });
+      if (gone && l.keepChoices) { app.state.left.push(gone); }
+      if (!l.keepChoices) {
+        Object.keys(app.state.choices).forEach(function (k) { if (k.indexOf(l.memberId + '|') === 0) { delete app.state.choices[k]; } });
+      }
+    });
+    if (app.me && l.memberId === app.me.memberId) { roomClosed({ status: 403 }); }
   },
   refresh: function () { refetch(); },
   closed: function () { roomClosed(); }
@@ -182,8 +242,9 @@ function applyEvent(type, data) {
 }
 
 function connect() {
-  if (app.polling) { return; }
+  if (app.polling || app.closed) { return; }
   if (app.es) { app.es.close(); }
+  app.lastHeard = Date.now();
   // Some proxies (antivirus, corporate) hold a stream until it ends: the
   // first event never comes. Then switch to long-polling.
   if (!app.streamWorks) {
@@ -192,7 +253,11 @@ function connect() {
   }
   // EventSource cannot send headers: the token rides in the query (the
   // server never logs it); the browser resends Last-Event-ID itself.
-  var es = new EventSource('/v1/rooms/' + app.roomId + '/events?token=' + encodeURIComponent(app.me.token));
+  // A new EventSource (after the watchdog below gave up on one) starts
+  // without Last-Event-ID; the query carries the position instead.
+  var url = '/v1/rooms/' + app.roomId + '/events?token=' + encodeURIComponent(app.me.token);
+  if (app.lastEventId) { url += '&lastEventId=' + encodeURIComponent(app.lastEventId); }
+  var es = new EventSource(url);
   app.es = es;
   es.onopen = function () { setStatus('live', 'live'); };
   es.onerror = function () {
@@ -207,10 +272,29 @@ function connect() {
   };
   Object.keys(eventHandlers).forEach(function (type) {
     es.addEventListener(type, function (e) {
+      app.lastHeard = Date.now();
+      if (e.lastEventId) { app.lastEventId = e.lastEventId; }
       if (type === 'snapshot') { app.streamWorks = true; }
       applyEvent(type, JSON.parse(e.data));
     });
   });
+  es.addEventListener('heartbeat', function () {
+    app.lastHeard = Date.now();
+    if (es.readyState === EventSource.OPEN) { setStatus('live', 'live'); }
+  });
+}
+
+// watchStream: a stream that has said nothing, not even a heartbeat, for
+// two heartbeats is dead in a way the browser cannot see (a stuck replica
+// behind a proxy that keeps the connection open). Open a new one.
+function watchStream() {
+  setInterval(function () {
+    if (!app.es || app.polling || app.closed || !app.streamWorks) { return; }
+    if (Date.now() - app.lastHeard > 2 * app.heartbeatMs + 1000) {
+      setStatus('reconnecting…', 'reconnecting');
+      connect();
+    }
+  }, 1000);
 }
 
 // startPolling follows the table with GET /changes, for when the stream
@@ -221,13 +305,13 @@ function startPolling() {
   setStatus('live · polling', 'live polling');
   var poll = function () {
     if (app.closed) { return; }
-    var after = app.state ? app.state.version : 0;
-    api('GET', '/v1/rooms/' + app.roomId + '/changes?after=' + after + '&wait=25', undefined, app.me.token).then(function (c) {
+    var after = app.state ? app.state.epoch + '.' + app.state.version : '';
+    api('GET', '/v1/rooms/' + app.roomId + '/changes?after=' + encodeURIComponent(after) + '&wait=25', undefined, app.me.token, 32000).then(function (c) {
       setStatus('live · polling', 'live polling');
       c.events.forEach(function (e) { applyEvent(e.event, e.data); });
       poll();
     }).catch(function (err) {
-      if (err.status === 404) { roomClosed(); return; }
+      if (err.status === 404 || err.status === 401 || err.status === 403) { roomClosed(err); return; }
       setStatus('reconnecting…', 'reconnecting');
       setTimeout(poll, 2000);
     });
@@ -235,17 +319,20 @@ function startPolling() {
   poll();
 }
 
-function roomClosed() {
+function roomClosed(why) {
   app.closed = true;
   if (app.es) { app.es.close(); }
-  setStatus('table closed', 'closed');
+  setStatus(why && (why.status === 401 || why.status === 403) ? 'you are no longer at this table' : 'table closed', 'closed');
   document.querySelectorAll('.stepper button').forEach(function (b) { b.disabled = true; });
 }
 
 function setQuantity(menuId, q) {
   api('POST', '/v1/rooms/' + app.roomId + '/choices', { menuId: menuId, quantity: q }, app.me.token).then(function (r) {
-    applyDelta(r.version, function () { setChoice(app.me.memberId, menuId, q); });
-  }).catch(function (e) { setStatus(e.message, 'reconnecting'); });
+    applyDelta(r, function () { setChoice(app.me.memberId, menuId, q); });
+  }).catch(function (e) {
+    if (e.status === 401 || e.status === 403 || e.status === 404) { roomClosed(e); return; }
+    setStatus(e.message, 'reconnecting');
+  });
 }
 
 function money(x) { return x.toFixed(2); }
@@ -381,5 +468,6 @@ document.addEventListener('DOMContentLoaded', function () {
   $('#join-btn').onclick = joinRoom;
   $('#name').addEventListener('keydown', function (e) { if (e.key === 'Enter') { joinRoom(); } });
   window.addEventListener('popstate', route);
+  watchStream();
   route();
 });

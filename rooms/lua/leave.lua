@@ -1,0 +1,20 @@
+-- ARGV 9 member id, 10 '1' to keep their choices in the order.
+-- A member who leaves stops being a member at once: their token fails on
+-- every replica (writes check the members hash; reads check the
+-- snapshot) and their streams end on the 'left' event. Kept choices need
+-- the member's record to name them, so it moves to the left hash.
+local m = redis.call('HGET', KEYS[2], ARGV[9])
+if not m then return {-2} end
+redis.call('HDEL', KEYS[2], ARGV[9])
+redis.call('SREM', KEYS[1] .. ':online', ARGV[9])
+if ARGV[10] == '1' then
+  redis.call('HSET', KEYS[5], ARGV[9], m)
+else
+  local prefix = ARGV[9] .. '|'
+  for _, f in ipairs(redis.call('HKEYS', KEYS[3])) do
+    if string.sub(f, 1, #prefix) == prefix then redis.call('HDEL', KEYS[3], f) end
+  end
+end
+local v = bump()
+publish(v, 'left')
+return done(v, 1)

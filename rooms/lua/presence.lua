@@ -1,0 +1,49 @@
+-- Presence is kept per connection, so every replica agrees and a dead
+-- replica's connections simply lapse:
+--
+--   KEYS 1 room:{id}         (the room; its TTL bounds the others)
+--        2 room:{id}:conns   sorted set "<memberId>|<connId>" -> expiry (unix ms)
+--        3 room:{id}:online  set of the members announced online
+--        4 room:{id}:nconn   hash member -> their entries in conns
+--        5 room:{id}:members
+--   ARGV 1 publish command, 2 channel, 3 now (unix ms), 4 publish time
+--        (unix µs), 5 connection entry to add or extend ('' to sweep only),
+--        6 its expiry (unix ms), 7 epoch candidate
+--
+-- Every step costs what changed, not the size of the set: a member's
+-- count of entries says whether they are still online when one lapses,
+-- so nothing walks all connections. Entries are bounded per member (a
+-- long-poll reuses one entry; streams are capped per member).
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+local epoch = room_epoch(KEYS[1], ARGV[7])
+local changes = 0
+local function announce(m, online)
+  local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
+  local data = '{"memberId":"' .. m .. '","online":' .. online .. ',"version":' .. v .. ',"epoch":"' .. epoch .. '"}'
+  redis.call(ARGV[1], ARGV[2], epoch .. '\n' .. v .. '\npresence\n' .. ARGV[4] .. '\n' .. data)
+  changes = changes + 1
+end
+if ARGV[5] ~= '' then
+  local m = string.match(ARGV[5], '^([^|]+)')
+  if redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5]) == 1 then
+    redis.call('HINCRBY', KEYS[4], m, 1)
+  end
+  -- a member who left may still have a stream closing: not online again
+  if redis.call('HEXISTS', KEYS[5], m) == 1 and redis.call('SADD', KEYS[3], m) == 1 then
+    announce(m, 'true')
+  end
+end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[3], 'LIMIT', 0, 1000)
+for _, c in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], c)
+  local m = string.match(c, '^([^|]+)')
+  if redis.call('HINCRBY', KEYS[4], m, -1) <= 0 then
+    redis.call('HDEL', KEYS[4], m)
+    if redis.call('SREM', KEYS[3], m) == 1 then announce(m, 'false') end
+  end
+end
+local ttl = redis.call('TTL', KEYS[1])
+if ttl > 0 then
+  for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+end
+return {0, changes}

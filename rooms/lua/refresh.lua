@@ -1,0 +1,3 @@
+local v = bump()
+publish(v, 'refresh')
+return done(v, 1)

@@ -1,0 +1,59 @@
+-- The prelude of every write script. One calling convention, so this part
+-- can check, version, touch and publish for all of them:
+--
+--   KEYS  1 room, 2 members, 3 choices, 4 items, 5 left (one hash tag,
+--         one slot), 6 the idempotency record (only with a key)
+--   ARGV  1 publish command (PUBLISH or SPUBLISH), 2 channel,
+--         3 now (unix s), 4 publish time (unix µs), 5 JSON prefix,
+--         6 epoch candidate, 7 deadline (unix ms; 0: none),
+--         8 idempotency record TTL (s), 9.. script specific,
+--         last: the request's fingerprint
+--
+-- Replies {status, version, changed, extra, replayed, epoch}. Status 0 ok,
+-- -1 no room, -2 no member, -3 no menu item, -4 room full, -5
+-- idempotency key reused for another request, -6 past its deadline.
+local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttl'))
+if not ttl then return {-1} end
+-- A request that waited past its deadline (a frozen replica, a proxy that
+-- gave up and answered) must not change anything now: a newer write may
+-- have been acknowledged meanwhile. Redis' clock decides, at the moment
+-- of the write.
+if ARGV[7] ~= '0' then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[7]) then return {-6} end
+end
+local idem = KEYS[6]
+local fingerprint = ARGV[#ARGV]
+if idem then
+  local prev = redis.call('GET', idem)
+  if prev then
+    local fp, e, v, changed, extra = string.match(prev, '^(.-)\n(.-)\n(%d+)\n(%d)\n(.*)$')
+    if fp ~= fingerprint then return {-5} end
+    return {0, tonumber(v), tonumber(changed), extra, 1, e}
+  end
+end
+local epoch = room_epoch(KEYS[1], ARGV[6])
+local function done(v, changed, extra)
+  extra = extra or ''
+  if idem then
+    -- never outliving the room: nothing of a room is left once it expired
+    redis.call('SET', idem, fingerprint .. '\n' .. epoch .. '\n' .. v .. '\n' .. changed .. '\n' .. extra,
+      'EX', math.min(tonumber(ARGV[8]), ttl))
+  end
+  return {0, v, changed, extra, 0, epoch}
+end
+local function touch()
+  redis.call('HSET', KEYS[1], 'expiresAt', tonumber(ARGV[3]) + ttl)
+  for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
+  -- presence keys (same hash tag, so the same slot) live as long
+  for _, k in ipairs({':conns', ':online', ':nconn'}) do redis.call('EXPIRE', KEYS[1] .. k, ttl) end
+end
+local function bump() return redis.call('HINCRBY', KEYS[1], 'version', 1) end
+-- The message is "epoch\nversion\ntype\ntime\njson"; the JSON gets its
+-- version and epoch here, so publish order is version order and no
+-- replica re-encodes anything.
+local function publish(v, typ)
+  touch()
+  redis.call(ARGV[1], ARGV[2], epoch .. '\n' .. v .. '\n' .. typ .. '\n' .. ARGV[4] .. '\n' ..
+    ARGV[5] .. v .. ',"epoch":"' .. epoch .. '"}')
+end
