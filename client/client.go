@@ -78,6 +78,11 @@ func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	if c.token != "" && req.Header.Get("Authorization") == "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	// Every change is JSON, with or without a body (the server refuses
+	// other types, to keep other sites' forms out).
+	if req.Method == http.MethodPost && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	return nil
 }
 

@@ -30,7 +30,8 @@ func TestBufferingProxy(t *testing.T) {
 	// The stream: what it sends stays in the proxy's buffers.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", ng.URL()+"/v1/rooms/"+r.ID+"/events?token="+r.tokens[0], nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", ng.URL()+"/v1/rooms/"+r.ID+"/events", nil)
+	req.Header.Set("Authorization", "Bearer "+r.tokens[0])
 	var mu sync.Mutex
 	var got strings.Builder
 	go func() {

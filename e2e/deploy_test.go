@@ -54,6 +54,9 @@ func TestComposeFile(t *testing.T) {
 	if redis.HealthCheck == nil || len(redis.Volumes) == 0 {
 		t.Error("redis needs a healthcheck and a volume")
 	}
+	if cmd := strings.Join(redis.Command, " "); !strings.Contains(cmd, "--maxmemory ") || !strings.Contains(cmd, "--maxmemory-policy noeviction") {
+		t.Errorf("redis must have a maxmemory with noeviction (writes refused, never parts of rooms dropped): %q", cmd)
+	}
 	if len(app.Ports) != 0 {
 		t.Errorf("menusync publishes %v: --scale would clash on host ports", app.Ports)
 	}

@@ -125,7 +125,8 @@ func listen(t *testing.T, base string, r room, member int) *listener {
 	t.Helper()
 	l := &listener{update: make(chan struct{}, 1)}
 	connected := make(chan string, 1)
-	c := sse.NewClient(base + "/v1/rooms/" + r.ID + "/events?token=" + r.tokens[member])
+	c := sse.NewClient(base + "/v1/rooms/" + r.ID + "/events")
+	c.Headers["Authorization"] = "Bearer " + r.tokens[member]
 	c.ResponseValidator = func(_ *sse.Client, resp *http.Response) error {
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("stream status %d", resp.StatusCode)

@@ -69,6 +69,7 @@ func TestRedisRestart(t *testing.T) {
 		start := time.Now()
 		req, _ := http.NewRequest("POST", rep.URL()+"/v1/rooms/"+r.ID+"/choices", strings.NewReader(`{"menuId":"b","quantity":3}`))
 		req.Header.Set("Authorization", "Bearer "+r.tokens[1])
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -113,6 +114,7 @@ func TestReplicaKilled(t *testing.T) {
 	post := func(i int) {
 		req, _ := http.NewRequest("POST", c.nginx.URL()+"/v1/rooms/"+r.ID+"/choices", strings.NewReader(fmt.Sprintf(`{"menuId":"a","quantity":%d}`, i%9+1)))
 		req.Header.Set("Authorization", "Bearer "+r.tokens[i%3])
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -145,7 +147,7 @@ func TestReplicaKilled(t *testing.T) {
 
 // stalledStream opens a stream with a tiny receive buffer and never reads
 // past the response headers.
-func stalledStream(t *testing.T, url, token string) net.Conn {
+func stalledStream(t *testing.T, url, path, token string) net.Conn {
 	t.Helper()
 	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 		var err error
@@ -157,7 +159,7 @@ func stalledStream(t *testing.T, url, token string) net.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n", "/v1/rooms/"+token)
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer %s\r\n\r\n", path, token)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("stalled stream: %v %v", err, resp)
@@ -174,7 +176,7 @@ func TestStalledListener(t *testing.T) {
 		"MENUSYNC_WRITE_TIMEOUT=10s", "MENUSYNC_RATE_MEMBER=0")
 	r := openRoom(t, rep.URL(), 2)
 	healthy := listen(t, rep.URL(), r, 0)
-	stalledStream(t, rep.URL(), r.ID+"/events?token="+r.tokens[1])
+	stalledStream(t, rep.URL(), "/v1/rooms/"+r.ID+"/events", r.tokens[1])
 
 	// Write fast, straight through the same Lua script the replicas use.
 	rdb := redis.NewClient(&redis.Options{Addr: rd.Addr})
@@ -297,7 +299,8 @@ func TestSlowlorisAndHugeHeaders(t *testing.T) {
 // connection's expiry (three heartbeats) and a sweep.
 func TestPresenceAcrossReplicas(t *testing.T) {
 	rd := testproc.StartRedis(t)
-	env := []string{"REDIS_URL=" + rd.URL(), "MENUSYNC_SECRET=" + secret, "MENUSYNC_HEARTBEAT=1s", "MENUSYNC_PRESENCE_GRACE=1s"}
+	env := []string{"REDIS_URL=" + rd.URL(), "MENUSYNC_SECRET=" + secret, "MENUSYNC_HEARTBEAT=1s", "MENUSYNC_PRESENCE_GRACE=1s",
+		"MENUSYNC_RATE_READ_MEMBER=0"} // the test polls GET faster than a person would
 	r1 := testproc.StartReplica(t, "replica-1", env...)
 	r2 := testproc.StartReplica(t, "replica-2", env...)
 	r := openRoom(t, r1.URL(), 2)

@@ -70,7 +70,7 @@ func TestRedisComesBackOlder(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rd := testproc.StartRedisArgs(t, tc.args...)
-			reps := replicasOn(t, rd.URL(), 2)
+			reps := replicasOn(t, rd.URL(), 2, "MENUSYNC_RATE_READ_MEMBER=0") // converge polls GET faster than a person would
 			ng := testproc.StartNginx(t, reps[0].Addr, reps[1].Addr)
 			base := ng.URL()
 			r := openRoom(t, base, 3)
@@ -120,17 +120,17 @@ func TestRedisComesBackOlder(t *testing.T) {
 func TestFrozenReplica(t *testing.T) {
 	t.Parallel() // it mostly waits for nginx's timeouts
 	rd := testproc.StartRedis(t)
-	reps := replicasOn(t, rd.URL(), 2, "MENUSYNC_HEARTBEAT=1s")
+	reps := replicasOn(t, rd.URL(), 2, "MENUSYNC_HEARTBEAT=1s", "MENUSYNC_RATE_READ_MEMBER=0")
 	ng := testproc.StartNginx(t, reps[0].Addr, reps[1].Addr)
 	base := ng.URL()
-	r := openRoom(t, base, 3)
+	r := openRoom(t, base, 8) // Ana, Bo, and a member for each follower
 	ids := members(t, base, r)
 	var watchers []follower
-	for range 4 {
-		watchers = append(watchers, followGo(t, base, r, 2))
+	for m := 2; m <= 5; m++ {
+		watchers = append(watchers, followGo(t, base, r, m))
 	}
-	watchers = append(watchers, followBrowser(t, base, r, 2, ids[2]))
-	others := []follower{followRaw(t, base, r, 0, "raw SSE 1"), followRaw(t, base, r, 1, "raw SSE 2"), followPoll(t, base, r, 2)}
+	watchers = append(watchers, followBrowser(t, base, r, 6, ids[6]))
+	others := []follower{followRaw(t, base, r, 0, "raw SSE 1"), followRaw(t, base, r, 1, "raw SSE 2"), followPoll(t, base, r, 7)}
 	all := append(append([]follower{}, watchers...), others...)
 	converge(t, base, r, 20*time.Second, all...)
 	frozen := reps[0]

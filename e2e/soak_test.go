@@ -121,7 +121,8 @@ func TestSoak(t *testing.T) {
 					continue
 				}
 				sctx, scancel := context.WithTimeout(ctx, time.Duration(1000+rand.IntN(7000))*time.Millisecond)
-				req, _ := http.NewRequestWithContext(sctx, "GET", base+"/v1/rooms/"+r.ID+"/events?token="+r.tokens[rand.IntN(len(r.tokens))], nil)
+				req, _ := http.NewRequestWithContext(sctx, "GET", base+"/v1/rooms/"+r.ID+"/events", nil)
+				req.Header.Set("Authorization", "Bearer "+r.tokens[rand.IntN(len(r.tokens))])
 				resp, err := http.DefaultClient.Do(req)
 				if err == nil {
 					streams.Add(1)
@@ -149,6 +150,7 @@ func TestSoak(t *testing.T) {
 				continue
 			}
 			req, _ := http.NewRequest("POST", base+"/v1/rooms/"+r.ID+"/choices", strings.NewReader(fmt.Sprintf(`{"menuId":"a","quantity":%d}`, i%9)))
+			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+r.tokens[i%len(r.tokens)])
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {

@@ -91,21 +91,21 @@ func TestRoomsPerIPMinute(t *testing.T) {
 func TestStreamCapsPerIPAndRoom(t *testing.T) {
 	f := newFixture(t, handlers.Config{Limits: handlers.Limits{StreamsPerIP: 2, StreamsPerRoom: 0}})
 	p := f.party()
-	path := "/v1/rooms/" + p.room.ID + "/events?token=" + p.tokenA
-	f.stream(path).next(t)
-	f.stream(path).next(t)
-	third := f.stream(path)
+	path, auth := "/v1/rooms/"+p.room.ID+"/events", "Bearer "+p.tokenA
+	f.stream(path, "Authorization", auth).next(t)
+	f.stream(path, "Authorization", "Bearer "+p.tokenB).next(t)
+	third := f.stream(path, "Authorization", auth)
 	if third.resp.StatusCode != http.StatusTooManyRequests || third.resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("third stream from one address: %d", third.resp.StatusCode)
 	}
 
 	g := newFixture(t, handlers.Config{Limits: handlers.Limits{StreamsPerRoom: 1}})
 	a, b := g.party(), g.party()
-	g.stream("/v1/rooms/" + a.room.ID + "/events?token=" + a.tokenA).next(t)
-	if s := g.stream("/v1/rooms/" + a.room.ID + "/events?token=" + a.tokenB); s.resp.StatusCode != http.StatusTooManyRequests {
+	g.stream("/v1/rooms/" + a.room.ID + "/events", "Authorization", "Bearer "+a.tokenA).next(t)
+	if s := g.stream("/v1/rooms/" + a.room.ID + "/events", "Authorization", "Bearer "+a.tokenB); s.resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("second stream in a room capped at 1: %d", s.resp.StatusCode)
 	}
-	g.stream("/v1/rooms/" + b.room.ID + "/events?token=" + b.tokenA).next(t) // another room is fine
+	g.stream("/v1/rooms/" + b.room.ID + "/events", "Authorization", "Bearer "+b.tokenA).next(t) // another room is fine
 }
 
 func TestCORS(t *testing.T) {

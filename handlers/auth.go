@@ -54,6 +54,16 @@ func (t *Tokens) Issue(roomID, memberID string) (string, time.Time, error) {
 	return s, exp, nil
 }
 
+// expiry reads a valid token's expiry.
+func (t *Tokens) expiry(token string) (time.Time, error) {
+	var c claims
+	if _, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithTimeFunc(t.now)); err != nil || c.ExpiresAt == nil {
+		return time.Time{}, errBadToken
+	}
+	return c.ExpiresAt.Time, nil
+}
+
 // Identity is who a request acts as.
 type Identity struct {
 	RoomID   string
@@ -87,9 +97,10 @@ func identityFrom(ctx context.Context) Identity {
 // cookieName is per room, so one browser can be in several rooms.
 func cookieName(roomID string) string { return "menusync_" + roomID }
 
-// tokenFrom finds the token: the Authorization header first, then
-// ?token= and the cookie, which exist for EventSource (it cannot set
-// headers).
+// tokenFrom finds the token: the Authorization header first, then the
+// cookie, which exists for EventSource (it cannot set headers). A token is
+// never taken from the URL: URLs end up in logs (nginx's error log writes
+// the whole request line), and a token is valid for days.
 func tokenFrom(r *http.Request, roomID string) (string, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(h, " ")
@@ -97,9 +108,6 @@ func tokenFrom(r *http.Request, roomID string) (string, error) {
 			return "", errBadToken
 		}
 		return strings.TrimSpace(tok), nil
-	}
-	if tok := r.URL.Query().Get("token"); tok != "" {
-		return tok, nil
 	}
 	if c, err := r.Cookie(cookieName(roomID)); err == nil && c.Value != "" {
 		return c.Value, nil
@@ -147,6 +155,20 @@ func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// startSession sets the member's cookie from their bearer token, for a
+// client that has the token (kept from joining) but no cookie: the cookie
+// is how EventSource authenticates.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request) {
+	id := identityFrom(r.Context())
+	tok, _ := tokenFrom(r, id.RoomID)
+	exp := time.Now().Add(s.tokens.ttl)
+	if c, err := s.tokens.expiry(tok); err == nil {
+		exp = c
+	}
+	s.setTokenCookie(w, r, id.RoomID, tok, exp)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) setTokenCookie(w http.ResponseWriter, r *http.Request, roomID, token string, exp time.Time) {

@@ -48,7 +48,10 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	release, capped := s.acquireStream(s.clientIP(r), id.RoomID)
+	if r.Method == http.MethodHead {
+		wait = 0 // nobody will read the answer: do not hold the request
+	}
+	release, capped := s.acquireStream(s.clientIP(r), id)
 	if release == nil {
 		s.tooMany(w, r, 5*time.Second, capped)
 		return

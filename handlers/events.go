@@ -43,6 +43,7 @@ const (
 	endClosed     = "room_closed"
 	endWriteError = "write_failed"
 	endRemoved    = "member_left"
+	endClientData = "client_sent_data"
 )
 
 // events streams a room. Subscribe first, then read the snapshot, so no
@@ -56,6 +57,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	last, resumed, err := lastEventID(r)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if r.Method == http.MethodHead {
+		// What a GET would start with, without starting a stream.
+		h := w.Header()
+		h.Set("Content-Type", "text/event-stream; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Accel-Buffering", "no")
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	if s.draining.Load() {
@@ -86,7 +96,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.open.Add(-1)
 		s.checkDrained()
 	})
-	release, capped := s.acquireStream(s.clientIP(r), id.RoomID)
+	release, capped := s.acquireStream(s.clientIP(r), id)
 	if release == nil {
 		s.cfg.Observer.StreamRefused("capped")
 		s.tooMany(w, r, 5*time.Second, capped)

@@ -75,17 +75,17 @@ func TestStreamResume(t *testing.T) {
 	base := "/v1/rooms/" + p.room.ID
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
 	// Ana is online (her presence is a change too) before she resumes.
-	f.stream(base + "/events?token=" + p.tokenA).next(t)
+	f.stream(base + "/events", "Authorization", "Bearer "+p.tokenA).next(t)
 	v := f.version(t, p)
 
 	// Current: nothing extra, the next event is the next delta.
-	cur := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", p.id(v))
+	cur := f.stream(base+"/events", "Last-Event-ID", p.id(v), "Authorization", "Bearer "+p.tokenA)
 	// Behind: one snapshot at the current version.
-	behind := f.stream(base + "/events?token=" + p.tokenA + "&lastEventId=" + p.id(2))
+	behind := f.stream(base + "/events?lastEventId="+p.id(2), "Authorization", "Bearer "+p.tokenA)
 	// The same version in another epoch (Redis came back older since),
 	// or a bare version from before epochs: a snapshot too.
-	otherEpoch := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", "Zm9yZ290dGVu."+strconv.FormatUint(v, 10))
-	bare := f.stream(base+"/events?token="+p.tokenA, "Last-Event-ID", strconv.FormatUint(v, 10))
+	otherEpoch := f.stream(base+"/events", "Last-Event-ID", "Zm9yZ290dGVu."+strconv.FormatUint(v, 10), "Authorization", "Bearer "+p.tokenA)
+	bare := f.stream(base+"/events", "Last-Event-ID", strconv.FormatUint(v, 10), "Authorization", "Bearer "+p.tokenA)
 	for name, s := range map[string]*sseReader{"behind": behind, "other epoch": otherEpoch, "bare version": bare} {
 		ev := s.next(t)
 		if ev.Event != "snapshot" || ev.ID != p.id(v) {
@@ -107,7 +107,8 @@ func TestStreamWithR3labsClient(t *testing.T) {
 	f := newFixture(t, handlers.Config{})
 	p := f.party()
 	base := "/v1/rooms/" + p.room.ID
-	c := sse.NewClient(f.url + base + "/events?token=" + p.tokenA)
+	c := sse.NewClient(f.url + base + "/events")
+	c.Headers["Authorization"] = "Bearer " + p.tokenA
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := make(chan *sse.Event, 64)

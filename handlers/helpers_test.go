@@ -39,9 +39,19 @@ func newFixture(t *testing.T, cfg handlers.Config) *fixture {
 
 func newFixtureLog(t *testing.T, cfg handlers.Config, logTo io.Writer) *fixture {
 	t.Helper()
-	r := testproc.StartRedis(t)
+	return newFixtureWith(t, testproc.StartRedis(t), cfg, logTo)
+}
+
+// newFixtureOn runs the handlers on a Redis of the test's own making.
+func newFixtureOn(t *testing.T, r *testproc.Redis, cfg handlers.Config, opts ...rooms.Option) *fixture {
+	t.Helper()
+	return newFixtureWith(t, r, cfg, io.Discard, opts...)
+}
+
+func newFixtureWith(t *testing.T, r *testproc.Redis, cfg handlers.Config, logTo io.Writer, opts ...rooms.Option) *fixture {
+	t.Helper()
 	rdb := r.Client()
-	store := rooms.NewStore(rdb, rooms.PublishClassic, nil)
+	store := rooms.NewStore(rdb, rooms.PublishClassic, nil, opts...)
 	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, ExpiryInterval: 50 * time.Millisecond})
 	go hub.Run(context.Background())
 	t.Cleanup(func() { _ = hub.Close() })
@@ -97,13 +107,17 @@ func (f *fixture) do(method, path, token string, body any, hdr ...string) respon
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if body != nil || method == "POST" {
+		req.Header.Set("Content-Type", "application/json") // every change is JSON
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			req.Host = hdr[i+1]
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	c := checkRequest(f.t, req, raw)

@@ -19,32 +19,59 @@ import (
 // replicas by the proxy gets up to N times as much); the room-creation
 // window is counted in Redis, so it holds across replicas.
 type Limits struct {
-	MemberRate  float64 // POSTs per second per member (choices, refresh)
+	MemberRate  float64 // changes per second per member (choices, refresh, leave)
 	MemberBurst int
-	IPRate      float64 // POSTs per second per client IP
+	IPRate      float64 // changes per second per client address
 	IPBurst     int
+	// Reads: room snapshots, streams, long-polls and QR codes. A long-poll
+	// loop or a reconnect loop is a read per call, so reads have their own
+	// buckets, apart from changes.
+	ReadMemberRate  float64
+	ReadMemberBurst int
+	ReadIPRate      float64
+	ReadIPBurst     int
 	// RoomsPerIPMinute caps rooms created per client IP per minute.
 	RoomsPerIPMinute int
-	StreamsPerIP     int // open streams per client IP
-	StreamsPerRoom   int // open streams per room
+	StreamsPerIP     int // open streams and long-polls per client address
+	StreamsPerRoom   int // open streams and long-polls per room
+	// StreamsPerMember caps one member's open streams and long-polls, well
+	// below the room's cap, so one token cannot lock a room.
+	StreamsPerMember int
+	// MaxTracked bounds each limiter's table of clients; past it, clients
+	// not seen before share one bucket (MaxTrackedDefault when zero).
+	MaxTracked int
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 }
 
-// DefaultLimits suit a restaurant table behind one proxy.
+// MaxTrackedDefault bounds a limiter's table: about 100 bytes an entry.
+const MaxTrackedDefault = 100_000
+
+// DefaultLimits suit a restaurant: many phones of many tables behind one
+// Wi-Fi address, one proxy in front of the replicas on the same host.
 func DefaultLimits() Limits {
 	return Limits{
 		MemberRate: 10, MemberBurst: 30,
 		IPRate: 100, IPBurst: 200,
+		ReadMemberRate: 5, ReadMemberBurst: 20,
+		ReadIPRate: 50, ReadIPBurst: 100,
 		RoomsPerIPMinute: 60,
 		StreamsPerIP:     100,
 		StreamsPerRoom:   256,
-		TrustedProxies:   PrivateNetworks(),
+		StreamsPerMember: 4,
+		TrustedProxies:   Loopback(),
 	}
 }
 
+// Loopback is the default list of trusted proxies: a proxy on the same
+// host. Anything wider (a private range) must be configured: a client in
+// such a range could otherwise claim any address.
+func Loopback() []netip.Prefix {
+	return []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+}
+
 // PrivateNetworks are loopback and private ranges: where a proxy in front
-// of the replicas normally sits (compose, Kubernetes).
+// of the replicas sits in compose or Kubernetes.
 func PrivateNetworks() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"} {
@@ -59,13 +86,18 @@ type WindowCounter interface {
 }
 
 // buckets is a set of token buckets by key. Idle buckets are dropped on
-// a sweep, so the map stays bounded by the clients of the last minutes.
+// a sweep, and the table never holds more than max keys: past it, new
+// keys share one overflow bucket. So a flood of new addresses grows no
+// memory and is limited as one client, while the clients already known
+// keep their own buckets.
 type buckets struct {
 	rate  rate.Limit
 	burst int
+	max   int
 
 	mu        sync.Mutex
 	m         map[string]*bucket
+	overflow  *bucket
 	lastSweep time.Time
 }
 
@@ -76,11 +108,23 @@ type bucket struct {
 
 const bucketIdle = 5 * time.Minute
 
-func newBuckets(perSecond float64, burst int) *buckets {
+func newBuckets(perSecond float64, burst, maxKeys int) *buckets {
 	if perSecond <= 0 {
 		return nil
 	}
-	return &buckets{rate: rate.Limit(perSecond), burst: max(burst, 1), m: map[string]*bucket{}}
+	if maxKeys <= 0 {
+		maxKeys = MaxTrackedDefault
+	}
+	b := &buckets{rate: rate.Limit(perSecond), burst: max(burst, 1), max: maxKeys, m: map[string]*bucket{}}
+	b.overflow = &bucket{lim: rate.NewLimiter(b.rate, b.burst)}
+	return b
+}
+
+// len is the number of keys tracked.
+func (b *buckets) len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.m)
 }
 
 // take spends one token; when none is left it says how long to wait.
@@ -91,17 +135,19 @@ func (b *buckets) take(key string, now time.Time) (ok bool, retryAfter time.Dura
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if now.Sub(b.lastSweep) > time.Minute {
-		for k, e := range b.m {
-			if now.Sub(e.seen) > bucketIdle {
-				delete(b.m, k)
-			}
-		}
-		b.lastSweep = now
+		b.sweep(now, bucketIdle)
 	}
 	e := b.m[key]
-	if e == nil {
+	if e == nil && len(b.m) >= b.max && now.Sub(b.lastSweep) > time.Second {
+		b.sweep(now, 10*time.Second) // full: forget the quiet ones sooner
+	}
+	switch {
+	case e != nil:
+	case len(b.m) < b.max:
 		e = &bucket{lim: rate.NewLimiter(b.rate, b.burst)}
 		b.m[key] = e
+	default:
+		e = b.overflow
 	}
 	e.seen = now
 	r := e.lim.ReserveN(now, 1)
@@ -112,7 +158,17 @@ func (b *buckets) take(key string, now time.Time) (ok bool, retryAfter time.Dura
 	return true, 0
 }
 
-// counts tracks open streams by key.
+func (b *buckets) sweep(now time.Time, idle time.Duration) {
+	for k, e := range b.m {
+		if now.Sub(e.seen) > idle {
+			delete(b.m, k)
+		}
+	}
+	b.lastSweep = now
+}
+
+// counts tracks open streams by key. Its keys are those of open streams,
+// so the stream caps bound it.
 type counts struct {
 	max int
 	mu  sync.Mutex
@@ -145,9 +201,22 @@ func (c *counts) release(key string) {
 	}
 }
 
-// clientIP is the peer address, or, when the peer is a trusted proxy, the
-// right-most address in X-Forwarded-For that is not itself a trusted proxy.
+// clientIP is the client's address as limits count it: an IPv4 address,
+// or the /64 of an IPv6 one (one subscriber usually has a whole /64, so
+// counting single IPv6 addresses would give them billions of buckets).
 func (s *Server) clientIP(r *http.Request) string {
+	a := s.clientAddr(r)
+	if ip, err := netip.ParseAddr(a); err == nil && ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return a
+}
+
+// clientAddr is the peer address, or, when the peer is a trusted proxy,
+// the right-most address in X-Forwarded-For that is not itself a trusted
+// proxy.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -189,36 +258,56 @@ func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, retryAfter time
 	s.fail(w, r, newError(http.StatusTooManyRequests, "rate_limited", detail))
 }
 
-// acquireStream takes a stream slot for the client's address and the
-// room, or says which cap is reached.
-func (s *Server) acquireStream(ip, roomID string) (release func(), detail string) {
+// acquireStream takes a stream slot for the client's address, the member
+// and the room, or says which cap is reached.
+func (s *Server) acquireStream(ip string, id Identity) (release func(), detail string) {
+	member := id.RoomID + "/" + id.MemberID
 	if !s.streamsByIP.acquire(ip) {
 		return nil, "too many open streams from this address"
 	}
-	if !s.streamsByRoom.acquire(roomID) {
+	if !s.streamsByMember.acquire(member) {
 		s.streamsByIP.release(ip)
+		return nil, "too many open streams for this member; close another tab or phone"
+	}
+	if !s.streamsByRoom.acquire(id.RoomID) {
+		s.streamsByIP.release(ip)
+		s.streamsByMember.release(member)
 		return nil, "too many open streams in this room"
 	}
-	return func() { s.streamsByIP.release(ip); s.streamsByRoom.release(roomID) }, ""
+	return func() {
+		s.streamsByIP.release(ip)
+		s.streamsByMember.release(member)
+		s.streamsByRoom.release(id.RoomID)
+	}, ""
 }
 
-// limitIP applies the per-IP token bucket to POSTs.
+// limitIP applies the per-address token bucket of changes.
 func (s *Server) limitIP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := s.ipBuckets.take(s.clientIP(r), time.Now()); !ok {
-			s.tooMany(w, r, wait, "too many requests from this address")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return s.limitBy(s.ipBuckets, func(r *http.Request) string { return s.clientIP(r) }, "too many requests from this address", next)
 }
 
-// limitMember applies the per-member token bucket; it runs after auth.
+// limitMember applies the per-member token bucket of changes; it runs
+// after auth.
 func (s *Server) limitMember(next http.Handler) http.Handler {
+	return s.limitBy(s.memberBuckets, memberKey, "too many changes from this member", next)
+}
+
+// limitReads applies the read buckets, per member then per address; it
+// runs after auth.
+func (s *Server) limitReads(next http.Handler) http.Handler {
+	return s.limitBy(s.readMemberBuckets, memberKey, "too many requests from this member",
+		s.limitBy(s.readIPBuckets, func(r *http.Request) string { return s.clientIP(r) }, "too many requests from this address", next))
+}
+
+func memberKey(r *http.Request) string {
+	id := identityFrom(r.Context())
+	return id.RoomID + "/" + id.MemberID
+}
+
+func (s *Server) limitBy(b *buckets, key func(*http.Request) string, detail string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := identityFrom(r.Context())
-		if ok, wait := s.memberBuckets.take(id.RoomID+"/"+id.MemberID, time.Now()); !ok {
-			s.tooMany(w, r, wait, "too many changes from this member")
+		if ok, wait := b.take(key(r), time.Now()); !ok {
+			s.tooMany(w, r, wait, detail)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/menusync/menusync/rooms"
 )
 
 func (s *Server) replicaHeader(next http.Handler) http.Handler {
@@ -29,7 +30,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.logFor(r).Error("panic in handler", "path", r.URL.Path, "panic", v)
+				s.logFor(r).Error("panic in handler", "path", logPath(r.URL.Path), "panic", v)
 				writeProblem(w, r, http.StatusInternalServerError, "internal", "internal error")
 			}
 		}()
@@ -83,6 +84,18 @@ func keyChars(s string, max int, punct string) bool {
 	return true
 }
 
+// logPath is a request path as logs show it: room ids (capabilities)
+// replaced by their tags; tokens never appear in paths.
+func logPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if rooms.ValidRoomID(part) {
+			parts[i] = rooms.Tag(part)
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
 // logFor is the logger of one request, carrying its id.
 func (s *Server) logFor(r *http.Request) *slog.Logger {
 	id, _ := r.Context().Value(requestIDKey{}).(string)
@@ -105,7 +118,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			route = rc.RoutePattern()
 		}
 		s.cfg.Observer.Request(route, r.Method, rec.status)
-		s.logFor(r).Debug("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "duration", time.Since(start))
+		s.logFor(r).Debug("request", "method", r.Method, "path", logPath(r.URL.Path), "route", route, "status", rec.status, "duration", time.Since(start))
 	})
 }
 

@@ -9,24 +9,25 @@ import (
 
 	"github.com/menusync/menusync/handlers"
 	"github.com/menusync/menusync/internal/testproc"
+	"github.com/menusync/menusync/rooms"
 )
 
 func TestStreamCap(t *testing.T) {
 	f := newFixture(t, handlers.Config{MaxStreams: 2})
 	p := f.party()
-	path := "/v1/rooms/" + p.room.ID + "/events?token=" + p.tokenA
-	a := f.stream(path)
+	path, auth := "/v1/rooms/"+p.room.ID+"/events", "Bearer "+p.tokenA
+	a := f.stream(path, "Authorization", auth)
 	a.next(t)
-	b := f.stream(path)
+	b := f.stream(path, "Authorization", auth)
 	b.next(t)
-	c := f.stream(path)
+	c := f.stream(path, "Authorization", auth)
 	if c.resp.StatusCode != http.StatusServiceUnavailable || c.resp.Header.Get("Retry-After") == "" ||
 		c.resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("third stream: %d %v", c.resp.StatusCode, c.resp.Header)
 	}
 	a.close()
 	testproc.WaitFor(t, 5*time.Second, "a slot frees up", func() bool { return f.srv.OpenStreams() == 1 })
-	d := f.stream(path)
+	d := f.stream(path, "Authorization", auth)
 	if d.resp.StatusCode != http.StatusOK {
 		t.Fatalf("stream after one closed: %d", d.resp.StatusCode)
 	}
@@ -35,7 +36,7 @@ func TestStreamCap(t *testing.T) {
 func TestMaxStreamAge(t *testing.T) {
 	f := newFixture(t, handlers.Config{MaxStreamAge: 300 * time.Millisecond})
 	p := f.party()
-	s := f.stream("/v1/rooms/" + p.room.ID + "/events?token=" + p.tokenA)
+	s := f.stream("/v1/rooms/" + p.room.ID + "/events", "Authorization", "Bearer "+p.tokenA)
 	start := time.Now()
 	s.next(t)
 	var last sseEvent
@@ -62,7 +63,7 @@ func TestDrainSpreadsStreams(t *testing.T) {
 	p := f.party()
 	var streams []*sseReader
 	for range 8 {
-		s := f.stream("/v1/rooms/" + p.room.ID + "/events?token=" + p.tokenA)
+		s := f.stream("/v1/rooms/" + p.room.ID + "/events", "Authorization", "Bearer "+p.tokenA)
 		s.next(t)
 		streams = append(streams, s)
 	}
@@ -105,7 +106,7 @@ func TestRequestIDAndNoTokenInLogs(t *testing.T) {
 	logs := &testproc.Buffer{}
 	f := newFixtureLog(t, handlers.Config{}, logs)
 	p := f.party()
-	r := f.do("GET", "/v1/rooms/"+p.room.ID+"?token="+p.tokenA, "", nil, "X-Request-Id", "from-proxy-42")
+	r := f.do("GET", "/v1/rooms/"+p.room.ID+"?token="+p.tokenA, p.tokenA, nil, "X-Request-Id", "from-proxy-42")
 	if r.header.Get("X-Request-Id") != "from-proxy-42" {
 		t.Fatalf("request id not echoed: %q", r.header.Get("X-Request-Id"))
 	}
@@ -113,15 +114,16 @@ func TestRequestIDAndNoTokenInLogs(t *testing.T) {
 	if id := r.header.Get("X-Request-Id"); id == "" || strings.Contains(id, " ") {
 		t.Fatalf("unsafe request id kept: %q", id)
 	}
-	s := f.stream("/v1/rooms/" + p.room.ID + "/events?token=" + p.tokenB)
+	s := f.stream("/v1/rooms/" + p.room.ID + "/events", "Authorization", "Bearer "+p.tokenB)
 	s.next(t)
 	s.close()
 	f.do("GET", "/v1/rooms/"+p.room.ID+"?token=garbage-"+p.tokenA[:20], "", nil)
 	out := logs.String()
-	if !strings.Contains(out, "from-proxy-42") || !strings.Contains(out, "/v1/rooms/"+p.room.ID) {
+	if !strings.Contains(out, "from-proxy-42") || !strings.Contains(out, "/v1/rooms/"+rooms.Tag(p.room.ID)) {
 		t.Fatalf("access log lacks the request:\n%s", out)
 	}
-	for _, secret := range []string{p.tokenA, p.tokenB, p.tokenA[:20]} {
+	// The room id is a capability too: logs name the room by its tag.
+	for _, secret := range []string{p.tokenA, p.tokenB, p.tokenA[:20], p.room.ID} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("a token reached the logs:\n%s", out)
 		}

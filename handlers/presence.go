@@ -40,7 +40,7 @@ func (p presence) alive(ctx context.Context, d time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.conn(), time.Now().Add(d)); err != nil && ctx.Err() == nil {
-		p.s.log.Debug("presence not recorded", "room", p.id.RoomID, "err", err)
+		p.s.log.Debug("presence not recorded", "room", rooms.Tag(p.id.RoomID), "err", err)
 	}
 }
 

@@ -33,17 +33,17 @@ func nextPresence(t *testing.T, s *sseReader) presenceEvent {
 func TestPresence(t *testing.T) {
 	f := newFixture(t, handlers.Config{PresenceGrace: 300 * time.Millisecond, Heartbeat: 100 * time.Millisecond})
 	p := f.party()
-	path := "/v1/rooms/" + p.room.ID + "/events?token="
-	bo := f.stream(path + p.tokenB)
+	path := "/v1/rooms/" + p.room.ID + "/events"
+	bo := f.stream(path, "Authorization", "Bearer "+p.tokenB)
 	bo.next(t) // snapshot
 
-	ana := f.stream(path + p.tokenA)
+	ana := f.stream(path, "Authorization", "Bearer "+p.tokenA)
 	if pe := nextPresence(t, bo); pe.MemberID != p.a.ID || !pe.Online {
 		t.Fatalf("Ana's arrival: %+v", pe)
 	}
 	// A reload inside the grace period: no flap.
 	ana.close()
-	ana = f.stream(path + p.tokenA)
+	ana = f.stream(path, "Authorization", "Bearer "+p.tokenA)
 	ana.next(t)
 	time.Sleep(time.Second) // nothing to await: the point is that nothing comes
 	f.do("POST", "/v1/rooms/"+p.room.ID+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})

@@ -60,6 +60,12 @@ func statusOf(err error) (status int, code, detail string) {
 		return http.StatusNotFound, "room_not_found", "no such room (it may have expired)"
 	case errors.Is(err, rooms.ErrMemberNotFound):
 		return http.StatusForbidden, "member_not_found", "the token's member is not in this room (any more)"
+	case errors.Is(err, rooms.ErrNameTaken):
+		return http.StatusConflict, "name_taken", "someone at this table already has this name; choose a shorter or another one"
+	case errors.Is(err, rooms.ErrBudget):
+		return http.StatusServiceUnavailable, "rooms_full", "as many tables as this service allows are open; try again in a few minutes"
+	case errors.Is(err, rooms.ErrStoreFull):
+		return http.StatusServiceUnavailable, "store_full", "the service has no room for more data right now; try again in a few minutes"
 	case errors.Is(err, rooms.ErrExpired):
 		return http.StatusServiceUnavailable, "request_expired", "the request waited too long on its way and was not carried out; retry it"
 	case errors.Is(err, rooms.ErrUnknownMenuItem):
@@ -82,12 +88,16 @@ func statusOf(err error) (status int, code, detail string) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, detail := statusOf(err)
 	if status >= 500 && status != http.StatusServiceUnavailable {
-		s.logFor(r).Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logFor(r).Error("request failed", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
 	} else if status == http.StatusServiceUnavailable {
-		s.logFor(r).Warn("request not served", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logFor(r).Warn("request not served", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
 	}
 	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "1")
+		retry := "1"
+		if code == "rooms_full" || code == "store_full" {
+			retry = "60" // capacity, not a blip: do not hammer
+		}
+		w.Header().Set("Retry-After", retry)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="menusync"`)

@@ -49,7 +49,9 @@ type versionResponse struct {
 	Epoch   string `json:"epoch"`
 }
 
-func versionOf(r rooms.Result) versionResponse { return versionResponse{Version: r.Version, Epoch: r.Epoch} }
+func versionOf(r rooms.Result) versionResponse {
+	return versionResponse{Version: r.Version, Epoch: r.Epoch}
+}
 
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	var req createRoomRequest
@@ -72,8 +74,10 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.TTLSeconds != nil {
 		t := *req.TTLSeconds
-		if t < 1 || t > int64(rooms.MaxTTL/time.Second) {
-			s.fail(w, r, &rooms.InvalidError{Msg: fmt.Sprintf("ttlSeconds must be between 1 and %d", int64(rooms.MaxTTL/time.Second))})
+		if t < 1 || t > int64(365*24*time.Hour/time.Second) {
+			// the store knows the configured maximum; this keeps the
+			// conversion to a Duration in range
+			s.fail(w, r, &rooms.InvalidError{Msg: "ttlSeconds must be at least 1 and at most the configured maximum"})
 			return
 		}
 		in.TTL = time.Duration(t) * time.Second

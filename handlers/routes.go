@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
 )
@@ -25,6 +27,7 @@ type RoomStore interface {
 	Refresh(ctx context.Context, roomID, memberID string, o rooms.WriteOpts) (rooms.Result, error)
 	Leave(ctx context.Context, roomID, memberID, reason string, keepChoices bool, o rooms.WriteOpts) (rooms.Result, error)
 	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
+	Exists(ctx context.Context, roomIDs ...string) ([]bool, error)
 	MarkPresent(ctx context.Context, roomID string, c rooms.Conn, until time.Time) error
 	RenewPresence(ctx context.Context, conns map[string][]rooms.Conn, until time.Time) ([]string, error)
 }
@@ -82,12 +85,15 @@ type Config struct {
 	// CORSOrigins allows browsers on these origins ("*" for any) to call
 	// the API; empty turns CORS off.
 	CORSOrigins []string
-	Limits      Limits
-	Windows     WindowCounter // for Limits.RoomsPerIPMinute
-	Web         fs.FS         // the browser app: index.html, app.js, app.css
-	OpenAPI     []byte        // served at /openapi.yaml
-	Metrics     http.Handler  // served at /metrics
-	Observer    Observer
+	// PublicURL is the address phones open (ParsePublicURL); nil: the
+	// request's Host, when it is a sane host name.
+	PublicURL *url.URL
+	Limits    Limits
+	Windows   WindowCounter // for Limits.RoomsPerIPMinute
+	Web       fs.FS         // the browser app: index.html, app.js, app.css
+	OpenAPI   []byte        // served at /openapi.yaml
+	Metrics   http.Handler  // served at /metrics
+	Observer  Observer
 }
 
 // MaxBodyDefault is the request body limit when Config.MaxBody is zero.
@@ -109,15 +115,20 @@ type Server struct {
 	drained      chan struct{} // closed when draining and no stream is open
 	drainedOnce  sync.Once
 
-	started       time.Time // dates the embedded web files for conditional requests
-	limits        Limits
-	windows       WindowCounter
-	ipBuckets     *buckets
-	memberBuckets *buckets
-	streamsByIP   *counts
-	streamsByRoom *counts
-	renewer       renewer
-	streams       streamSet
+	started           time.Time // dates the embedded web files for conditional requests
+	limits            Limits
+	windows           WindowCounter
+	ipBuckets         *buckets
+	memberBuckets     *buckets
+	readIPBuckets     *buckets
+	readMemberBuckets *buckets
+	streamsByIP       *counts
+	streamsByRoom     *counts
+	streamsByMember   *counts
+	renewer           renewer
+	streams           streamSet
+	public            *url.URL
+	qr                qrCache
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
@@ -156,10 +167,14 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 	s := &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
 		shutdown: make(chan struct{}), drained: make(chan struct{}), started: time.Now(),
 		limits: l, windows: cfg.Windows,
-		ipBuckets:     newBuckets(l.IPRate, l.IPBurst),
-		memberBuckets: newBuckets(l.MemberRate, l.MemberBurst),
-		streamsByIP:   newCounts(l.StreamsPerIP),
-		streamsByRoom: newCounts(l.StreamsPerRoom),
+		ipBuckets:         newBuckets(l.IPRate, l.IPBurst, l.MaxTracked),
+		memberBuckets:     newBuckets(l.MemberRate, l.MemberBurst, l.MaxTracked),
+		readIPBuckets:     newBuckets(l.ReadIPRate, l.ReadIPBurst, l.MaxTracked),
+		readMemberBuckets: newBuckets(l.ReadMemberRate, l.ReadMemberBurst, l.MaxTracked),
+		streamsByIP:       newCounts(l.StreamsPerIP),
+		streamsByRoom:     newCounts(l.StreamsPerRoom),
+		streamsByMember:   newCounts(l.StreamsPerMember),
+		public:            cfg.PublicURL,
 	}
 	s.renewer.s = s
 	return s
@@ -189,7 +204,7 @@ func (s *Server) OpenStreams() int64 { return s.open.Load() }
 // Routes registers every endpoint.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog, s.cors)
+	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog, s.cors, middleware.GetHead, s.guardChanges())
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFoundPath) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
 
@@ -201,19 +216,21 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/readyz", s.readyz)
 	r.Get("/openapi.yaml", s.openapi)
 	r.Get("/metrics", s.metrics)
+	r.Get("/v1/config", s.config)
 
 	r.Route("/v1/rooms", func(r chi.Router) {
 		r.With(s.requireAPIKey, s.limitIP, s.limitRoomCreation).Post("/", s.createRoom)
 		r.With(s.limitIP).Post("/{roomId}/members", s.joinRoom)
-		r.Get("/{roomId}/qr.svg", s.roomQR)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireMember)
-			r.Get("/{roomId}", s.getRoom)
+			r.With(s.limitReads).Get("/{roomId}", s.getRoom)
+			r.With(s.limitReads).Get("/{roomId}/qr.svg", s.roomQR)
+			r.With(s.limitIP, s.limitMember).Post("/{roomId}/session", s.startSession)
 			r.With(s.limitIP, s.limitMember).Post("/{roomId}/choices", s.setChoice)
 			r.With(s.limitIP, s.limitMember).Post("/{roomId}/refresh", s.refreshRoom)
 			r.With(s.limitIP, s.limitMember).Delete("/{roomId}/members/{memberId}", s.leaveRoom)
-			r.Get("/{roomId}/events", s.events)
-			r.Get("/{roomId}/changes", s.changes)
+			r.With(s.limitReads).Get("/{roomId}/events", s.events)
+			r.With(s.limitReads).Get("/{roomId}/changes", s.changes)
 		})
 	})
 	return r

@@ -179,7 +179,7 @@ func (h *Hub) dispatch(m *redis.Message) {
 	}
 	ev, err := rooms.ParseEvent(m.Payload)
 	if err != nil {
-		h.log.Warn("ignoring malformed message", "room", id, "err", err)
+		h.log.Warn("ignoring malformed message", "room", rooms.Tag(id), "err", err)
 		return
 	}
 	f := NewFrame(ev.Pos(), ev.Type, ev.Data, ev.PublishedAt)
@@ -199,7 +199,7 @@ func (h *Hub) dispatch(m *redis.Message) {
 	if r.epoch != "" && ev.Epoch != r.epoch {
 		// The room's history was rewritten: what listeners hold may be
 		// newer than what Redis has. Only a snapshot can tell them.
-		h.log.Info("room epoch changed; resyncing its listeners", "room", id, "from", r.epoch, "to", ev.Epoch)
+		h.log.Info("room epoch changed; resyncing its listeners", "room", rooms.Tag(id), "from", r.epoch, "to", ev.Epoch)
 		h.Stats.Epochs.Add(1)
 		r.epoch, r.last = ev.Epoch, ev.Version
 		h.requestResyncLocked(r, ev.Version, ReasonEpoch)
@@ -292,7 +292,7 @@ func (h *Hub) resync(r *room) {
 			return
 		}
 		if err != nil {
-			h.log.Warn("resync failed; retrying", "room", r.id, "err", err)
+			h.log.Warn("resync failed; retrying", "room", rooms.Tag(r.id), "err", err)
 			h.pause(backoff)
 			backoff = min(backoff*2, 2*time.Second)
 			continue

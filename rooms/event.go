@@ -92,18 +92,20 @@ func validType(t string) bool {
 
 // keys of one room; all share the {id} hash tag, so one script may touch
 // them all on a cluster.
-type keys struct{ room, members, choices, items, left, conns, online, nconn string }
+type keys struct{ room, members, choices, items, left, names, conns, online, nconn string }
 
 func keysOf(id string) keys {
 	base := ChannelPrefix + id + "}"
 	return keys{room: base, members: base + ":members", choices: base + ":choices", items: base + ":items",
-		left: base + ":left", conns: base + ":conns", online: base + ":online", nconn: base + ":nconn"}
+		left: base + ":left", names: base + ":names", conns: base + ":conns", online: base + ":online", nconn: base + ":nconn"}
 }
 
 // writeKeys are the keys of the write scripts' calling convention.
-func (k keys) writeKeys() []string { return []string{k.room, k.members, k.choices, k.items, k.left} }
+func (k keys) writeKeys() []string {
+	return []string{k.room, k.members, k.choices, k.items, k.left, k.names}
+}
 
 // all is every key a room may have, for tests and deletion.
 func (k keys) all() []string {
-	return []string{k.room, k.members, k.choices, k.items, k.left, k.conns, k.online, k.nconn}
+	return []string{k.room, k.members, k.choices, k.items, k.left, k.names, k.conns, k.online, k.nconn}
 }

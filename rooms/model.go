@@ -13,17 +13,19 @@ import (
 // Limits of the domain. They are part of the public contract (see
 // openapi.yaml) and each one is tested.
 const (
-	MaxMenuItems       = 500
-	MaxItemIDLen       = 64
-	MaxItemNameLen     = 200
-	MaxDescriptionLen  = 1000
-	MaxMemberNameLen   = 64
-	MaxMembers         = 64
-	MaxQuantity        = 99
-	MaxPrice           = 1_000_000
-	MinTTL             = 1 * time.Second
-	MaxTTL             = 7 * 24 * time.Hour
-	DefaultTTL         = 6 * time.Hour
+	MaxMenuItems      = 500
+	MaxItemIDLen      = 64
+	MaxItemNameLen    = 200
+	MaxDescriptionLen = 1000
+	MaxMemberNameLen  = 64
+	MaxMembers        = 64
+	MaxQuantity       = 99
+	MaxPrice          = 1_000_000
+	MinTTL            = 1 * time.Second
+	// A room lives DefaultTTL after its last change: a meal, with room
+	// for a long one. Up to MaxTTL when its creator asks (configurable).
+	MaxTTL             = 24 * time.Hour
+	DefaultTTL         = 3 * time.Hour
 	roomIDBytes        = 16 // 128 bits, 22 URL-safe characters
 	memberIDBytes      = 8
 	encodedRoomIDLen   = 22
@@ -39,6 +41,13 @@ var (
 	ErrRoomFull        = errors.New("room is full")
 	ErrInvalid         = errors.New("invalid value")
 	ErrUnavailable     = errors.New("room store unavailable")
+	// ErrBudget: as many rooms as the deployment allows are open.
+	ErrBudget = errors.New("room budget reached")
+	// ErrStoreFull: Redis is at its memory limit and refuses writes.
+	ErrStoreFull = errors.New("room store is full")
+	// ErrNameTaken: someone at the table has this name, and it is too
+	// long to tell them apart with a number.
+	ErrNameTaken = errors.New("name taken")
 	// ErrExpired: the request waited past its deadline (in a frozen
 	// replica, say) and was not carried out.
 	ErrExpired = errors.New("request expired before it was carried out")

@@ -33,6 +33,7 @@ var (
 	leaveScript    = writeScript("leave")
 	refreshScript  = writeScript("refresh")
 	createScript   = redis.NewScript(lua("create"))
+	budgetScript   = redis.NewScript(lua("budget"))
 	snapshotScript = redis.NewScript(lua("epoch", "snapshot"))
 	presenceScript = redis.NewScript(lua("epoch", "presence"))
 )

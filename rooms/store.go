@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -32,14 +33,61 @@ type Store struct {
 	reader  redis.Cmdable
 	publish PublishMode
 	now     func() time.Time
+
+	maxRooms   int // the room budget; 0: none
+	defaultTTL time.Duration
+	maxTTL     time.Duration
+}
+
+// An Option sets one of the store's limits.
+type Option func(*Store)
+
+// WithRoomBudget caps the rooms alive at once across every replica
+// (counted in Redis); past it, creating a room fails with ErrBudget.
+func WithRoomBudget(rooms int) Option { return func(s *Store) { s.maxRooms = rooms } }
+
+// WithTTL sets a room's lifetime without activity when its creator asks
+// for none, and the most they may ask for.
+func WithTTL(def, max time.Duration) Option {
+	return func(s *Store) { s.defaultTTL, s.maxTTL = def, max }
 }
 
 // NewStore returns a Store on rdb. now is the clock (time.Now in production).
-func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Time) *Store {
+func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Time, opts ...Option) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{rdb: rdb, reader: rdb, publish: publish, now: now}
+	s := &Store{rdb: rdb, reader: rdb, publish: publish, now: now, defaultTTL: DefaultTTL, maxTTL: MaxTTL}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// budgetKey holds the live rooms by expiry, in a slot of its own.
+const budgetKey = "menusync:{budget}:rooms"
+
+// reserve takes a place in the room budget for a new room.
+func (s *Store) reserve(ctx context.Context, id string, expires time.Time) error {
+	if s.maxRooms <= 0 {
+		return nil
+	}
+	ok, err := budgetScript.Run(ctx, s.rdb, []string{budgetKey}, s.now().UnixMilli(), s.maxRooms, id, expires.UnixMilli()).Int()
+	if err != nil {
+		return unavailable(err)
+	}
+	if ok != 1 {
+		return fmt.Errorf("%w: %d rooms are open", ErrBudget, s.maxRooms)
+	}
+	return nil
+}
+
+// renewed moves a room's place in the budget after its TTL was renewed.
+func (s *Store) renewed(ctx context.Context, id string, expires int64) {
+	if s.maxRooms <= 0 || expires == 0 {
+		return
+	}
+	_ = s.reader.ZAddXX(context.WithoutCancel(ctx), budgetKey, redis.Z{Score: float64(expires * 1000), Member: id}).Err()
 }
 
 // Create opens a new room with a fresh unguessable id.
@@ -48,7 +96,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 	if err != nil {
 		return Room{}, err
 	}
-	ttl, err := validTTL(in.TTL)
+	ttl, err := s.validTTL(in.TTL)
 	if err != nil {
 		return Room{}, err
 	}
@@ -65,6 +113,12 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		}
 	}
 	now := s.now().Truncate(time.Second)
+	if err := s.reserve(ctx, id, now.Add(ttl)); err != nil {
+		if in.IdempotencyKey != "" {
+			s.reader.Del(context.WithoutCancel(ctx), createKey(in.IdempotencyKey)) // let a retry try again
+		}
+		return Room{}, err
+	}
 	epoch := newEpoch()
 	args := make([]any, 0, 4+len(menu))
 	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()), epoch)
@@ -76,6 +130,9 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 	if err != nil {
 		if in.IdempotencyKey != "" {
 			s.reader.Del(context.WithoutCancel(ctx), createKey(in.IdempotencyKey)) // let a retry try again
+		}
+		if s.maxRooms > 0 {
+			s.reader.ZRem(context.WithoutCancel(ctx), budgetKey, id)
 		}
 		return Room{}, unavailable(err)
 	}
@@ -133,20 +190,22 @@ func (s *Store) Join(ctx context.Context, roomID, name string, o WriteOpts) (Mem
 	if err != nil {
 		return Member{}, Result{}, err
 	}
-	m := Member{ID: newMemberID(), Name: name}
-	mj, err := json.Marshal(m)
+	id := newMemberID()
+	esc, err := json.Marshal(name)
 	if err != nil {
-		return Member{}, Result{}, fmt.Errorf("encode member: %w", err)
+		return Member{}, Result{}, fmt.Errorf("encode name: %w", err)
 	}
-	prefix := `{"member":` + string(mj) + `,"version":`
-	r, err := s.run(ctx, joinScript, roomID, "join", o, name, TypeMember, prefix, m.ID, mj, MaxMembers)
+	roomForNumber := "0"
+	if utf8.RuneCountInString(name)+3 <= MaxMemberNameLen { // " 64"
+		roomForNumber = "1"
+	}
+	r, err := s.run(ctx, joinScript, roomID, "join", o, name, TypeMember, "", id, string(esc[1:len(esc)-1]), nameKey(name), MaxMembers, roomForNumber)
 	if err != nil {
 		return Member{}, Result{}, err
 	}
-	if r.Replayed {
-		if err := json.Unmarshal([]byte(r.extra), &m); err != nil {
-			return Member{}, Result{}, fmt.Errorf("replayed member: %w", err)
-		}
+	var m Member
+	if err := json.Unmarshal([]byte(r.extra), &m); err != nil {
+		return Member{}, Result{}, fmt.Errorf("joined member: %w", err)
 	}
 	return m, r.Result, nil
 }
@@ -253,6 +312,10 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string,
 		replayed, _ := res[4].(int64)
 		r.Epoch, _ = res[5].(string)
 		r.Version, r.Changed, r.Replayed = uint64(v), changed == 1, replayed == 1
+		if len(res) > 6 {
+			exp, _ := res[6].(int64)
+			s.renewed(ctx, roomID, exp)
+		}
 		return r, nil
 	case -1:
 		return scriptResult{}, ErrNotFound
@@ -266,6 +329,8 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string,
 		return scriptResult{}, ErrIdempotencyReused
 	case -6:
 		return scriptResult{}, ErrExpired
+	case -7:
+		return scriptResult{}, ErrNameTaken
 	}
 	return scriptResult{}, fmt.Errorf("unexpected script reply %v", res)
 }
@@ -290,6 +355,12 @@ func (s *Store) Exists(ctx context.Context, roomIDs ...string) ([]bool, error) {
 func unavailable(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	var re redis.Error
+	if errors.As(err, &re) && strings.HasPrefix(re.Error(), "OOM ") {
+		// maxmemory reached with noeviction: Redis refuses every write
+		// (a script as a whole, before it runs).
+		return fmt.Errorf("%w: %w", ErrStoreFull, err)
 	}
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }

@@ -1,16 +1,21 @@
 package rooms
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // validateMenu checks a menu and fills in missing item ids (1-based
-// positions), so a pasted list of names is enough to open a room.
+// positions), so a pasted list of names is enough to open a room. Text is
+// cleaned as cleanText says.
 func validateMenu(menu []MenuItem) ([]MenuItem, error) {
 	if len(menu) == 0 {
 		return nil, invalidf("menu must have at least one item")
@@ -31,12 +36,11 @@ func validateMenu(menu []MenuItem) ([]MenuItem, error) {
 			return nil, invalidf("menu[%d].id %q repeats menu[%d].id", i, it.ID, j)
 		}
 		seen[it.ID] = i
-		it.Name = strings.TrimSpace(it.Name)
-		if err := checkText(it.Name, 1, MaxItemNameLen, false); err != nil {
+		var err error
+		if it.Name, err = cleanText(it.Name, 1, MaxItemNameLen, false); err != nil {
 			return nil, invalidf("menu[%d].name: %s", i, err.Error())
 		}
-		it.Description = strings.TrimSpace(it.Description)
-		if err := checkText(it.Description, 0, MaxDescriptionLen, true); err != nil {
+		if it.Description, err = cleanText(it.Description, 0, MaxDescriptionLen, true); err != nil {
 			return nil, invalidf("menu[%d].description: %s", i, err.Error())
 		}
 		if it.Price != nil {
@@ -50,25 +54,32 @@ func validateMenu(menu []MenuItem) ([]MenuItem, error) {
 	return out, nil
 }
 
-// ValidTTL reports the TTL to use for a requested one (zero: default).
-func validTTL(ttl time.Duration) (time.Duration, error) {
+// validTTL reports the TTL to use for a requested one (zero: default).
+func (s *Store) validTTL(ttl time.Duration) (time.Duration, error) {
 	if ttl == 0 {
-		return DefaultTTL, nil
+		return s.defaultTTL, nil
 	}
-	if ttl < MinTTL || ttl > MaxTTL {
-		return 0, invalidf("ttlSeconds must be between %d and %d", int(MinTTL.Seconds()), int(MaxTTL.Seconds()))
+	if ttl < MinTTL || ttl > s.maxTTL {
+		return 0, invalidf("ttlSeconds must be between %d and %d", int(MinTTL.Seconds()), int(s.maxTTL.Seconds()))
 	}
 	return ttl.Truncate(time.Second), nil
 }
 
-// ValidMemberName trims a display name and checks it.
+// MaxTTL is the most a room may be given when Store says nothing else.
+func (s *Store) MaxTTL() time.Duration { return s.maxTTL }
+
+// validMemberName cleans a display name and checks it.
 func validMemberName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if err := checkText(name, 1, MaxMemberNameLen, false); err != nil {
+	name, err := cleanText(name, 1, MaxMemberNameLen, false)
+	if err != nil {
 		return "", invalidf("name: %s", err.Error())
 	}
 	return name, nil
 }
+
+// nameKey is how names are compared for "already taken": case and
+// spacing do not make two people at a table distinguishable.
+func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 func validQuantity(q int) error {
 	if q < 0 || q > MaxQuantity {
@@ -93,29 +104,49 @@ func checkItemID(id string) error {
 	return nil
 }
 
-// checkText counts characters, not bytes, so a Thai or Korean name gets the
-// same room as a Latin one, and rejects control characters (descriptions
-// may have line breaks and tabs).
-func checkText(s string, min, max int, multiline bool) error {
+// cleanText normalises text people typed and checks it: Unicode NFC (so
+// the same name typed on two phones is the same bytes), line breaks as LF
+// (descriptions only; names are one line), spaces trimmed. It counts
+// characters, not bytes, so a Thai or Korean name gets the same room as a
+// Latin one, and refuses control characters and invisible format
+// characters (bidi overrides that reorder what others see, zero-width
+// spaces that make two names look alike), except a zero-width joiner or
+// non-joiner between two visible characters, which Persian, Indic
+// scripts and emoji sequences need.
+func cleanText(s string, min, max int, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return invalidf("must be valid UTF-8")
+		return "", invalidf("must be valid UTF-8")
 	}
+	s = norm.NFC.String(s)
+	if multiline {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	s = strings.TrimSpace(s)
 	n := utf8.RuneCountInString(s)
 	if n < min {
 		if min == 1 {
-			return invalidf("must not be empty")
+			return "", invalidf("must not be empty")
 		}
-		return invalidf("must be at least %d characters", min)
+		return "", invalidf("must be at least %d characters", min)
 	}
 	if n > max {
-		return invalidf("must be at most %d characters (got %d)", max, n)
+		return "", invalidf("must be at most %d characters (got %d)", max, n)
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
-			return invalidf("must not contain control characters")
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')):
+			return "", invalidf("must not contain control characters")
+		case r == '\u2028' || r == '\u2029':
+			return "", invalidf("must not contain line or paragraph separators")
+		case unicode.Is(unicode.Cf, r):
+			joiner := r == '\u200c' || r == '\u200d'
+			if !joiner || i == 0 || i == len(rs)-1 || unicode.Is(unicode.Cf, rs[i-1]) || unicode.IsSpace(rs[i-1]) || unicode.IsSpace(rs[i+1]) {
+				return "", invalidf("must not contain invisible formatting characters (U+%04X)", r)
+			}
 		}
 	}
-	return nil
+	return s, nil
 }
 
 // ValidRoomID reports whether id has the shape of a room id, so malformed
@@ -133,4 +164,12 @@ func urlSafe(s string) bool {
 		}
 	}
 	return true
+}
+
+// Tag names a room in logs without giving it away: a room id is a
+// capability (anyone holding it can join), a log line is read by many.
+// Eight hex digits of its SHA-256 tell rooms apart in an incident.
+func Tag(roomID string) string {
+	sum := sha256.Sum256([]byte(roomID))
+	return "room~" + hex.EncodeToString(sum[:4])
 }

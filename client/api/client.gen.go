@@ -54,46 +54,65 @@ func (e LeftEventReason) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
+	ProblemCodeBadGateway           ProblemCode = "bad_gateway"
+	ProblemCodeBadHost              ProblemCode = "bad_host"
 	ProblemCodeBadIdempotencyKey    ProblemCode = "bad_idempotency_key"
 	ProblemCodeBadLastEventId       ProblemCode = "bad_last_event_id"
 	ProblemCodeBadQuery             ProblemCode = "bad_query"
+	ProblemCodeBadRequest           ProblemCode = "bad_request"
 	ProblemCodeBodyTooLarge         ProblemCode = "body_too_large"
+	ProblemCodeCrossSite            ProblemCode = "cross_site"
 	ProblemCodeDraining             ProblemCode = "draining"
 	ProblemCodeForbidden            ProblemCode = "forbidden"
 	ProblemCodeFull                 ProblemCode = "full"
+	ProblemCodeGatewayTimeout       ProblemCode = "gateway_timeout"
 	ProblemCodeIdempotencyKeyReused ProblemCode = "idempotency_key_reused"
 	ProblemCodeInternal             ProblemCode = "internal"
 	ProblemCodeInvalidValue         ProblemCode = "invalid_value"
 	ProblemCodeMalformedJson        ProblemCode = "malformed_json"
 	ProblemCodeMemberNotFound       ProblemCode = "member_not_found"
 	ProblemCodeMethodNotAllowed     ProblemCode = "method_not_allowed"
+	ProblemCodeNameTaken            ProblemCode = "name_taken"
 	ProblemCodeNotFound             ProblemCode = "not_found"
 	ProblemCodeRateLimited          ProblemCode = "rate_limited"
 	ProblemCodeRequestExpired       ProblemCode = "request_expired"
 	ProblemCodeRoomFull             ProblemCode = "room_full"
 	ProblemCodeRoomNotFound         ProblemCode = "room_not_found"
+	ProblemCodeRoomsFull            ProblemCode = "rooms_full"
+	ProblemCodeStoreFull            ProblemCode = "store_full"
 	ProblemCodeTimeout              ProblemCode = "timeout"
 	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
 	ProblemCodeUnavailable          ProblemCode = "unavailable"
 	ProblemCodeUnknownMenuItem      ProblemCode = "unknown_menu_item"
+	ProblemCodeUnsupportedMediaType ProblemCode = "unsupported_media_type"
 )
 
 // Valid indicates whether the value is a known member of the ProblemCode enum.
 func (e ProblemCode) Valid() bool {
 	switch e {
+	case ProblemCodeBadGateway:
+		return true
+	case ProblemCodeBadHost:
+		return true
 	case ProblemCodeBadIdempotencyKey:
 		return true
 	case ProblemCodeBadLastEventId:
 		return true
 	case ProblemCodeBadQuery:
 		return true
+	case ProblemCodeBadRequest:
+		return true
 	case ProblemCodeBodyTooLarge:
+		return true
+	case ProblemCodeCrossSite:
 		return true
 	case ProblemCodeDraining:
 		return true
 	case ProblemCodeForbidden:
 		return true
 	case ProblemCodeFull:
+		return true
+	case ProblemCodeGatewayTimeout:
 		return true
 	case ProblemCodeIdempotencyKeyReused:
 		return true
@@ -107,6 +126,8 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeMethodNotAllowed:
 		return true
+	case ProblemCodeNameTaken:
+		return true
 	case ProblemCodeNotFound:
 		return true
 	case ProblemCodeRateLimited:
@@ -117,6 +138,10 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeRoomNotFound:
 		return true
+	case ProblemCodeRoomsFull:
+		return true
+	case ProblemCodeStoreFull:
+		return true
 	case ProblemCodeTimeout:
 		return true
 	case ProblemCodeUnauthorized:
@@ -124,6 +149,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnavailable:
 		return true
 	case ProblemCodeUnknownMenuItem:
+		return true
+	case ProblemCodeUnsupportedMediaType:
 		return true
 	default:
 		return false
@@ -202,6 +229,20 @@ type ChoiceResponse struct {
 	Version int   `json:"version"`
 }
 
+// ClientConfig defines model for ClientConfig.
+type ClientConfig struct {
+	Capabilities struct {
+		// Scan POST /v1/menus/scan works here (OCR is installed).
+		Scan bool `json:"scan"`
+	} `json:"capabilities"`
+
+	// HeartbeatSeconds Seconds between a stream's heartbeats.
+	HeartbeatSeconds int `json:"heartbeatSeconds"`
+
+	// PublicUrl The address to share (MENUSYNC_PUBLIC_URL); absent when the server builds links from the request.
+	PublicUrl *string `json:"publicUrl,omitempty"`
+}
+
 // ClosedEvent data of a `closed` event; the stream ends after it. Its id repeats the last position.
 type ClosedEvent struct {
 	// Epoch The id of the room's current history; see "Positions" above.
@@ -217,7 +258,7 @@ type ClosedEventReason string
 type CreateRoomRequest struct {
 	Menu []MenuItemInput `json:"menu"`
 
-	// TtlSeconds Lifetime without activity; default 21600 (6 h).
+	// TtlSeconds Lifetime without activity; default 10800 (3 h, configurable), at most the configured maximum (86400 by default).
 	TtlSeconds *int `json:"ttlSeconds,omitempty"`
 }
 
@@ -335,7 +376,7 @@ type PresenceEvent struct {
 
 // Problem defines model for Problem.
 type Problem struct {
-	// Code Stable error name.
+	// Code Stable error name. `bad_request`, `bad_gateway` and `gateway_timeout` come from the shipped nginx config, not from a replica.
 	Code     ProblemCode `json:"code"`
 	Detail   *string     `json:"detail,omitempty"`
 	Instance *string     `json:"instance,omitempty"`
@@ -346,7 +387,7 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
-// ProblemCode Stable error name.
+// ProblemCode Stable error name. `bad_request`, `bad_gateway` and `gateway_timeout` come from the shipped nginx config, not from a replica.
 type ProblemCode string
 
 // RefreshEvent data of a `refresh` event; clients refetch the room.
@@ -411,6 +452,9 @@ type RoomId = string
 // BadRequest defines model for BadRequest.
 type BadRequest = Problem
 
+// Conflict defines model for Conflict.
+type Conflict = Problem
+
 // Forbidden defines model for Forbidden.
 type Forbidden = Problem
 
@@ -434,6 +478,9 @@ type Unavailable = Problem
 
 // Unprocessable defines model for Unprocessable.
 type Unprocessable = Problem
+
+// UnsupportedMediaType defines model for UnsupportedMediaType.
+type UnsupportedMediaType = Problem
 
 // CreateRoomParams defines parameters for CreateRoom.
 type CreateRoomParams struct {
@@ -631,6 +678,11 @@ type ClientInterface interface {
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetConfig What a client needs to know about this deployment
+	//
+	// Corresponds with GET /v1/config (the `GetConfig` operationId).
+	GetConfig(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateRoomWithBody Open a room with a menu
 	//
 	// Takes any type of body and a specified content type.
@@ -756,7 +808,11 @@ type ClientInterface interface {
 
 	// RoomQRCode QR code of the table's share link
 	//
-	// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+	// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
+	// server's `MENUSYNC_PUBLIC_URL`, or the request's scheme and Host
+	// when that is unset and the Host is a plain host name), for a member
+	// to show the table. Members only (the web app's `<img>` carries the
+	// cookie); counted against the read limits; drawn once per link.
 	//
 	// Corresponds with GET /v1/rooms/{roomId}/qr.svg (the `RoomQRCode` operationId).
 	RoomQRCode(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -765,6 +821,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
 	RefreshRoom(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StartSession Set the member's cookie from their token
+	//
+	// For a client that kept the token (from joining) but has no cookie, which EventSource needs.
+	//
+	// Corresponds with POST /v1/rooms/{roomId}/session (the `StartSession` operationId).
+	StartSession(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // WebApp The web app (open a table)
@@ -877,6 +940,21 @@ func (c *Client) WebRoom(ctx context.Context, roomId RoomId, reqEditors ...Reque
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReadyzRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetConfig What a client needs to know about this deployment
+//
+// Corresponds with GET /v1/config (the `GetConfig` operationId).
+func (c *Client) GetConfig(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetConfigRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1112,7 +1190,11 @@ func (c *Client) LeaveRoom(ctx context.Context, roomId RoomId, memberId string, 
 
 // RoomQRCode QR code of the table's share link
 //
-// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
+// server's `MENUSYNC_PUBLIC_URL`, or the request's scheme and Host
+// when that is unset and the Host is a plain host name), for a member
+// to show the table. Members only (the web app's `<img>` carries the
+// cookie); counted against the read limits; drawn once per link.
 //
 // Corresponds with GET /v1/rooms/{roomId}/qr.svg (the `RoomQRCode` operationId).
 func (c *Client) RoomQRCode(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1132,6 +1214,23 @@ func (c *Client) RoomQRCode(ctx context.Context, roomId RoomId, reqEditors ...Re
 // Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
 func (c *Client) RefreshRoom(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRefreshRoomRequest(c.Server, roomId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StartSession Set the member's cookie from their token
+//
+// For a client that kept the token (from joining) but has no cookie, which EventSource needs.
+//
+// Corresponds with POST /v1/rooms/{roomId}/session (the `StartSession` operationId).
+func (c *Client) StartSession(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartSessionRequest(c.Server, roomId)
 	if err != nil {
 		return nil, err
 	}
@@ -1348,6 +1447,33 @@ func NewReadyzRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/readyz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetConfigRequest constructs an http.Request for the GetConfig method
+func NewGetConfigRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/config")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1893,6 +2019,40 @@ func NewRefreshRoomRequest(server string, roomId RoomId, params *RefreshRoomPara
 	return req, nil
 }
 
+// NewStartSessionRequest constructs an http.Request for the StartSession method
+func NewStartSessionRequest(server string, roomId RoomId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/session", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1992,6 +2152,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	ReadyzWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ReadyzResponse, error)
+
+	// GetConfigWithResponse What a client needs to know about this deployment
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/config (the `GetConfig` operationId).
+	GetConfigWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetConfigResponse, error)
 
 	// CreateRoomWithBodyWithResponse Open a room with a menu
 	//
@@ -2126,7 +2293,11 @@ type ClientWithResponsesInterface interface {
 
 	// RoomQRCodeWithResponse QR code of the table's share link
 	//
-	// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+	// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
+	// server's `MENUSYNC_PUBLIC_URL`, or the request's scheme and Host
+	// when that is unset and the Host is a plain host name), for a member
+	// to show the table. Members only (the web app's `<img>` carries the
+	// cookie); counted against the read limits; drawn once per link.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2139,6 +2310,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/refresh (the `RefreshRoom` operationId).
 	RefreshRoomWithResponse(ctx context.Context, roomId RoomId, params *RefreshRoomParams, reqEditors ...RequestEditorFn) (*RefreshRoomResponse, error)
+
+	// StartSessionWithResponse Set the member's cookie from their token
+	//
+	// For a client that kept the token (from joining) but has no cookie, which EventSource needs.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/rooms/{roomId}/session (the `StartSession` operationId).
+	StartSessionWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*StartSessionResponse, error)
 }
 
 type WebAppResponse struct {
@@ -2448,6 +2628,47 @@ func (r ReadyzResponse) ContentType() string {
 	return ""
 }
 
+type GetConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ClientConfig
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetConfigResponse) GetJSON200() *ClientConfig {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateRoomResponse201Headers the declared response headers of an HTTP 201 response for CreateRoom
 type CreateRoomResponse201Headers struct {
 	Location         *string
@@ -2482,6 +2703,8 @@ type CreateRoomResponse struct {
 	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -2521,6 +2744,11 @@ func (r CreateRoomResponse) GetApplicationproblemJSON408() *RequestTimeout {
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
 func (r CreateRoomResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
 	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateRoomResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -2807,6 +3035,8 @@ type SetChoiceResponse struct {
 	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -2856,6 +3086,11 @@ func (r SetChoiceResponse) GetApplicationproblemJSON408() *RequestTimeout {
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
 func (r SetChoiceResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
 	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r SetChoiceResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -3035,8 +3270,12 @@ type JoinRoomResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
 	ApplicationproblemJSON408 *RequestTimeout
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -3071,9 +3310,19 @@ func (r JoinRoomResponse) GetApplicationproblemJSON408() *RequestTimeout {
 	return r.ApplicationproblemJSON408
 }
 
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r JoinRoomResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
 func (r JoinRoomResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
 	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r JoinRoomResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -3153,6 +3402,8 @@ type LeaveRoomResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -3192,6 +3443,11 @@ func (r LeaveRoomResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r LeaveRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -3238,16 +3494,72 @@ func (r LeaveRoomResponse) ContentType() string {
 	return ""
 }
 
+// RoomQRCodeResponse401Headers the declared response headers of an HTTP 401 response for RoomQRCode
+type RoomQRCodeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RoomQRCodeResponse429Headers the declared response headers of an HTTP 429 response for RoomQRCode
+type RoomQRCodeResponse429Headers struct {
+	RetryAfter *int
+}
+
+// RoomQRCodeResponse503Headers the declared response headers of an HTTP 503 response for RoomQRCode
+type RoomQRCodeResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RoomQRCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RoomQRCodeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RoomQRCodeResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RoomQRCodeResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RoomQRCodeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RoomQRCodeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RoomQRCodeResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r RoomQRCodeResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RoomQRCodeResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RoomQRCodeResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -3312,6 +3624,8 @@ type RefreshRoomResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -3353,6 +3667,11 @@ func (r RefreshRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
 }
 
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RefreshRoomResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
 func (r RefreshRoomResponse) GetApplicationproblemJSON422() *Unprocessable {
 	return r.ApplicationproblemJSON422
@@ -3391,6 +3710,89 @@ func (r RefreshRoomResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RefreshRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StartSessionResponse204Headers the declared response headers of an HTTP 204 response for StartSession
+type StartSessionResponse204Headers struct {
+	SetCookie *string
+}
+
+// StartSessionResponse401Headers the declared response headers of an HTTP 401 response for StartSession
+type StartSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// StartSessionResponse429Headers the declared response headers of an HTTP 429 response for StartSession
+type StartSessionResponse429Headers struct {
+	RetryAfter *int
+}
+
+type StartSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *StartSessionResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StartSessionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StartSessionResponse429Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r StartSessionResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r StartSessionResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r StartSessionResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r StartSessionResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r StartSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StartSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StartSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StartSessionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3499,6 +3901,19 @@ func (c *ClientWithResponses) ReadyzWithResponse(ctx context.Context, reqEditors
 		return nil, err
 	}
 	return ParseReadyzResponse(rsp)
+}
+
+// GetConfigWithResponse What a client needs to know about this deployment
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/config (the `GetConfig` operationId).
+func (c *ClientWithResponses) GetConfigWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetConfigResponse, error) {
+	rsp, err := c.GetConfig(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetConfigResponse(rsp)
 }
 
 // CreateRoomWithBodyWithResponse Open a room with a menu
@@ -3694,7 +4109,11 @@ func (c *ClientWithResponses) LeaveRoomWithResponse(ctx context.Context, roomId 
 
 // RoomQRCodeWithResponse QR code of the table's share link
 //
-// An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
+// server's `MENUSYNC_PUBLIC_URL`, or the request's scheme and Host
+// when that is unset and the Host is a plain host name), for a member
+// to show the table. Members only (the web app's `<img>` carries the
+// cookie); counted against the read limits; drawn once per link.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3718,6 +4137,21 @@ func (c *ClientWithResponses) RefreshRoomWithResponse(ctx context.Context, roomI
 		return nil, err
 	}
 	return ParseRefreshRoomResponse(rsp)
+}
+
+// StartSessionWithResponse Set the member's cookie from their token
+//
+// For a client that kept the token (from joining) but has no cookie, which EventSource needs.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/rooms/{roomId}/session (the `StartSession` operationId).
+func (c *ClientWithResponses) StartSessionWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*StartSessionResponse, error) {
+	rsp, err := c.StartSession(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStartSessionResponse(rsp)
 }
 
 // ParseWebAppResponse parses an HTTP response from a WebAppWithResponse call
@@ -3898,6 +4332,32 @@ func ParseReadyzResponse(rsp *http.Response) (*ReadyzResponse, error) {
 	return response, nil
 }
 
+// ParseGetConfigResponse parses an HTTP response from a GetConfigWithResponse call
+func ParseGetConfigResponse(rsp *http.Response) (*GetConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ClientConfig
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCreateRoomResponse parses an HTTP response from a CreateRoomWithResponse call
 func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -3946,6 +4406,13 @@ func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Unprocessable
@@ -4291,6 +4758,13 @@ func ParseSetChoiceResponse(rsp *http.Response) (*SetChoiceResponse, error) {
 		}
 		response.ApplicationproblemJSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Unprocessable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4527,12 +5001,26 @@ func ParseJoinRoomResponse(rsp *http.Response) (*JoinRoomResponse, error) {
 		}
 		response.ApplicationproblemJSON408 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Unprocessable
@@ -4649,6 +5137,13 @@ func ParseLeaveRoomResponse(rsp *http.Response) (*LeaveRoomResponse, error) {
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Unprocessable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4732,6 +5227,27 @@ func ParseRoomQRCodeResponse(rsp *http.Response) (*RoomQRCodeResponse, error) {
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4739,6 +5255,53 @@ func ParseRoomQRCodeResponse(rsp *http.Response) (*RoomQRCodeResponse, error) {
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RoomQRCodeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RoomQRCodeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RoomQRCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -4792,6 +5355,13 @@ func ParseRefreshRoomResponse(rsp *http.Response) (*RefreshRoomResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Unprocessable
@@ -4857,6 +5427,89 @@ func ParseRefreshRoomResponse(rsp *http.Response) (*RefreshRoomResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStartSessionResponse parses an HTTP response from a StartSessionWithResponse call
+func ParseStartSessionResponse(rsp *http.Response) (*StartSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StartSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers StartSessionResponse204Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers StartSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers StartSessionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

@@ -26,8 +26,10 @@ function keyed(key: string = randomUUID()) {
   return { headers: { "Idempotency-Key": key } };
 }
 
+// Every change is JSON, with or without a body: the server refuses other
+// types (other sites' forms cannot send JSON).
 function bearer(token: string, key: string = randomUUID()) {
-  return { headers: { Authorization: `Bearer ${token}`, "Idempotency-Key": key } };
+  return { headers: { Authorization: `Bearer ${token}`, "Idempotency-Key": key, "Content-Type": "application/json" } };
 }
 
 async function expectProblem(

@@ -141,6 +141,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{roomId}/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the member's cookie from their token
+         * @description For a client that kept the token (from joining) but has no cookie, which EventSource needs.
+         */
+        post: operations["startSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a client needs to know about this deployment */
+        get: operations["getConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{roomId}/events": {
         parameters: {
             query?: never;
@@ -371,7 +411,11 @@ export interface paths {
         };
         /**
          * QR code of the table's share link
-         * @description An SVG QR code of `<scheme>://<host>/r/<roomId>`, for the first phone to show the table. Needs no token (the room id is the invitation).
+         * @description An SVG QR code of the share link `<public URL>/r/<roomId>` (the
+         *     server's `MENUSYNC_PUBLIC_URL`, or the request's scheme and Host
+         *     when that is unset and the Host is a plain host name), for a member
+         *     to show the table. Members only (the web app's `<img>` carries the
+         *     cookie); counted against the read limits; drawn once per link.
          */
         get: operations["roomQRCode"];
         put?: never;
@@ -394,10 +438,10 @@ export interface components {
             detail?: string;
             instance?: string;
             /**
-             * @description Stable error name.
+             * @description Stable error name. `bad_request`, `bad_gateway` and `gateway_timeout` come from the shipped nginx config, not from a replica.
              * @enum {string}
              */
-            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "internal";
+            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "unsupported_media_type" | "cross_site" | "bad_host" | "name_taken" | "rooms_full" | "store_full" | "bad_request" | "bad_gateway" | "gateway_timeout" | "internal";
         };
         MenuItem: {
             id: string;
@@ -416,7 +460,7 @@ export interface components {
         };
         CreateRoomRequest: {
             menu: components["schemas"]["MenuItemInput"][];
-            /** @description Lifetime without activity; default 21600 (6 h). */
+            /** @description Lifetime without activity; default 10800 (3 h, configurable), at most the configured maximum (86400 by default). */
             ttlSeconds?: number;
         };
         /** @description A position as an event id, `<epoch>.<version>`. */
@@ -549,6 +593,16 @@ export interface components {
                 data: unknown;
             }[];
         };
+        ClientConfig: {
+            /** @description The address to share (MENUSYNC_PUBLIC_URL); absent when the server builds links from the request. */
+            publicUrl?: string;
+            /** @description Seconds between a stream's heartbeats. */
+            heartbeatSeconds: number;
+            capabilities: {
+                /** @description POST /v1/menus/scan works here (OCR is installed). */
+                scan: boolean;
+            };
+        };
         Health: {
             status: string;
             replica: string;
@@ -574,7 +628,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token belongs to another room, or its member is no longer in the room (`member_not_found`). */
+        /** @description The token belongs to another room, its member is no longer in the room (`member_not_found`), or a change came from another site (`cross_site`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -585,6 +639,24 @@ export interface components {
         };
         /** @description No such room (it may have expired). */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The name is taken at this table and too long to take a number (`name_taken`). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A POST that is not `application/json`. */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -629,7 +701,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Redis unreachable, the replica is draining or at its stream limit, or the request waited past its deadline on the way and was not carried out (`request_expired`); retry (a proxy can retry another replica). */
+        /** @description Redis unreachable, the replica is draining or at its stream limit, the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); retry after Retry-After (a proxy can retry another replica). */
         Unavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -715,6 +787,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -760,7 +833,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -839,6 +914,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -879,6 +955,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -923,9 +1000,57 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    startSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cookie is set. */
+            204: {
+                headers: {
+                    /** @description `menusync_<roomId>=<token>; Path=/v1/rooms/<roomId>; HttpOnly; SameSite=Lax` (and `Secure` over HTTPS). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deployment's public address, heartbeat and capabilities. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConfig"];
+                };
+            };
         };
     };
     streamRoom: {
@@ -1186,7 +1311,12 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -168,7 +168,8 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 	// out (a storm overflows accept queues); the first snapshot's time
 	// still counts from the first attempt.
 	for attempt := 1; ; attempt++ {
-		req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events?token="+token, nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
 		var err error
 		resp, err = l.client.Do(req)
 		if err == nil && resp.StatusCode == 200 {

@@ -19,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
 	"github.com/menusync/menusync/internal/metrics"
@@ -49,6 +48,10 @@ type config struct {
 	headerTime   time.Duration
 	bodyTime     time.Duration
 	deadline     time.Duration
+	roomTTL      time.Duration
+	roomTTLMax   time.Duration
+	maxRooms     int
+	publicURL    string
 	cors         []string
 	limits       handlers.Limits
 }
@@ -83,6 +86,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		{&c.writeTimeout, "write-timeout", "MENUSYNC_WRITE_TIMEOUT", "10s", "a stream write that takes longer drops the client"},
 		{&c.headerTime, "read-header-timeout", "MENUSYNC_READ_HEADER_TIMEOUT", "5s", "time allowed for request headers"},
 		{&c.bodyTime, "body-timeout", "MENUSYNC_BODY_TIMEOUT", "10s", "time allowed for a request body"},
+		{&c.roomTTL, "room-ttl", "MENUSYNC_ROOM_TTL", "3h", "a room lives this long after its last change when its creator asks for nothing else"},
+		{&c.roomTTLMax, "room-ttl-max", "MENUSYNC_ROOM_TTL_MAX", "24h", "the longest life without activity a creator may ask for (ttlSeconds)"},
 		{&c.deadline, "request-deadline", "MENUSYNC_REQUEST_DEADLINE", "10s", "a change without an Idempotency-Key is not carried out later than this after the proxy's X-Request-Start (keep it at the proxy's read timeout)"},
 	}
 	for _, d := range durations {
@@ -97,11 +102,18 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("MENUSYNC_MAX_STREAMS: %w", err)
 	}
 	fs.Int64Var(&c.maxStreams, "max-streams", maxStreams, "open streams per replica before new ones get 503; 0: no cap (MENUSYNC_MAX_STREAMS)")
+	maxRooms, err := strconv.Atoi(env("MENUSYNC_MAX_ROOMS", "100000"))
+	if err != nil || maxRooms < 0 {
+		return c, errors.New("MENUSYNC_MAX_ROOMS: want a count (0 turns it off)")
+	}
+	fs.IntVar(&c.maxRooms, "max-rooms", maxRooms, "rooms open at once across every replica (counted in Redis); past it creating one gets 503; 0: no cap (MENUSYNC_MAX_ROOMS)")
+	fs.StringVar(&c.publicURL, "public-url", env("MENUSYNC_PUBLIC_URL", ""), "the address phones open, for share links and QR codes, e.g. https://menusync.example; empty: the request's Host (MENUSYNC_PUBLIC_URL)")
 	c.limits = handlers.DefaultLimits()
 	floats := []struct {
 		p    *float64
 		name string
-	}{{&c.limits.MemberRate, "MENUSYNC_RATE_MEMBER"}, {&c.limits.IPRate, "MENUSYNC_RATE_IP"}}
+	}{{&c.limits.MemberRate, "MENUSYNC_RATE_MEMBER"}, {&c.limits.IPRate, "MENUSYNC_RATE_IP"},
+		{&c.limits.ReadMemberRate, "MENUSYNC_RATE_READ_MEMBER"}, {&c.limits.ReadIPRate, "MENUSYNC_RATE_READ_IP"}}
 	for _, f := range floats {
 		if v := getenv(f.name); v != "" {
 			n, err := strconv.ParseFloat(v, 64)
@@ -116,6 +128,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		name string
 	}{
 		{&c.limits.MemberBurst, "MENUSYNC_RATE_MEMBER_BURST"}, {&c.limits.IPBurst, "MENUSYNC_RATE_IP_BURST"},
+		{&c.limits.ReadMemberBurst, "MENUSYNC_RATE_READ_MEMBER_BURST"}, {&c.limits.ReadIPBurst, "MENUSYNC_RATE_READ_IP_BURST"},
+		{&c.limits.StreamsPerMember, "MENUSYNC_STREAMS_PER_MEMBER"},
 		{&c.limits.RoomsPerIPMinute, "MENUSYNC_ROOMS_PER_IP_MINUTE"},
 		{&c.limits.StreamsPerIP, "MENUSYNC_STREAMS_PER_IP"}, {&c.limits.StreamsPerRoom, "MENUSYNC_STREAMS_PER_ROOM"},
 	}
@@ -162,8 +176,12 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("heartbeat must be between 100ms and 15s (proxies cut idle streams at 60s)")
 	}
 	if c.drainWindow <= 0 || c.maxStreamAge < 0 || c.maxStreams < 0 || c.drainWait <= 0 || c.tokenTTL <= 0 ||
-		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 || c.presence <= 0 || c.deadline <= 0 {
-		return c, errors.New("timeouts, windows and the token TTL must be positive; max stream age and max streams not negative")
+		c.writeTimeout <= 0 || c.headerTime <= 0 || c.bodyTime <= 0 || c.presence <= 0 || c.deadline <= 0 ||
+		c.roomTTL < time.Second || c.roomTTLMax < c.roomTTL {
+		return c, errors.New("timeouts, windows and the token TTL must be positive; max stream age and max streams not negative; the room TTL at least 1s and at most MENUSYNC_ROOM_TTL_MAX")
+	}
+	if _, err := handlers.ParsePublicURL(c.publicURL); err != nil {
+		return c, fmt.Errorf("MENUSYNC_PUBLIC_URL: %w", err)
 	}
 	return c, nil
 }
@@ -215,13 +233,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	redisURL, secret := cfg.redisURL, cfg.secret
 	if redisURL == "" {
-		mr, err := miniredis.Run()
+		url, stop, err := startEmbedded(ctx)
 		if err != nil {
-			return fmt.Errorf("embedded store: %w", err)
+			return err
 		}
-		defer mr.Close()
-		go advanceClock(ctx, mr)
-		redisURL = "redis://" + mr.Addr()
+		defer stop()
+		redisURL = url
 		log.Warn("REDIS_URL is not set: using an embedded in-process store; this mode is single-replica only and keeps nothing across restarts")
 		if secret == "" {
 			var b [32]byte
@@ -249,7 +266,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	store := rooms.NewStore(rdb, publish, time.Now)
+	store := rooms.NewStore(rdb, publish, time.Now, rooms.WithRoomBudget(cfg.maxRooms), rooms.WithTTL(cfg.roomTTL, cfg.roomTTLMax))
+	public, _ := handlers.ParsePublicURL(cfg.publicURL) // checked in parseConfig
 	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, Logger: log, Sharded: sharded})
 	mx := metrics.New(hub, &hub.Stats)
 	rdb.AddHook(mx.RedisHook())
@@ -271,6 +289,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		PresenceGrace:   cfg.presence,
 		BodyTimeout:     cfg.bodyTime,
 		RequestDeadline: cfg.deadline,
+		PublicURL:       public,
 		CORSOrigins:     cfg.cors,
 		Limits:          cfg.limits,
 		Windows:         store,
@@ -356,21 +375,6 @@ func healthcheck(getenv func(string) string) error {
 		return fmt.Errorf("healthz: %s", resp.Status)
 	}
 	return nil
-}
-
-// advanceClock makes the embedded store's TTLs run in real time: miniredis
-// only expires keys when told time has passed.
-func advanceClock(ctx context.Context, mr *miniredis.Miniredis) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			mr.FastForward(time.Second)
-		}
-	}
 }
 
 // redactURL hides passwords in a Redis URL (the userinfo's and a

@@ -13,6 +13,7 @@ if q == 0 then
   redis.call('HDEL', KEYS[3], f)
 else
   redis.call('HSET', KEYS[3], f, q)
+  keep(3)
 end
 local v = bump()
 publish(v, 'choice')

@@ -1,7 +1,24 @@
--- ARGV 9 member id, 10 member JSON, 11 member limit. The member value is
+-- ARGV 9 member id, 10 name (its JSON string body, escaped by the
+-- caller), 11 name key (how names compare), 12 member limit, 13 '1' if
+-- the name leaves room for a number. The member value is
 -- "<version>|<json>": the version orders members by join time.
-if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[11]) then return {-4} end
+--
+-- Names stay distinct: a second "Ana" becomes "Ana 2" (then "Ana 3"), so
+-- the order and the staff card never show two people as one. The names
+-- hash maps each name key to its member.
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[12]) then return {-4} end
+local name, key = ARGV[10], ARGV[11]
+local n = 1
+while redis.call('HEXISTS', KEYS[6], n == 1 and key or (key .. ' ' .. n)) == 1 do n = n + 1 end
+if n > 1 then
+  if ARGV[13] ~= '1' then return {-7} end
+  name, key = name .. ' ' .. n, key .. ' ' .. n
+end
+local mj = '{"id":"' .. ARGV[9] .. '","name":"' .. name .. '"}'
 local v = bump()
-redis.call('HSET', KEYS[2], ARGV[9], v .. '|' .. ARGV[10])
-publish(v, 'member')
-return done(v, 1, ARGV[10])
+redis.call('HSET', KEYS[6], key, ARGV[9])
+redis.call('HSET', KEYS[2], ARGV[9], v .. '|' .. mj)
+keep(2)
+keep(6)
+publish(v, 'member', '{"member":' .. mj .. ',"version":')
+return done(v, 1, mj)

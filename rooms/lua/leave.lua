@@ -8,8 +8,14 @@ if not m then return {-2} end
 redis.call('HDEL', KEYS[2], ARGV[9])
 redis.call('SREM', KEYS[1] .. ':online', ARGV[9])
 if ARGV[10] == '1' then
+  -- their name stays taken: the order still shows them
   redis.call('HSET', KEYS[5], ARGV[9], m)
+  keep(5)
 else
+  local names = redis.call('HGETALL', KEYS[6])
+  for i = 1, #names, 2 do
+    if names[i + 1] == ARGV[9] then redis.call('HDEL', KEYS[6], names[i]) end
+  end
   local prefix = ARGV[9] .. '|'
   for _, f in ipairs(redis.call('HKEYS', KEYS[3])) do
     if string.sub(f, 1, #prefix) == prefix then redis.call('HDEL', KEYS[3], f) end

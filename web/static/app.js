@@ -45,7 +45,9 @@ function newKey() {
 
 function once(method, path, body, token, key, timeoutMs) {
   var headers = {};
-  if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
+  // Every change is JSON, with or without a body: the server refuses
+  // other types, which is what keeps other sites' forms out.
+  if (method !== 'GET') { headers['Content-Type'] = 'application/json'; }
   if (token) { headers.Authorization = 'Bearer ' + token; }
   if (key) { headers['Idempotency-Key'] = key; }
   // A request to a replica that is stuck gets no answer for as long as
@@ -253,10 +255,13 @@ function connect() {
   }
   // EventSource cannot send headers: the token rides in the query (the
   // server never logs it); the browser resends Last-Event-ID itself.
-  // A new EventSource (after the watchdog below gave up on one) starts
-  // without Last-Event-ID; the query carries the position instead.
-  var url = '/v1/rooms/' + app.roomId + '/events?token=' + encodeURIComponent(app.me.token);
-  if (app.lastEventId) { url += '&lastEventId=' + encodeURIComponent(app.lastEventId); }
+  // EventSource cannot send headers: it authenticates with the member's
+  // cookie (set by join or by startSession), never a token in the URL,
+  // which would end up in proxy logs. A new EventSource (after the
+  // watchdog below gave up on one) starts without Last-Event-ID; the query
+  // carries the position instead.
+  var url = '/v1/rooms/' + app.roomId + '/events';
+  if (app.lastEventId) { url += '?lastEventId=' + encodeURIComponent(app.lastEventId); }
   var es = new EventSource(url);
   app.es = es;
   es.onopen = function () { setStatus('live', 'live'); };
@@ -451,7 +456,17 @@ function enterRoom() {
   $('#copy-btn').onclick = function () {
     if (navigator.clipboard) { navigator.clipboard.writeText(link); }
   };
-  refetch().then(connect);
+  refetch().then(startSession).then(connect);
+}
+
+// startSession makes sure the browser holds the member's cookie (a token
+// kept in localStorage may outlive it), which the stream and the QR code
+// authenticate with.
+function startSession() {
+  if (app.closed) { return Promise.resolve(); }
+  return api('POST', '/v1/rooms/' + app.roomId + '/session', undefined, app.me.token).catch(function (e) {
+    if (e.status === 401 || e.status === 403 || e.status === 404) { roomClosed(e); }
+  });
 }
 
 function route() {
