@@ -25,8 +25,8 @@ type Event struct {
 	Type     string
 	Position rooms.Position  // the event id: epoch and version
 	Data     json.RawMessage // the event's JSON as sent
-	Choice  *rooms.Choice   // set for choice events
-	Member  *rooms.Member   // set for member events
+	Choice   *rooms.Choice   // set for choice events
+	Member   *rooms.Member   // set for member events
 	// Resync marks a snapshot the client fetched itself: after a version
 	// gap, or because of a refresh event.
 	Resync bool

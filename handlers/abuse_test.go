@@ -101,11 +101,11 @@ func TestStreamCapsPerIPAndRoom(t *testing.T) {
 
 	g := newFixture(t, handlers.Config{Limits: handlers.Limits{StreamsPerRoom: 1}})
 	a, b := g.party(), g.party()
-	g.stream("/v1/rooms/" + a.room.ID + "/events", "Authorization", "Bearer "+a.tokenA).next(t)
-	if s := g.stream("/v1/rooms/" + a.room.ID + "/events", "Authorization", "Bearer "+a.tokenB); s.resp.StatusCode != http.StatusTooManyRequests {
+	g.stream("/v1/rooms/"+a.room.ID+"/events", "Authorization", "Bearer "+a.tokenA).next(t)
+	if s := g.stream("/v1/rooms/"+a.room.ID+"/events", "Authorization", "Bearer "+a.tokenB); s.resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("second stream in a room capped at 1: %d", s.resp.StatusCode)
 	}
-	g.stream("/v1/rooms/" + b.room.ID + "/events", "Authorization", "Bearer "+b.tokenA).next(t) // another room is fine
+	g.stream("/v1/rooms/"+b.room.ID+"/events", "Authorization", "Bearer "+b.tokenA).next(t) // another room is fine
 }
 
 func TestCORS(t *testing.T) {

@@ -75,13 +75,13 @@ func TestStreamResume(t *testing.T) {
 	base := "/v1/rooms/" + p.room.ID
 	f.do("POST", base+"/choices", p.tokenB, map[string]any{"menuId": "tea", "quantity": 1})
 	// Ana is online (her presence is a change too) before she resumes.
-	f.stream(base + "/events", "Authorization", "Bearer "+p.tokenA).next(t)
+	f.stream(base+"/events", "Authorization", "Bearer "+p.tokenA).next(t)
 	v := f.version(t, p)
 
 	// Current: nothing extra, the next event is the next delta.
 	cur := f.stream(base+"/events", "Last-Event-ID", p.id(v), "Authorization", "Bearer "+p.tokenA)
 	// Behind: one snapshot at the current version.
-	behind := f.stream(base + "/events?lastEventId="+p.id(2), "Authorization", "Bearer "+p.tokenA)
+	behind := f.stream(base+"/events?lastEventId="+p.id(2), "Authorization", "Bearer "+p.tokenA)
 	// The same version in another epoch (Redis came back older since),
 	// or a bare version from before epochs: a snapshot too.
 	otherEpoch := f.stream(base+"/events", "Last-Event-ID", "Zm9yZ290dGVu."+strconv.FormatUint(v, 10), "Authorization", "Bearer "+p.tokenA)

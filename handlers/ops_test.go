@@ -36,7 +36,7 @@ func TestStreamCap(t *testing.T) {
 func TestMaxStreamAge(t *testing.T) {
 	f := newFixture(t, handlers.Config{MaxStreamAge: 300 * time.Millisecond})
 	p := f.party()
-	s := f.stream("/v1/rooms/" + p.room.ID + "/events", "Authorization", "Bearer "+p.tokenA)
+	s := f.stream("/v1/rooms/"+p.room.ID+"/events", "Authorization", "Bearer "+p.tokenA)
 	start := time.Now()
 	s.next(t)
 	var last sseEvent
@@ -63,7 +63,7 @@ func TestDrainSpreadsStreams(t *testing.T) {
 	p := f.party()
 	var streams []*sseReader
 	for range 8 {
-		s := f.stream("/v1/rooms/" + p.room.ID + "/events", "Authorization", "Bearer "+p.tokenA)
+		s := f.stream("/v1/rooms/"+p.room.ID+"/events", "Authorization", "Bearer "+p.tokenA)
 		s.next(t)
 		streams = append(streams, s)
 	}
@@ -114,7 +114,7 @@ func TestRequestIDAndNoTokenInLogs(t *testing.T) {
 	if id := r.header.Get("X-Request-Id"); id == "" || strings.Contains(id, " ") {
 		t.Fatalf("unsafe request id kept: %q", id)
 	}
-	s := f.stream("/v1/rooms/" + p.room.ID + "/events", "Authorization", "Bearer "+p.tokenB)
+	s := f.stream("/v1/rooms/"+p.room.ID+"/events", "Authorization", "Bearer "+p.tokenB)
 	s.next(t)
 	s.close()
 	f.do("GET", "/v1/rooms/"+p.room.ID+"?token=garbage-"+p.tokenA[:20], "", nil)

@@ -288,7 +288,9 @@ func TestExpiryClosesListeners(t *testing.T) {
 
 func TestCursorRules(t *testing.T) {
 	p := pubsub.Cursor{Position: rooms.Position{Epoch: "e1", Version: 5}}
-	fr := func(e string, v uint64) *pubsub.Frame { return &pubsub.Frame{Position: rooms.Position{Epoch: e, Version: v}} }
+	fr := func(e string, v uint64) *pubsub.Frame {
+		return &pubsub.Frame{Position: rooms.Position{Epoch: e, Version: v}}
+	}
 	if w, r := p.Delta(fr("e1", 5)); w || r != 0 {
 		t.Fatal("duplicate written")
 	}
