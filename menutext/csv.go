@@ -84,12 +84,12 @@ func readCSV(text string, delim rune, st *state) {
 		case strings.HasPrefix(h, "name_"):
 			tag, err := language.Parse(strings.ReplaceAll(h[len("name_"):], "_", "-"))
 			if err != nil {
-				st.warn(headerLine, CodeBadLang, fmt.Sprintf("column “%s”: “%s” is not a BCP 47 language tag; column ignored", header[i], h[len("name_"):]))
+				st.warn(headerLine, CodeBadLang, fmt.Sprintf("column “%s”: “%s” is not a BCP 47 language tag; column ignored", short(header[i]), short(h[len("name_"):])))
 				continue
 			}
 			kinds[i], tags[i] = colTranslation, tag.String()
 		default:
-			st.warn(headerLine, CodeUnknownField, fmt.Sprintf("column “%s” is not one we read (id, name, price, description, currency, name_<lang>); ignored", header[i]))
+			st.warn(headerLine, CodeUnknownField, fmt.Sprintf("column “%s” is not one we read (id, name, price, description, currency, name_<lang>); ignored", short(header[i])))
 		}
 	}
 	for {
@@ -160,7 +160,7 @@ func readCSVRow(rec []string, kinds []column, tags []string, line int, merged st
 		addName(e, n[0], n[1])
 	}
 	if merged != "" {
-		e.warn(CodePriceAmbiguous, fmt.Sprintf("the price was split by an unquoted “,”; read as “%s” — quote it in the file", merged))
+		e.warn(CodePriceAmbiguous, fmt.Sprintf("the price was split by an unquoted “,”; read as “%s” — quote it in the file", short(merged)))
 	}
 	readCell(e, price)
 	if cur != "" {

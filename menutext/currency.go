@@ -2,229 +2,13 @@ package menutext
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 
 	"github.com/menusync/menusync"
 )
-
-// curMark is a currency sign, word or code written next to a price.
-type curMark struct {
-	text  string   // as found, for messages
-	codes []string // currencies it can stand for
-	class string   // "" when codes has one entry; else the shared symbol's name
-}
-
-func (m *curMark) allows(code string) bool {
-	for _, c := range m.codes {
-		if c == code {
-			return true
-		}
-	}
-	return false
-}
-
-// Symbols several currencies share. The lists are what a menu could
-// legitimately mean, so an explicit Options.Currency inside the list is not
-// a mismatch (¥ on a Chinese menu is yuan; $ in Taipei is NT$).
-var (
-	yenCodes    = []string{"JPY", "CNY"}
-	yuanCodes   = []string{"CNY", "TWD", "HKD", "MOP"}
-	dollarCodes = []string{"USD", "TWD", "HKD", "SGD", "AUD", "CAD", "NZD", "MXN", "ARS", "CLP", "COP",
-		"BSD", "BBD", "BZD", "BMD", "BND", "FJD", "JMD", "KYD", "LRD", "NAD", "SBD", "SRD", "TTD", "XCD"}
-)
-
-type markerDef struct {
-	text    []rune // folded
-	codes   []string
-	class   string
-	prefix  bool // written before the number (₩12,000)
-	suffix  bool // written after it (12,000원)
-	anyCase bool // letters match in any case after the number ("12 eur")
-}
-
-const (
-	pre  = 1
-	suf  = 2
-	both = pre | suf
-)
-
-// markers is longest first, so "NT$" wins over "$" and "đồng" over "đ".
-var markers = func() []markerDef {
-	type spec struct {
-		text  string
-		codes string // one code, or a class name: yen, yuan, dollar
-		where int
-		any   bool
-	}
-	specs := []spec{
-		{"₩", "KRW", both, false}, {"원", "KRW", suf, false}, {"KRW", "KRW", both, true}, {"won", "KRW", suf, true},
-		{"¥", "yen", both, false}, {"円", "JPY", suf, false}, {"JPY", "JPY", both, true}, {"JP¥", "JPY", pre, false},
-		{"yen", "JPY", suf, true},
-		{"元", "yuan", suf, false}, {"块", "CNY", suf, false}, {"人民币", "CNY", both, false}, {"RMB", "CNY", both, true},
-		{"CNY", "CNY", both, true}, {"CN¥", "CNY", pre, false},
-		{"NT$", "TWD", both, false}, {"NTD", "TWD", both, true}, {"TWD", "TWD", both, true},
-		{"HK$", "HKD", both, false}, {"HKD", "HKD", both, true}, {"MOP$", "MOP", pre, false}, {"MOP", "MOP", both, false},
-		{"$", "dollar", both, false}, {"US$", "USD", both, false}, {"USD", "USD", both, true},
-		{"S$", "SGD", pre, false}, {"SGD", "SGD", both, true}, {"A$", "AUD", pre, false}, {"AUD", "AUD", both, false},
-		{"C$", "CAD", pre, false}, {"CA$", "CAD", pre, false}, {"CAD", "CAD", both, false},
-		{"NZ$", "NZD", pre, false}, {"NZD", "NZD", both, false}, {"R$", "BRL", pre, false}, {"BRL", "BRL", both, false},
-		{"MX$", "MXN", pre, false}, {"MXN", "MXN", both, false},
-		{"₫", "VND", both, false}, {"đ", "VND", suf, false}, {"đồng", "VND", suf, true}, {"VND", "VND", both, true},
-		{"VNĐ", "VND", both, true},
-		{"฿", "THB", both, false}, {"บาท", "THB", suf, false}, {"บ.", "THB", suf, false}, {"THB", "THB", both, true},
-		{"€", "EUR", both, false}, {"EUR", "EUR", both, true}, {"euro", "EUR", suf, true}, {"euros", "EUR", suf, true},
-		{"£", "GBP", both, false}, {"GBP", "GBP", both, true},
-		{"CHF", "CHF", both, true}, {"Fr.", "CHF", both, false}, {"SFr.", "CHF", both, false},
-		{"₱", "PHP", both, false}, {"PHP", "PHP", both, false}, {"₹", "INR", both, false}, {"INR", "INR", both, false},
-		{"Rp", "IDR", pre, false}, {"IDR", "IDR", both, false}, {"RM", "MYR", pre, false}, {"MYR", "MYR", both, false},
-		{"₺", "TRY", both, false}, {"zł", "PLN", suf, false}, {"PLN", "PLN", both, false}, {"Kč", "CZK", suf, false},
-		{"CZK", "CZK", both, false}, {"Ft", "HUF", suf, false}, {"HUF", "HUF", both, false},
-		{"SEK", "SEK", both, false}, {"NOK", "NOK", both, false}, {"DKK", "DKK", both, false},
-		{"AED", "AED", both, false}, {"₪", "ILS", both, false}, {"₭", "LAK", both, false}, {"LAK", "LAK", both, false},
-		{"៛", "KHR", both, false}, {"KHR", "KHR", both, false}, {"₮", "MNT", both, false}, {"MNT", "MNT", both, false},
-	}
-	defs := make([]markerDef, 0, len(specs))
-	for _, s := range specs {
-		d := markerDef{text: foldRunes([]rune(s.text)), prefix: s.where&pre != 0, suffix: s.where&suf != 0, anyCase: s.any}
-		switch s.codes {
-		case "yen":
-			d.codes, d.class = yenCodes, "yen"
-		case "yuan":
-			d.codes, d.class = yuanCodes, "yuan"
-		case "dollar":
-			d.codes, d.class = dollarCodes, "dollar"
-		default:
-			d.codes = []string{s.codes}
-		}
-		defs = append(defs, d)
-	}
-	sort.SliceStable(defs, func(i, j int) bool { return len(defs[i].text) > len(defs[j].text) })
-	return defs
-}()
-
-func (d *markerDef) mark(r []rune) *curMark {
-	return &curMark{text: string(r), codes: d.codes, class: d.class}
-}
-
-func (d *markerDef) matchAt(f []rune, start int, anyCase bool) bool {
-	if start < 0 || start+len(d.text) > len(f) {
-		return false
-	}
-	for i, c := range d.text {
-		g := f[start+i]
-		if g != c && !(anyCase && unicode.ToLower(g) == unicode.ToLower(c)) {
-			return false
-		}
-	}
-	return true
-}
-
-// suffixMarker finds a marker that ends at end and starts after lo.
-// It must follow a digit or a space, so "Neuro" does not end in "euro".
-func suffixMarker(f []rune, lo, end int) (*markerDef, int) {
-	for i := range markers {
-		d := &markers[i]
-		start := end - len(d.text)
-		if !d.suffix || start <= lo || !d.matchAt(f, start, d.anyCase) {
-			continue
-		}
-		if p := f[start-1]; isDigit(p) || isSpace(p) {
-			return d, start
-		}
-	}
-	return nil, -1
-}
-
-// prefixMarker finds a marker that ends at end. A marker spelled with
-// letters must not continue a word ("SPARM 12" is not RM 12).
-func prefixMarker(f []rune, lo, end int) (*markerDef, int) {
-	for i := range markers {
-		d := &markers[i]
-		start := end - len(d.text)
-		if !d.prefix || start < lo || !d.matchAt(f, start, false) {
-			continue
-		}
-		if isLatinLetter(d.text[0]) && start > lo && unicode.IsLetter(f[start-1]) {
-			continue
-		}
-		return d, start
-	}
-	return nil, -1
-}
-
-// scripts counts the letters of the dish names by writing system, the
-// last resort for guessing a currency and the tie-breaker for ¥ $ 元.
-type scripts struct {
-	hangul, kana, han, thai, viet int
-	trad, simp                    int // Han characters only one of the two Chinese scripts uses
-}
-
-// Characters that differ between Traditional and Simplified Chinese and
-// are common on menus, pair by pair: 麵/面 飯/饭 雞/鸡 …
-const (
-	tradOnly = "麵飯雞鴨魚蝦豬湯餃餅燒滷鍋鹽醬蔥薑蘿蔔點單價貢燉腸蠔鮮鰻鱔鮭鱈鮪龍鳳魷鵝鴿臘餛飩麗灣們為會這個條雙寶實豐廳館飲檸蘋紅綠黃藍銀鐵涼熱凍腦腳頭魯鮑參帶貝蠣燴烏醃撈樣蝸麼燜鹹雜絲塊籠糰團過橋線蓮鯉鱸鯽貨號壺爐燈盤義國東門閩廣滬韓煙燻鹵濃麥藥葉車歲無萬兩錢費稅"
-	simpOnly = "面饭鸡鸭鱼虾猪汤饺饼烧卤锅盐酱葱姜萝卜点单价贡炖肠蚝鲜鳗鳝鲑鳕鲔龙凤鱿鹅鸽腊馄饨丽湾们为会这个条双宝实丰厅馆饮柠苹红绿黄蓝银铁凉热冻脑脚头鲁鲍参带贝蛎烩乌腌捞样蜗么焖咸杂丝块笼团过桥线莲鲤鲈鲫货号壶炉灯盘义国东门闽广沪韩烟熏浓麦药叶车岁无万两钱费税"
-)
-
-var tradSet, simpSet = runeSet(tradOnly), runeSet(simpOnly)
-
-func runeSet(s string) map[rune]bool {
-	m := make(map[rune]bool)
-	for _, r := range s {
-		m[r] = true
-	}
-	return m
-}
-
-func (sc *scripts) add(s string) {
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-		case unicode.Is(unicode.Hangul, r):
-			sc.hangul++
-		case isKana(r):
-			sc.kana++
-		case unicode.Is(unicode.Han, r):
-			sc.han++
-			if tradSet[r] {
-				sc.trad++
-			} else if simpSet[r] {
-				sc.simp++
-			}
-		case unicode.Is(unicode.Thai, r):
-			sc.thai++
-		case (r >= 0x1ea0 && r <= 0x1ef9) || strings.ContainsRune("ơƠưƯăĂđĐ", r):
-			sc.viet++ // letters only Vietnamese uses: ở ạ ư đ …
-		}
-	}
-}
-
-func (sc *scripts) traditional() bool { return sc.trad > sc.simp }
-
-// fromScript guesses the currency of a menu that never names one.
-// Latin script alone says nothing: it is written in too many countries.
-func (sc *scripts) guess() (code, why string) {
-	switch {
-	case sc.kana > 0 && sc.kana >= sc.hangul:
-		return "JPY", "the Japanese kana in the dish names"
-	case sc.hangul > 0:
-		return "KRW", "the Korean (Hangul) dish names"
-	case sc.thai > 0:
-		return "THB", "the Thai dish names"
-	case sc.han > 0 && sc.traditional():
-		return "TWD", "the Traditional Chinese dish names (Hong Kong and Macau use them too)"
-	case sc.han > 0:
-		return "CNY", "the Chinese dish names"
-	case sc.viet > 0:
-		return "VND", "the Vietnamese dish names"
-	}
-	return "", ""
-}
 
 // langHint is Options.Lang, parsed.
 type langHint struct {
@@ -344,15 +128,134 @@ func decimalConvention(code string, lang langHint) rune {
 	case "VND", "IDR", "BRL", "TRY", "PLN", "CZK", "HUF", "SEK", "NOK", "DKK", "ARS", "CLP", "COP", "RON":
 		return ','
 	case "USD", "GBP", "JPY", "CNY", "TWD", "HKD", "MOP", "KRW", "THB", "CHF", "SGD", "MYR", "PHP",
-		"INR", "AUD", "NZD", "CAD", "MXN", "AED", "ILS":
+		"INR", "AUD", "NZD", "CAD", "MXN", "AED", "ILS", "BHD", "KWD", "OMR", "JOD", "QAR", "SAR":
 		return '.'
 	}
 	return 0
+}
+
+// scriptAllows reports whether a menu whose script suggests guess can
+// plausibly be priced in code: Chinese characters are written from
+// Shanghai to Hong Kong to Kuala Lumpur, Hangul only in Korea.
+func scriptAllows(guess, code string) bool {
+	if guess == "CNY" || guess == "TWD" {
+		return contains([]string{"CNY", "TWD", "HKD", "MOP", "SGD", "MYR"}, code)
+	}
+	return guess == code
 }
 
 func describeCodes(m *curMark) string {
 	if m.class == "" {
 		return m.codes[0]
 	}
-	return fmt.Sprintf("“%s”", m.text)
+	return fmt.Sprintf("“%s”", short(m.text))
+}
+
+// decideCurrency picks the menu's currency: the caller's option, then what
+// the document states, then the signs on its prices, then the language
+// hint, then the script of the dish names; every inference is a warning.
+func (s *state) decideCurrency() (menusync.Currency, bool) {
+	if s.opt.Currency != "" {
+		if c, err := menusync.ParseCurrency(s.opt.Currency); err == nil {
+			return c, true
+		}
+		s.warn(0, CodeCurrencyUnknown, fmt.Sprintf("currency %q is not a known ISO 4217 code; ignored", short(s.opt.Currency)))
+	}
+	if s.docCurrency != "" {
+		if c, err := menusync.ParseCurrency(s.docCurrency); err == nil {
+			return c, true
+		}
+		s.warn(s.docCurrencyLine, CodeCurrencyUnknown, fmt.Sprintf("currency %q is not a known ISO 4217 code; ignored", short(s.docCurrency)))
+	}
+	var sc scripts
+	votes := map[string]int{}
+	classLine := map[string]int{}
+	yuanMarks := 0
+	for _, e := range s.entries {
+		sc.add(e.name)
+		m := e.price.mark
+		switch {
+		case m == nil:
+		case m.class == "":
+			votes[m.codes[0]]++
+		default:
+			if _, seen := classLine[m.class]; !seen {
+				classLine[m.class] = e.line
+			}
+			if m.class == "yuan" {
+				yuanMarks++
+			}
+		}
+	}
+	tally := map[string]int{}
+	first := map[string]int{}
+	classCode := map[string]string{}
+	classGuess := map[string]string{}
+	for class := range classLine {
+		classCode[class], classGuess[class] = resolveClass(class, votes, yuanMarks, &sc, s.lang)
+	}
+	for _, e := range s.entries {
+		m := e.price.mark
+		if m == nil {
+			continue
+		}
+		code := m.codes[0]
+		if m.class != "" {
+			code = classCode[m.class]
+		}
+		if tally[code] == 0 {
+			first[code] = e.line
+		}
+		tally[code]++
+	}
+	best := ""
+	for code, n := range tally {
+		if best == "" || n > tally[best] || (n == tally[best] && first[code] < first[best]) {
+			best = code
+		}
+	}
+	unmarked := 0
+	for _, e := range s.entries {
+		if e.price.num != "" && e.price.mark == nil {
+			unmarked++
+		}
+	}
+	// A Korean menu with one "Wine €40" line: the signs say EUR, the names
+	// and the other prices say otherwise. The unmarked prices decide when
+	// they are more; either way the user is told.
+	if guess, why := sc.guess(); best != "" && guess != "" && unmarked > 0 && !scriptAllows(guess, best) {
+		if unmarked > tally[best] {
+			s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("most prices carry no currency sign: read as %s from %s; prices marked in another currency are not read", guess, why))
+			c, err := menusync.ParseCurrency(guess)
+			return c, err == nil
+		}
+		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("prices without a currency were read as %s like the marked ones, though %s suggest %s", best, why, guess))
+	}
+	if best != "" {
+		for class, code := range classCode {
+			if code == best && classGuess[class] != "" {
+				s.warn(classLine[class], CodeCurrencyGuessed, classGuess[class])
+			}
+		}
+		c, err := menusync.ParseCurrency(best)
+		return c, err == nil
+	}
+	if code := s.lang.regionCurrency(); code != "" {
+		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("no currency on the menu; assumed %s from the language hint %q", code, short(s.opt.Lang)))
+		c, err := menusync.ParseCurrency(code)
+		return c, err == nil
+	}
+	if code, why := sc.guess(); code != "" {
+		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("no currency on the menu; assumed %s from %s", code, why))
+		c, err := menusync.ParseCurrency(code)
+		return c, err == nil
+	}
+	priced := false
+	for _, e := range s.entries {
+		priced = priced || e.price.num != ""
+	}
+	if priced {
+		s.warn(0, CodeCurrencyUnknown, "no currency on the menu and nothing to guess it from: prices were not read; choose the currency and read the menu again")
+	}
+	return menusync.Currency{}, false
 }

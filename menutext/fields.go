@@ -20,13 +20,13 @@ func readCell(e *entry, cell string) {
 	f := foldRunes(r)
 	if f[0] == '-' || f[0] == '−' {
 		e.priceIssue = true
-		e.warn(CodePriceNegative, fmt.Sprintf("price “%s” is negative: not read", cell))
+		e.warn(CodePriceNegative, fmt.Sprintf("price “%s” is negative: not read", short(cell)))
 		return
 	}
 	t, ok := findTail(f, 0, len(f))
 	if !ok || trimName(r, f, 0, t.nameEnd) != "" {
 		e.priceIssue = true
-		e.warn(CodePriceUnreadable, fmt.Sprintf("price “%s” is not a price we can read", cell))
+		e.warn(CodePriceUnreadable, fmt.Sprintf("price “%s” is not a price we can read", short(cell)))
 		return
 	}
 	e.price = t.price
@@ -52,7 +52,7 @@ func readNumber(e *entry, lit string) {
 func addCurrencyField(e *entry, code string) {
 	c, err := menusync.ParseCurrency(code)
 	if err != nil {
-		e.warn(CodeCurrencyUnknown, fmt.Sprintf("currency “%s” is not a known ISO 4217 code; ignored", code))
+		e.warn(CodeCurrencyUnknown, fmt.Sprintf("currency “%s” is not a known ISO 4217 code; ignored", short(code)))
 		return
 	}
 	if e.price.mark != nil && !e.price.mark.allows(c.Code) {
@@ -69,14 +69,14 @@ func addName(e *entry, tag, name string) {
 	}
 	t, err := language.Parse(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"))
 	if err != nil {
-		e.warn(CodeBadLang, fmt.Sprintf("“%s” is not a BCP 47 language tag; that name was skipped", tag))
+		e.warn(CodeBadLang, fmt.Sprintf("“%s” is not a BCP 47 language tag; that name was skipped", short(tag)))
 		return
 	}
 	if e.names == nil {
 		e.names = make(map[string]string)
 	}
 	if _, seen := e.names[t.String()]; !seen && len(e.names) >= MaxNames {
-		e.warn(CodeTooLong, fmt.Sprintf("more than %d translated names; “%s” was skipped", MaxNames, tag))
+		e.warn(CodeTooLong, fmt.Sprintf("more than %d translated names; “%s” was skipped", MaxNames, short(tag)))
 		return
 	}
 	e.names[t.String()] = name

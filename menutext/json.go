@@ -149,7 +149,7 @@ func (jr *jsonReader) items() error {
 func (jr *jsonReader) unknownField(line int, key string) {
 	if !jr.unknown[key] {
 		jr.unknown[key] = true
-		jr.st.warn(line, CodeUnknownField, fmt.Sprintf("field “%s” is not one we read (id, name, price, description, names, name_<lang>, currency); ignored", key))
+		jr.st.warn(line, CodeUnknownField, fmt.Sprintf("field “%s” is not one we read (id, name, price, description, names, name_<lang>, currency); ignored", short(key)))
 	}
 }
 
@@ -204,7 +204,7 @@ func (jr *jsonReader) item(raw json.RawMessage, line int) {
 		case strings.HasPrefix(key, "name_"):
 			var s string
 			if json.Unmarshal(v, &s) != nil {
-				e.warn(CodeBadRow, fmt.Sprintf("“%s” must be a string; ignored", key))
+				e.warn(CodeBadRow, fmt.Sprintf("“%s” must be a string; ignored", short(key)))
 			}
 			addName(e, key[len("name_"):], s)
 		case key == "currency":

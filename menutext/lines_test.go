@@ -89,6 +89,8 @@ var menuLines = []lineCase{
 	{in: "공기밥 1,000 KRW", name: "공기밥", price: 1000, cur: "KRW"},
 	{in: "떡볶이 5천원", name: "떡볶이", price: noPrice, cur: "KRW", warns: []string{guessed, CodePriceUnreadable}},
 	{in: "갈비탕 1만2천원", name: "갈비탕", price: noPrice, cur: "KRW", warns: []string{guessed, CodePriceUnreadable}},
+	{in: "김치찌개 9,000원 🔥", name: "김치찌개", price: 9000, desc: "🔥", cur: "KRW"},
+	{in: "불닭볶음면 ★★★ 8,000원 🌶️🌶️", name: "불닭볶음면 ★★★", price: 8000, desc: "🌶️🌶️", cur: "KRW"},
 	{in: "• 순두부찌개 - 9,000", opt: krw, name: "순두부찌개", price: 9000, cur: "KRW"},
 	// Japanese
 	{in: "ラーメン（醤油）　８５０円", name: "ラーメン（醤油）", price: 850, cur: "JPY"},
@@ -149,6 +151,8 @@ var menuLines = []lineCase{
 	{in: "Combo A1", opt: usd, name: "Combo A1", price: noPrice, cur: "USD", warns: []string{CodeNoPrice}},
 	{in: "Steak & ale pie £8.50", name: "Steak & ale pie", price: 850, cur: "GBP"},
 	{in: "Flat white 4,5", opt: Options{Currency: "AUD"}, name: "Flat white", price: 450, cur: "AUD"},
+	{in: "Tomato soup 5.00 (v)", opt: gbp, name: "Tomato soup", price: 500, desc: "v", cur: "GBP"},
+	{in: "Set 2 (for two)", opt: gbp, name: "Set 2 (for two)", price: noPrice, cur: "GBP", warns: []string{CodeNoPrice}},
 	{in: "Small / large fries 3.50 / 5.00", opt: usd, name: "Small / large fries", price: 500, cur: "USD", warns: []string{CodePriceAmbiguous}},
 	// French
 	{in: "Croque-monsieur ... 9,50 €", name: "Croque-monsieur", price: 950, cur: "EUR"},

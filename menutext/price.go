@@ -68,7 +68,7 @@ func findTail(f []rune, lo, hi int) (tail, bool) {
 		for k > lo && isDigit(f[k-1]) {
 			k--
 		}
-		if n := s - 1 - k; n > 3 || (k > lo && !isSpace(f[k-1]) && !isLeader(f[k-1])) {
+		if n := s - 1 - k; n > 3 || (k > lo && !isSpace(f[k-1]) && !isLeader(f[k-1]) && !endsPrefixMarker(f, lo, k)) {
 			break
 		}
 		s = k
@@ -95,6 +95,11 @@ func findTail(f []rune, lo, hi int) (tail, bool) {
 		}
 	}
 	return t, true
+}
+
+func endsPrefixMarker(f []rune, lo, end int) bool {
+	d, _ := prefixMarker(f, lo, end)
+	return d != nil
 }
 
 func isDashLike(r rune) bool { return r == '-' || r == '–' || r == '—' }
@@ -208,10 +213,17 @@ func readPrice(p priceText, ctx readContext) (minor int64, ok bool, code, msg st
 	if asDecimal && !fits(n.groups[last], digits, p.plain) {
 		asDecimal = false
 		if !asGroups {
-			return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” has more decimals than %s uses (%d)", p.num, ctx.cur.Code, digits)
+			return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” has more decimals than %s uses (%d)", short(p.num), ctx.cur.Code, digits)
 		}
 	}
 	useDecimal := asDecimal
+	if asGroups && !asDecimal && len(n.seps) == 1 && digits > 0 && !p.plain &&
+		(ctx.menuDec == decSep || ctx.menuDec == 0 && ctx.convention == decSep) {
+		// Only thousands fit (12.505 has too many decimals for cents), but
+		// this menu or currency writes cents after that very separator.
+		code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” separating thousands, though %s prices usually have “%c” before the cents",
+			short(p.num), short(plainDecimal(n, false)), decSep, ctx.cur.Code, decSep)
+	}
 	if asGroups && asDecimal {
 		// One ',' or '.' before exactly three digits, in a currency with
 		// minor units: 1,200 or 1.20? The menu's other prices decide; then
@@ -224,12 +236,12 @@ func readPrice(p priceText, ctx readContext) (minor int64, ok bool, code, msg st
 		case ctx.convention == decSep && len(n.groups[last]) <= digits:
 			useDecimal = true
 			code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” as the decimal point; it could also mean %s",
-				p.num, plainDecimal(n, true), decSep, plainDecimal(n, false))
+				short(p.num), short(plainDecimal(n, true)), decSep, short(plainDecimal(n, false)))
 		default:
 			useDecimal = false
 			if ctx.convention == 0 || ctx.convention == decSep {
 				code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” separating thousands; it could also mean %s",
-					p.num, plainDecimal(n, false), decSep, plainDecimal(n, true))
+					short(p.num), short(plainDecimal(n, false)), decSep, short(plainDecimal(n, true)))
 			}
 		}
 	}
@@ -240,7 +252,7 @@ func readPrice(p priceText, ctx readContext) (minor int64, ok bool, code, msg st
 	case asGroups:
 		whole = strings.Join(n.groups, "")
 	default:
-		return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” is not a price we can read", p.num)
+		return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” is not a price we can read", short(p.num))
 	}
 	if len(frac) > digits {
 		frac = frac[:digits] // the rest is zeros, as fits checked
@@ -251,13 +263,13 @@ func readPrice(p priceText, ctx readContext) (minor int64, ok bool, code, msg st
 	}
 	v, err := menusync.ParseAmount(canon, ctx.cur)
 	if err != nil {
-		return 0, false, CodePriceTooLarge, fmt.Sprintf("%s %s is above the limit of %s", canon, ctx.cur.Code,
+		return 0, false, CodePriceTooLarge, fmt.Sprintf("%s %s is above the limit of %s", short(canon), ctx.cur.Code,
 			menusync.FormatAmountGrouped(menusync.MaxPriceMinor, ctx.cur))
 	}
 	// "3 150": a set number and a price, or one number? Only a lone first
 	// digit is worth a doubt; "65 000đ" is plainly sixty-five thousand.
 	if p.joined && !useDecimal && code == "" && len(n.groups[0]) == 1 {
-		code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as one number, %s; if the first digit belongs to the dish name, fix the line", p.num, whole)
+		code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as one number, %s; if the first digit belongs to the dish name, fix the line", short(p.num), short(whole))
 	}
 	return v, true, code, msg
 }

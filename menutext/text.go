@@ -92,7 +92,9 @@ func isKana(r rune) bool {
 // front and without leaders, separators and spaces behind, so that
 // "• 김치찌개 ···········" becomes "김치찌개".
 func trimName(r, f []rune, lo, hi int) string {
-	for lo < hi && (isSpace(f[lo]) || (isBullet(f[lo]) && (lo+1 == hi || isSpace(f[lo+1])))) {
+	// ASCII bullets (- * >) need a space after them to be bullets;
+	// "・ラーメン" and "●비빔밥" are bullets however they are typed.
+	for lo < hi && (isSpace(f[lo]) || (isBullet(f[lo]) && (f[lo] >= utf8.RuneSelf || lo+1 == hi || isSpace(f[lo+1])))) {
 		lo++
 	}
 	hi = trimLeadersBack(f, lo, hi)
@@ -152,4 +154,13 @@ func truncateRunes(s string, n int) (string, bool) {
 		i++
 	}
 	return s, false
+}
+
+// short quotes at most 60 characters of text a user wrote, so that a
+// warning about a runaway line stays a sentence.
+func short(s string) string {
+	if v, cut := truncateRunes(s, 60); cut {
+		return v + "…"
+	}
+	return s
 }
