@@ -38,15 +38,16 @@
 // or when it is short, has no digits, opens a block (after a blank line
 // or at the start) and leads into dishes ("メイン"); otherwise it is kept
 // as a dish without a price (no_price). Blank lines and rules (-----,
-// ～～～) carry no text and are skipped without a warning.
+// ーーーー) carry no text and are skipped without a warning.
 // Neighbouring lines are used in three more ways, each with a warning: a
 // line holding only a price gives it to the unpriced dish just above
 // (price_own_line); an indented unpriced line just below a priced dish
 // is its description (description_line); two prices joined by "~", "-"
 // or "/" keep the last one (price_ambiguous). Prices written in number
 // words or shorthand (1만2천원, 12천원, 2万円, 65k) are not guessed at
-// (price_unreadable). Opening hours (11:30) and phone numbers are not
-// prices.
+// (price_unreadable). A minus against the number ("discount -2.00") is a
+// sign, and menus have no negative prices (price_negative). Opening hours
+// (11:30) and phone numbers are not prices.
 //
 // # Reading a number
 //

@@ -106,6 +106,9 @@ func (s *state) finish() Draft {
 			Message: fmt.Sprintf("%d more warnings from line %d on were left out", n-MaxWarnings+1, first)})
 	}
 	d.Warnings = s.warnings
+	if d.Warnings == nil {
+		d.Warnings = []Warning{} // an empty list, not null, for JSON clients
+	}
 	return d
 }
 

@@ -128,6 +128,10 @@ func parseLine(raw string, num int) line {
 		plus = true
 	}
 	readShapes(&l, r, f, lo, end, hi)
+	if l.name == "" && !l.hasPrice {
+		l.blank = true // nothing but leaders, such as a rule of ーーーー
+		return l
+	}
 	if plus && l.hasPrice {
 		l.note(CodePriceNote, "“++” after the price: service charge and tax are added on top")
 	}
@@ -146,6 +150,16 @@ func readShapes(l *line, r, f []rune, lo, end, hi int) {
 			l.note(CodePriceAmbiguous, "the line shows two prices (“%s”); the last one, %s, was used",
 				short(strings.TrimSpace(string(r[low:end]))), short(t.price.num))
 			nameEnd = low
+		}
+		if k := nameEnd - 1; k >= lo && (f[k] == '-' || f[k] == '−') && (k == lo || isSpace(f[k-1])) {
+			// "Set discount -2.00": a minus against the number is a sign,
+			// not a leader, and menus have no negative prices.
+			if l.name = trimName(r, f, lo, k); l.name == "" {
+				l.name = trimName(r, f, lo, hi)
+			}
+			l.issue = &Warning{Line: l.num, Code: CodePriceNegative,
+				Message: fmt.Sprintf("price “%s” is negative: not read", short(strings.TrimSpace(string(r[k:end]))))}
+			return
 		}
 		if hidden := commaPrice(r, f, lo, nameEnd); hidden != "" {
 			l.note(CodePriceAmbiguous, "“%s” earlier on the line also looks like a price; the last number, %s, was used",

@@ -153,6 +153,7 @@ var menuLines = []lineCase{
 	{in: "Flat white 4,5", opt: Options{Currency: "AUD"}, name: "Flat white", price: 450, cur: "AUD"},
 	{in: "Tomato soup 5.00 (v)", opt: gbp, name: "Tomato soup", price: 500, desc: "v", cur: "GBP"},
 	{in: "Set 2 (for two)", opt: gbp, name: "Set 2 (for two)", price: noPrice, cur: "GBP", warns: []string{CodeNoPrice}},
+	{in: "Lunch set discount -2.00", opt: usd, name: "Lunch set discount", price: noPrice, cur: "USD", warns: []string{CodePriceNegative}},
 	{in: "Small / large fries 3.50 / 5.00", opt: usd, name: "Small / large fries", price: 500, cur: "USD", warns: []string{CodePriceAmbiguous}},
 	// French
 	{in: "Croque-monsieur ... 9,50 €", name: "Croque-monsieur", price: 950, cur: "EUR"},

@@ -93,12 +93,12 @@ func TestJapaneseMenuBareHeadings(t *testing.T) {
 // Blank lines and rules carry no text, so skipping them needs no warning;
 // an unpriced line inside a block stays a dish, with a warning.
 func TestUnpricedLinesAreNeverDroppedSilently(t *testing.T) {
-	menu := "Starters\nSoup 5.00\nBread\n\n- - - - -\n\n*** DESSERTS ***\nCake 6.00\n"
+	menu := "Starters\nSoup 5.00\nBread\n\n- - - - -\nーーーーーー\n\n*** DESSERTS ***\nCake 6.00\n"
 	checkDraft(t, Parse(menu, usd), "lines", "USD", []item{
 		{line: 2, name: "Soup", price: 500},
 		{line: 3, name: "Bread", price: noPrice},
-		{line: 8, name: "Cake", price: 600},
-	}, []warning{{1, CodeHeading}, {3, CodeNoPrice}, {7, CodeHeading}})
+		{line: 9, name: "Cake", price: 600},
+	}, []warning{{1, CodeHeading}, {3, CodeNoPrice}, {8, CodeHeading}})
 }
 
 func TestPriceOnlyLineWithoutDish(t *testing.T) {
