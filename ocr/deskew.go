@@ -15,8 +15,8 @@ import (
 // few rows, gaps into empty ones).
 
 const (
-	maxSkewDeg  = 8    // beyond this a photo is more tilted than a hand holds it
-	minSkewDeg  = 0.3  // below this rotating costs more than it gains
+	maxSkewDeg  = 8       // beyond this a photo is more tilted than a hand holds it
+	minSkewDeg  = 0.3     // below this rotating costs more than it gains
 	skewSamples = 1 << 18 // ink pixels sampled: enough for a stable profile
 )
 
@@ -114,6 +114,13 @@ func bilinear(img *image.Gray, x, y float64, paper uint8) uint8 {
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
+	if x0 >= 0 && y0 >= 0 && x0+1 < w && y0+1 < h { // inside: no bounds checks
+		i := y0*img.Stride + x0
+		p := img.Pix[i : i+img.Stride+2]
+		top := float64(p[0])*(1-fx) + float64(p[1])*fx
+		bot := float64(p[img.Stride])*(1-fx) + float64(p[img.Stride+1])*fx
+		return uint8(top*(1-fy) + bot*fy + 0.5)
+	}
 	at := func(x, y int) float64 {
 		if x < 0 || y < 0 || x >= w || y >= h {
 			return float64(paper)

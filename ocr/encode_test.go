@@ -78,11 +78,11 @@ func encodeWebP(img *image.Gray) []byte {
 	w.write(0x2f, 8) // VP8L signature
 	w.write(uint32(b.Dx()-1), 14)
 	w.write(uint32(b.Dy()-1), 14)
-	w.write(0, 1) // no alpha
-	w.write(0, 3) // version 0
-	w.write(0, 1) // no transform
-	w.write(0, 1) // no colour cache
-	w.write(0, 1) // no meta prefix codes
+	w.write(0, 1)      // no alpha
+	w.write(0, 3)      // version 0
+	w.write(0, 1)      // no transform
+	w.write(0, 1)      // no colour cache
+	w.write(0, 1)      // no meta prefix codes
 	for i := range 5 { // green, red, blue, alpha, distance
 		w.write(1, 1) // simple code
 		if i < 3 {

@@ -26,6 +26,9 @@ func newLimiter(n, queue int) *limiter {
 // acquire takes a slot; the caller must call the returned release.
 func (l *limiter) acquire(ctx context.Context, timeout time.Duration) (release func(), err error) {
 	release = func() { <-l.slots }
+	if err := context.Cause(ctx); err != nil { // gone already: take no slot
+		return nil, fmt.Errorf("ocr: %w", err)
+	}
 	select {
 	case l.slots <- struct{}{}:
 		return release, nil

@@ -168,8 +168,8 @@ func (t *Tesseract) Err() error { return t.err }
 // tags in a fixed order, e.g. [ko ja zh-Hans zh-Hant th vi en].
 func (t *Tesseract) Languages() []string { return slices.Clone(t.langs) }
 
-// Limits returns the effective configuration, defaults filled in.
-func (t *Tesseract) Limits() Config {
+// Config returns the effective configuration, defaults filled in.
+func (t *Tesseract) Config() Config {
 	c := t.cfg
 	c.Languages = slices.Clone(c.Languages)
 	return c

@@ -1,8 +1,8 @@
 package ocr
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"context"
 	"os/exec"
 	"strings"
