@@ -104,6 +104,13 @@ func fixtures(t testing.TB) []fixture {
 				if err := os.WriteFile(filepath.Join(dir, f.name+"."+ext), f.data, 0o644); err != nil {
 					t.Errorf("artifacts: %v", err)
 				}
+				// And what tesseract is given, after decoding, EXIF,
+				// deskew and leader removal, as PNG for any viewer.
+				if mt, err := mediaType(f.contentType, f.data); err == nil {
+					if p, err := prepare(f.data, mt); err == nil {
+						_ = os.WriteFile(filepath.Join(dir, f.name+".prepared.png"), p, 0o644)
+					}
+				}
 			}
 		}
 	})

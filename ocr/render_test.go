@@ -5,7 +5,6 @@ package ocr
 
 import (
 	"image"
-	"image/color"
 	"math"
 	"os"
 	"strings"
@@ -294,8 +293,6 @@ func toRGBA(img image.Image) *image.RGBA {
 	}
 	return dst
 }
-
-var _ color.Color = color.Gray{} // keep image/color for helpers below
 
 // normText removes every space, as the recognition rates compare text
 // without them: tesseract's spacing inside CJK words varies.
