@@ -38,6 +38,8 @@ type Entry struct {
 	// language should review them.
 	Checked bool
 	Note    string
+
+	key string // Name normalized
 }
 
 // NameIn returns the entry's name for a language tag ("en", "ja-JP",
@@ -125,6 +127,7 @@ func Load(dishes, modifiers io.Reader) (*Glossary, error) {
 	}
 	for i := range g.entries {
 		e := &g.entries[i]
+		e.key = normalize(e.Name).keyString()
 		for _, v := range append([]string{e.Name}, e.Variants...) {
 			g.add(v, e, 0)
 		}
@@ -212,8 +215,12 @@ func (g *Glossary) Modifiers() []*Modifier {
 	return out
 }
 
+func loadEmbedded() (*Glossary, error) {
+	return Load(strings.NewReader(dishesTSV), strings.NewReader(modifiersTSV))
+}
+
 var defaultGlossary = sync.OnceValue(func() *Glossary {
-	g, err := Load(strings.NewReader(dishesTSV), strings.NewReader(modifiersTSV))
+	g, err := loadEmbedded()
 	if err != nil {
 		panic("glossary: embedded data: " + err.Error()) // caught by the tests
 	}
@@ -221,7 +228,7 @@ var defaultGlossary = sync.OnceValue(func() *Glossary {
 })
 
 // Default returns the glossary built from the embedded data. It is parsed
-// once, on the first call (about a millisecond), not at program start.
+// once, on the first call (a few milliseconds), not at program start.
 func Default() *Glossary { return defaultGlossary() }
 
 // Lookup looks a printed name up in the default glossary.

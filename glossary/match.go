@@ -60,7 +60,7 @@ const (
 // normalized (katakana for kana, simplified Chinese).
 var stopHeads = map[string]bool{
 	"밥": true, "공깃밥": true, "공기밥": true, "쌀밥": true, "흰밥": true, "사리": true, "라이스": true,
-	"ライス": true, "ゴハン": true, "ゴ飯": true,
+	"ライス": true, "ゴハン": true, "ゴ饭": true,
 	"米饭": true, "白饭": true,
 	"bánh": true, "cơm": true, "ข้าว": true,
 }
@@ -101,17 +101,15 @@ func (g *Glossary) exact(n *normText) (Match, bool) {
 }
 
 // headFirst: Thai and Vietnamese put the dish first and its qualifiers
-// after (ข้าวผัดกุ้ง, phở bò); Korean, Japanese and Chinese the other way.
+// after (ข้าวผัดกุ้ง, phở bò); Korean, Japanese and Chinese the other way,
+// and a name with any of their script is theirs (LA갈비).
 func headFirst(key []rune) bool {
 	for _, r := range key {
-		switch {
-		case unicode.Is(unicode.Thai, r), unicode.Is(unicode.Latin, r):
-			return true
-		case unicode.Is(unicode.Hangul, r), unicode.Is(unicode.Han, r), unicode.Is(unicode.Katakana, r), unicode.Is(unicode.Hiragana, r):
+		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hiragana, r) {
 			return false
 		}
 	}
-	return false
+	return true
 }
 
 func (g *Glossary) head(n *normText) (Match, bool) {

@@ -20,31 +20,38 @@ import (
 //     Hepburn.
 func (g *Glossary) Romanize(printed string) (string, bool) {
 	m, ok := g.Lookup(printed)
-	if ok && m.Translation {
-		// 맥주 on a Korean menu is maekju, not the Japanese entry's biru:
-		// a translation is said as written when its script can be read.
-		if s, complete := romanizeText(string(normalize(printed).text)); s != "" && complete {
-			return s, true
+	if !ok {
+		return romanizeText(string(normalize(printed).text))
+	}
+	head, complete := headRomanization(m)
+	if m.Kind == Exact {
+		return head, complete
+	}
+	mod, modComplete := g.romanizeModifier(m)
+	switch {
+	case mod == "":
+		return head, false
+	case m.Entry.Cuisine == "ko":
+		return mod + "-" + head, complete && modComplete
+	case m.Entry.Cuisine == "th" || m.Entry.Cuisine == "vi":
+		return head + " " + mod, complete && modComplete
+	default:
+		return mod + " " + head, complete && modComplete
+	}
+}
+
+// headRomanization is the entry's romanization when the text is the
+// entry's name in another spelling (김치 찌게, らーめん). When it is another
+// word for the dish (순두부 for 순두부찌개, 돈까스 for 돈가스, 맥주 as the
+// Korean for the Japanese entry ビール), the romanization says what is
+// printed, if its script can be read; otherwise the entry's.
+func headRomanization(m Match) (string, bool) {
+	if m.Translation || Normalize(m.Matched) != m.Entry.key {
+		if s, ok := romanizeText(m.Matched); s != "" && ok {
+			return strings.ReplaceAll(s, " ", "-"), true
 		}
 	}
-	if ok && m.Kind == Exact && m.Entry.Romanized != "" {
-		return m.Entry.Romanized, true
-	}
-	if ok && m.Kind == Head && m.Entry.Romanized != "" {
-		mod, complete := g.romanizeModifier(m)
-		switch {
-		case mod == "":
-			return m.Entry.Romanized, false
-		case m.Entry.Cuisine == "ko":
-			return mod + "-" + m.Entry.Romanized, complete
-		case m.Entry.Cuisine == "th" || m.Entry.Cuisine == "vi":
-			return m.Entry.Romanized + " " + mod, complete
-		default:
-			return mod + " " + m.Entry.Romanized, complete
-		}
-	}
-	n := normalize(printed)
-	return romanizeText(string(n.text))
+	return m.Entry.Romanized, true
 }
 
 // romanizeModifier romanizes a head match's modifier: known words by the
