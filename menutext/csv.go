@@ -65,45 +65,14 @@ func readCSV(text string, delim rune, st *state) {
 		return
 	}
 	headerLine, _ := r.FieldPos(0)
-	kinds := make([]column, len(header))
-	tags := make([]string, len(header))
-	priceCol := -1
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
-		switch {
-		case h == "id":
-			kinds[i] = colID
-		case h == "name":
-			kinds[i] = colName
-		case h == "price":
-			kinds[i], priceCol = colPrice, i
-		case h == "description":
-			kinds[i] = colDescription
-		case h == "currency":
-			kinds[i] = colCurrency
-		case strings.HasPrefix(h, "name_"):
-			tag, err := language.Parse(strings.ReplaceAll(h[len("name_"):], "_", "-"))
-			if err != nil {
-				st.warn(headerLine, CodeBadLang, fmt.Sprintf("column “%s”: “%s” is not a BCP 47 language tag; column ignored", short(header[i]), short(h[len("name_"):])))
-				continue
-			}
-			kinds[i], tags[i] = colTranslation, tag.String()
-		default:
-			st.warn(headerLine, CodeUnknownField, fmt.Sprintf("column “%s” is not one we read (id, name, price, description, currency, name_<lang>); ignored", short(header[i])))
-		}
-	}
+	cols := readHeader(header, headerLine, st)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			return
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			st.warn(line, CodeBadRow, "row skipped: "+csvReason(err))
+			st.warn(csvErrorLine(err), CodeBadRow, "row skipped: "+csvReason(err))
 			continue
 		}
 		line, _ := r.FieldPos(0)
@@ -112,16 +81,64 @@ func readCSV(text string, delim rune, st *state) {
 		}
 		merged := ""
 		if n := len(rec); n > len(header) {
-			if rec, merged = mergeThousands(rec, len(header), priceCol); rec == nil {
+			if rec, merged = mergeThousands(rec, len(header), cols.price); rec == nil {
 				st.warn(line, CodeBadRow, fmt.Sprintf("row skipped: it has %d fields but the header has %d; quote fields that contain “%c”", n, len(header), delim))
 				continue
 			}
 		}
-		readCSVRow(rec, kinds, tags, line, merged, st)
+		readCSVRow(rec, cols.kinds, cols.tags, line, merged, st)
 		if st.full {
 			return
 		}
 	}
+}
+
+// csvColumns is what the header says each column holds.
+type csvColumns struct {
+	kinds []column
+	tags  []string // the language of each colTranslation column
+	price int      // index of the price column, -1 if there is none
+}
+
+// readHeader names the columns. Columns we do not read are reported here,
+// once, rather than on every row.
+func readHeader(header []string, line int, st *state) csvColumns {
+	cols := csvColumns{kinds: make([]column, len(header)), tags: make([]string, len(header)), price: -1}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case h == "id":
+			cols.kinds[i] = colID
+		case h == "name":
+			cols.kinds[i] = colName
+		case h == "price":
+			cols.kinds[i], cols.price = colPrice, i
+		case h == "description":
+			cols.kinds[i] = colDescription
+		case h == "currency":
+			cols.kinds[i] = colCurrency
+		case strings.HasPrefix(h, "name_"):
+			tag, err := language.Parse(strings.ReplaceAll(h[len("name_"):], "_", "-"))
+			if err != nil {
+				st.warn(line, CodeBadLang, fmt.Sprintf("column “%s”: “%s” is not a BCP 47 language tag; column ignored", short(header[i]), short(h[len("name_"):])))
+				continue
+			}
+			cols.kinds[i], cols.tags[i] = colTranslation, tag.String()
+		default:
+			st.warn(line, CodeUnknownField, fmt.Sprintf("column “%s” is not one we read (id, name, price, description, currency, name_<lang>); ignored", short(header[i])))
+		}
+	}
+	return cols
+}
+
+// csvErrorLine is the line a broken record starts on, 0 when the reader
+// does not say.
+func csvErrorLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.StartLine
+	}
+	return 0
 }
 
 func readCSVRow(rec []string, kinds []column, tags []string, line int, merged string, st *state) {

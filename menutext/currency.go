@@ -155,107 +155,164 @@ func describeCodes(m *curMark) string {
 // the document states, then the signs on its prices, then the language
 // hint, then the script of the dish names; every inference is a warning.
 func (s *state) decideCurrency() (menusync.Currency, bool) {
-	if s.opt.Currency != "" {
-		if c, err := menusync.ParseCurrency(s.opt.Currency); err == nil {
-			return c, true
-		}
-		s.warn(0, CodeCurrencyUnknown, fmt.Sprintf("currency %q is not a known ISO 4217 code; ignored", short(s.opt.Currency)))
+	if c, ok := s.statedCurrency(); ok {
+		return c, true
 	}
-	if s.docCurrency != "" {
-		if c, err := menusync.ParseCurrency(s.docCurrency); err == nil {
-			return c, true
-		}
-		s.warn(s.docCurrencyLine, CodeCurrencyUnknown, fmt.Sprintf("currency %q is not a known ISO 4217 code; ignored", short(s.docCurrency)))
+	sg := s.readSigns()
+	if code, ok := s.currencyFromSigns(sg); ok {
+		return knownCurrency(code)
 	}
-	var sc scripts
-	votes := map[string]int{}
-	classLine := map[string]int{}
-	yuanMarks := 0
+	if code := s.lang.regionCurrency(); code != "" {
+		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("no currency on the menu; assumed %s from the language hint %q", code, short(s.opt.Lang)))
+		return knownCurrency(code)
+	}
+	if code, why := sg.scripts.guess(); code != "" {
+		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("no currency on the menu; assumed %s from %s", code, why))
+		return knownCurrency(code)
+	}
+	if s.anyPrice() {
+		s.warn(0, CodeCurrencyUnknown, "no currency on the menu and nothing to guess it from: prices were not read; choose the currency and read the menu again")
+	}
+	return menusync.Currency{}, false
+}
+
+// knownCurrency looks up a code this package chose itself.
+func knownCurrency(code string) (menusync.Currency, bool) {
+	c, err := menusync.ParseCurrency(code)
+	return c, err == nil
+}
+
+// statedCurrency is the currency the caller or the document names, if it
+// is a real one; a code that is not is reported and ignored, so the menu
+// itself gets a say.
+func (s *state) statedCurrency() (menusync.Currency, bool) {
+	if c, ok := s.statedCode(s.opt.Currency, 0); ok {
+		return c, true
+	}
+	return s.statedCode(s.docCurrency, s.docCurrencyLine)
+}
+
+func (s *state) statedCode(code string, line int) (menusync.Currency, bool) {
+	if code == "" {
+		return menusync.Currency{}, false
+	}
+	c, err := menusync.ParseCurrency(code)
+	if err != nil {
+		s.warn(line, CodeCurrencyUnknown, fmt.Sprintf("currency %q is not a known ISO 4217 code; ignored", short(code)))
+		return menusync.Currency{}, false
+	}
+	return c, true
+}
+
+func (s *state) anyPrice() bool {
 	for _, e := range s.entries {
-		sc.add(e.name)
-		m := e.price.mark
-		switch {
-		case m == nil:
-		case m.class == "":
-			votes[m.codes[0]]++
-		default:
-			if _, seen := classLine[m.class]; !seen {
-				classLine[m.class] = e.line
-			}
-			if m.class == "yuan" {
-				yuanMarks++
-			}
+		if e.price.num != "" {
+			return true
 		}
 	}
-	tally := map[string]int{}
-	first := map[string]int{}
-	classCode := map[string]string{}
-	classGuess := map[string]string{}
-	for class := range classLine {
-		classCode[class], classGuess[class] = resolveClass(class, votes, yuanMarks, &sc, s.lang)
+	return false
+}
+
+// signs is what the currency marks next to the prices say about the menu.
+type signs struct {
+	scripts    scripts
+	votes      map[string]int    // prices per currency, unambiguous marks only (円, RMB, NT$ …)
+	yuanMarks  int               // 元 marks, which tip ¥ towards yuan
+	classLine  map[string]int    // first line each shared symbol (¥ 元 $) is on
+	classCode  map[string]string // what each shared symbol means on this menu
+	classGuess map[string]string // why, when that could be wrong
+	tally      map[string]int    // prices per currency, shared symbols resolved
+	first      map[string]int    // first line of a price in each currency
+	unmarked   int               // prices without any mark
+}
+
+// readSigns counts the marks on the menu's prices and decides what each
+// shared symbol means, which needs all the unambiguous marks first.
+func (s *state) readSigns() *signs {
+	sg := &signs{votes: map[string]int{}, classLine: map[string]int{}, classCode: map[string]string{},
+		classGuess: map[string]string{}, tally: map[string]int{}, first: map[string]int{}}
+	for _, e := range s.entries {
+		sg.scripts.add(e.name)
+		sg.vote(e)
+	}
+	for class := range sg.classLine {
+		sg.classCode[class], sg.classGuess[class] = resolveClass(class, sg.votes, sg.yuanMarks, &sg.scripts, s.lang)
 	}
 	for _, e := range s.entries {
-		m := e.price.mark
-		if m == nil {
-			continue
-		}
-		code := m.codes[0]
-		if m.class != "" {
-			code = classCode[m.class]
-		}
-		if tally[code] == 0 {
-			first[code] = e.line
-		}
-		tally[code]++
+		sg.count(e)
 	}
+	return sg
+}
+
+// vote records an entry's mark before shared symbols are resolved.
+func (sg *signs) vote(e *entry) {
+	m := e.price.mark
+	switch {
+	case m == nil:
+		if e.price.num != "" {
+			sg.unmarked++
+		}
+	case m.class == "":
+		sg.votes[m.codes[0]]++
+	default:
+		if _, seen := sg.classLine[m.class]; !seen {
+			sg.classLine[m.class] = e.line
+		}
+		if m.class == "yuan" {
+			sg.yuanMarks++
+		}
+	}
+}
+
+// count adds an entry's price to the currency its mark means.
+func (sg *signs) count(e *entry) {
+	m := e.price.mark
+	if m == nil {
+		return
+	}
+	code := m.codes[0]
+	if m.class != "" {
+		code = sg.classCode[m.class]
+	}
+	if sg.tally[code] == 0 {
+		sg.first[code] = e.line
+	}
+	sg.tally[code]++
+}
+
+// majority is the currency most prices are marked in, the earliest on
+// the menu among equals; "" when no price is marked.
+func (sg *signs) majority() string {
 	best := ""
-	for code, n := range tally {
-		if best == "" || n > tally[best] || (n == tally[best] && first[code] < first[best]) {
+	for code, n := range sg.tally {
+		if best == "" || n > sg.tally[best] || (n == sg.tally[best] && sg.first[code] < sg.first[best]) {
 			best = code
 		}
 	}
-	unmarked := 0
-	for _, e := range s.entries {
-		if e.price.num != "" && e.price.mark == nil {
-			unmarked++
-		}
+	return best
+}
+
+// currencyFromSigns is the currency the marked prices point to, if any,
+// unless the dish names and the unmarked prices outvote it.
+func (s *state) currencyFromSigns(sg *signs) (string, bool) {
+	best := sg.majority()
+	if best == "" {
+		return "", false
 	}
 	// A Korean menu with one "Wine €40" line: the signs say EUR, the names
 	// and the other prices say otherwise. The unmarked prices decide when
 	// they are more; either way the user is told.
-	if guess, why := sc.guess(); best != "" && guess != "" && unmarked > 0 && !scriptAllows(guess, best) {
-		if unmarked > tally[best] {
+	if guess, why := sg.scripts.guess(); guess != "" && sg.unmarked > 0 && !scriptAllows(guess, best) {
+		if sg.unmarked > sg.tally[best] {
 			s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("most prices carry no currency sign: read as %s from %s; prices marked in another currency are not read", guess, why))
-			c, err := menusync.ParseCurrency(guess)
-			return c, err == nil
+			return guess, true
 		}
 		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("prices without a currency were read as %s like the marked ones, though %s suggest %s", best, why, guess))
 	}
-	if best != "" {
-		for class, code := range classCode {
-			if code == best && classGuess[class] != "" {
-				s.warn(classLine[class], CodeCurrencyGuessed, classGuess[class])
-			}
+	for class, code := range sg.classCode {
+		if code == best && sg.classGuess[class] != "" {
+			s.warn(sg.classLine[class], CodeCurrencyGuessed, sg.classGuess[class])
 		}
-		c, err := menusync.ParseCurrency(best)
-		return c, err == nil
 	}
-	if code := s.lang.regionCurrency(); code != "" {
-		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("no currency on the menu; assumed %s from the language hint %q", code, short(s.opt.Lang)))
-		c, err := menusync.ParseCurrency(code)
-		return c, err == nil
-	}
-	if code, why := sc.guess(); code != "" {
-		s.warn(0, CodeCurrencyGuessed, fmt.Sprintf("no currency on the menu; assumed %s from %s", code, why))
-		c, err := menusync.ParseCurrency(code)
-		return c, err == nil
-	}
-	priced := false
-	for _, e := range s.entries {
-		priced = priced || e.price.num != ""
-	}
-	if priced {
-		s.warn(0, CodeCurrencyUnknown, "no currency on the menu and nothing to guess it from: prices were not read; choose the currency and read the menu again")
-	}
-	return menusync.Currency{}, false
+	return best, true
 }

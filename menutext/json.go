@@ -154,72 +154,99 @@ func (jr *jsonReader) unknownField(line int, key string) {
 }
 
 func (jr *jsonReader) item(raw json.RawMessage, line int) {
-	var fields map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&fields); err != nil || fields == nil {
-		jr.st.warn(line, CodeBadRow, "item is not an object with a name: skipped")
-		return
-	}
-	var name string
-	if v, ok := fields["name"]; !ok || json.Unmarshal(v, &name) != nil || strings.TrimSpace(name) == "" {
-		jr.st.warn(line, CodeNoName, "item without a name (a non-empty string): skipped")
+	fields, name, ok := jr.itemFields(raw, line)
+	if !ok {
 		return
 	}
 	e := jr.st.newEntry(line)
 	if e == nil {
 		return
 	}
-	e.name = strings.TrimSpace(name)
+	e.name = name
 	cur := ""
 	for _, key := range sortedKeys(fields) {
-		v := fields[key]
-		switch {
-		case key == "name":
-		case key == "id":
-			var n json.Number
-			if json.Unmarshal(v, &e.id) != nil {
-				if json.Unmarshal(v, &n) == nil {
-					e.id = n.String()
-				} else {
-					e.warn(CodeBadRow, "“id” must be a string or a number; ignored")
-				}
-			}
-			e.id = strings.TrimSpace(e.id)
-		case key == "price":
-			jr.price(e, v)
-		case key == "description":
-			if string(v) != "null" && json.Unmarshal(v, &e.desc) != nil {
-				e.warn(CodeBadRow, "“description” must be a string; ignored")
-			}
-			e.desc = strings.TrimSpace(e.desc)
-		case key == "names":
-			var names map[string]string
-			if string(v) != "null" && json.Unmarshal(v, &names) != nil {
-				e.warn(CodeBadRow, "“names” must be an object of language tag → name; ignored")
-			}
-			for _, tag := range sortedKeys(names) {
-				addName(e, tag, names[tag])
-			}
-		case strings.HasPrefix(key, "name_"):
-			var s string
-			if json.Unmarshal(v, &s) != nil {
-				e.warn(CodeBadRow, fmt.Sprintf("“%s” must be a string; ignored", short(key)))
-			}
-			addName(e, key[len("name_"):], s)
-		case key == "currency":
-			var code string
-			if json.Unmarshal(v, &code) != nil || strings.TrimSpace(code) == "" {
-				e.warn(CodeBadRow, "“currency” must be a string like \"KRW\"; ignored")
-			} else {
-				cur = code
-			}
-		default:
-			jr.unknownField(line, key)
+		if code := jr.field(e, line, key, fields[key]); code != "" {
+			cur = code
 		}
 	}
 	if cur != "" {
 		addCurrencyField(e, cur) // after the price, which it qualifies
+	}
+}
+
+// itemFields decodes an item that is an object with a name; anything else
+// is reported and skipped.
+func (jr *jsonReader) itemFields(raw json.RawMessage, line int) (fields map[string]json.RawMessage, name string, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&fields); err != nil || fields == nil {
+		jr.st.warn(line, CodeBadRow, "item is not an object with a name: skipped")
+		return nil, "", false
+	}
+	if v, has := fields["name"]; !has || json.Unmarshal(v, &name) != nil || strings.TrimSpace(name) == "" {
+		jr.st.warn(line, CodeNoName, "item without a name (a non-empty string): skipped")
+		return nil, "", false
+	}
+	return fields, strings.TrimSpace(name), true
+}
+
+// field reads one field of an item into e. A valid "currency" is returned
+// instead, for the caller to apply once the price is read.
+func (jr *jsonReader) field(e *entry, line int, key string, v json.RawMessage) (currency string) {
+	switch {
+	case key == "name":
+	case key == "id":
+		itemID(e, v)
+	case key == "price":
+		jr.price(e, v)
+	case key == "description":
+		if string(v) != "null" && json.Unmarshal(v, &e.desc) != nil {
+			e.warn(CodeBadRow, "“description” must be a string; ignored")
+		}
+		e.desc = strings.TrimSpace(e.desc)
+	case key == "names":
+		itemNames(e, v)
+	case strings.HasPrefix(key, "name_"):
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			e.warn(CodeBadRow, fmt.Sprintf("“%s” must be a string; ignored", short(key)))
+		}
+		addName(e, key[len("name_"):], s)
+	case key == "currency":
+		var code string
+		if json.Unmarshal(v, &code) != nil || strings.TrimSpace(code) == "" {
+			e.warn(CodeBadRow, "“currency” must be a string like \"KRW\"; ignored")
+			return ""
+		}
+		return code
+	default:
+		jr.unknownField(line, key)
+	}
+	return ""
+}
+
+// itemID reads "id": exporters write it as a string or as a number.
+func itemID(e *entry, v json.RawMessage) {
+	var n json.Number
+	if json.Unmarshal(v, &e.id) != nil {
+		if json.Unmarshal(v, &n) == nil {
+			e.id = n.String()
+		} else {
+			e.warn(CodeBadRow, "“id” must be a string or a number; ignored")
+		}
+	}
+	e.id = strings.TrimSpace(e.id)
+}
+
+// itemNames reads "names", translations by language tag, in tag order so
+// that warnings come out the same every time.
+func itemNames(e *entry, v json.RawMessage) {
+	var names map[string]string
+	if string(v) != "null" && json.Unmarshal(v, &names) != nil {
+		e.warn(CodeBadRow, "“names” must be an object of language tag → name; ignored")
+	}
+	for _, tag := range sortedKeys(names) {
+		addName(e, tag, names[tag])
 	}
 }
 

@@ -29,11 +29,31 @@ func (l *line) note(code, format string, args ...any) {
 func readLines(text string, st *state) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	raw := strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n") // a lone CR ends a line too
-	lines := make([]line, len(raw))
+	lr := &lineReader{st: st, raw: raw, lines: make([]line, len(raw)), lastLine: -1, afterGap: true}
 	for i, r := range raw {
-		lines[i] = parseLine(r, i+1)
+		lr.lines[i] = parseLine(r, i+1)
 	}
-	// next[i] is the first non-blank line after i, or -1.
+	lr.next = nextNonBlank(lr.lines)
+	for i := range lr.lines {
+		if !lr.read(i) {
+			return
+		}
+	}
+}
+
+// lineReader is what readLines carries from one line to the next: a line
+// can finish the dish above it, so each is read against its neighbours.
+type lineReader struct {
+	st       *state
+	raw      []string
+	lines    []line
+	next     []int  // next[i] is the first non-blank line after i, or -1
+	last     *entry // the dish read most recently
+	lastLine int    // index of the last line that belonged to it
+	afterGap bool   // the previous line was blank, a heading, or the start
+}
+
+func nextNonBlank(lines []line) []int {
 	next := make([]int, len(lines))
 	n := -1
 	for i := len(lines) - 1; i >= 0; i-- {
@@ -42,63 +62,91 @@ func readLines(text string, st *state) {
 			n = i
 		}
 	}
-	var last *entry  // the dish read most recently
-	lastLine := -1   // index of the last line that belonged to it
-	afterGap := true // the previous line was blank, a heading, or the start
-	for i := range lines {
-		l := &lines[i]
-		if l.blank {
-			afterGap = true
-			continue
+	return next
+}
+
+// read takes line i into the menu; false once the menu is full.
+func (lr *lineReader) read(i int) bool {
+	l := &lr.lines[i]
+	adjacent := lr.last != nil && lr.lastLine == i-1
+	switch {
+	case l.blank:
+		lr.afterGap = true
+		return true
+	case l.hasPrice && l.name == "":
+		lr.priceOnly(i, adjacent)
+		return true
+	case !l.hasPrice && l.issue == nil:
+		if l.indented && adjacent && lr.last.price.num != "" {
+			lr.description(i)
+			return true
 		}
-		adjacent := last != nil && lastLine == i-1
-		switch {
-		case l.hasPrice && l.name == "":
-			// "비빔밥" then "12,000원" underneath: a layout copied from PDFs.
-			if adjacent && last.price.num == "" && !last.priceIssue {
-				last.price = l.price
-				last.warns = append(last.warns, l.notes...)
-				last.warn(CodePriceOwnLine, fmt.Sprintf("the price on line %d, alone on its line, was given to “%s” above", l.num, short(last.name)))
-				lastLine = i
-			} else {
-				st.warn(l.num, CodeNoName, fmt.Sprintf("price “%s” without a dish name: skipped", short(strings.TrimSpace(raw[i]))))
-			}
-			afterGap = false
-			continue
-		case !l.hasPrice && l.issue == nil:
-			if l.indented && adjacent && last.price.num != "" {
-				if last.desc != "" {
-					last.desc += " "
-				}
-				last.desc += l.name
-				last.warn(CodeDescriptionLine, fmt.Sprintf("indented line %d read as the description of “%s”", l.num, short(last.name)))
-				lastLine = i
-				continue
-			}
-			nx := next[i]
-			// A short line without digits that opens a block and leads into
-			// dishes or another heading is a heading ("メイン", a restaurant's
-			// name); anywhere else an unpriced line is kept as a dish.
-			leads := nx >= 0 && (lines[nx].heading || lines[nx].hasPrice && lines[nx].name != "")
-			if l.heading || (!l.digits && afterGap && leads && len([]rune(l.name)) <= 40) {
-				st.warn(l.num, CodeHeading, fmt.Sprintf("“%s” read as a section heading, not a dish", short(l.name)))
-				afterGap = true
-				last = nil
-				continue
-			}
+		if lr.isHeading(i) {
+			lr.st.warn(l.num, CodeHeading, fmt.Sprintf("“%s” read as a section heading, not a dish", short(l.name)))
+			lr.afterGap = true
+			lr.last = nil
+			return true
 		}
-		e := st.newEntry(l.num)
-		if e == nil {
-			return
-		}
-		e.name, e.desc, e.price = l.name, l.desc, l.price
-		e.warns = append(e.warns, l.notes...)
-		if l.issue != nil {
-			e.priceIssue = true
-			e.warns = append(e.warns, *l.issue)
-		}
-		last, lastLine, afterGap = e, i, false
 	}
+	return lr.dish(i)
+}
+
+// priceOnly reads a line that holds nothing but a price: "비빔밥" then
+// "12,000원" underneath is a layout copied from PDFs.
+func (lr *lineReader) priceOnly(i int, adjacent bool) {
+	l := &lr.lines[i]
+	if last := lr.last; adjacent && last.price.num == "" && !last.priceIssue {
+		last.price = l.price
+		last.warns = append(last.warns, l.notes...)
+		last.warn(CodePriceOwnLine, fmt.Sprintf("the price on line %d, alone on its line, was given to “%s” above", l.num, short(last.name)))
+		lr.lastLine = i
+	} else {
+		lr.st.warn(l.num, CodeNoName, fmt.Sprintf("price “%s” without a dish name: skipped", short(strings.TrimSpace(lr.raw[i]))))
+	}
+	lr.afterGap = false
+}
+
+// description adds an indented unpriced line under a priced dish to
+// that dish's description.
+func (lr *lineReader) description(i int) {
+	l, last := &lr.lines[i], lr.last
+	if last.desc != "" {
+		last.desc += " "
+	}
+	last.desc += l.name
+	last.warn(CodeDescriptionLine, fmt.Sprintf("indented line %d read as the description of “%s”", l.num, short(last.name)))
+	lr.lastLine = i
+}
+
+// isHeading reports whether unpriced line i is a section heading. A short
+// line without digits that opens a block and leads into dishes or another
+// heading is one ("メイン", a restaurant's name); anywhere else an unpriced
+// line is kept as a dish.
+func (lr *lineReader) isHeading(i int) bool {
+	l := &lr.lines[i]
+	if l.heading {
+		return true
+	}
+	nx := lr.next[i]
+	leads := nx >= 0 && (lr.lines[nx].heading || lr.lines[nx].hasPrice && lr.lines[nx].name != "")
+	return !l.digits && lr.afterGap && leads && len([]rune(l.name)) <= 40
+}
+
+// dish starts a dish from line i; false once the menu is full.
+func (lr *lineReader) dish(i int) bool {
+	l := &lr.lines[i]
+	e := lr.st.newEntry(l.num)
+	if e == nil {
+		return false
+	}
+	e.name, e.desc, e.price = l.name, l.desc, l.price
+	e.warns = append(e.warns, l.notes...)
+	if l.issue != nil {
+		e.priceIssue = true
+		e.warns = append(e.warns, *l.issue)
+	}
+	lr.last, lr.lastLine, lr.afterGap = e, i, false
+	return true
 }
 
 // parseLine reads one line on its own. Shapes, in order: columns split by

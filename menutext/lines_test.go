@@ -67,7 +67,6 @@ var (
 	krw = Options{Currency: "KRW"}
 	usd = Options{Currency: "USD"}
 	gbp = Options{Currency: "GBP"}
-	eur = Options{Currency: "EUR"}
 	thb = Options{Currency: "THB"}
 )
 

@@ -32,37 +32,81 @@ func isNumSep(r rune) bool { return r == ',' || r == '.' || r == '\'' || r == ha
 // digits inside the dish name never shift anything.
 func findTail(f []rune, lo, hi int) (tail, bool) {
 	_, e := trimSpaceRunes(f, lo, hi)
+	suffix, suffixStart := suffixMarker(f, lo, e)
+	if suffix != nil {
+		_, e = trimSpaceRunes(f, lo, suffixStart)
+	}
+	e = trimWholeMark(f, lo, e, suffix != nil)
 	var t tail
-	var sufMark *markerDef
-	var sufStart int
-	if d, start := suffixMarker(f, lo, e); d != nil {
-		sufMark, sufStart = d, start
-		_, e = trimSpaceRunes(f, lo, start)
-	}
-	// "12.-" and "12,-" are whole prices in Switzerland and Germany; a
-	// sentence-ending "12." is a whole price too.
-	if e-lo >= 3 && isDashLike(f[e-1]) && (f[e-2] == '.' || f[e-2] == ',') && isDigit(f[e-3]) {
-		e -= 2
-	} else if e-lo >= 2 && f[e-1] == '.' && isDigit(f[e-2]) && sufMark == nil {
-		e--
-	}
 	if e <= lo || !isDigit(f[e-1]) {
 		return t, false
 	}
+	s := digitsStart(f, lo, e)
+	s, t.price.joined = spaceGroupsStart(f, lo, s, e)
+	if s-2 >= lo && f[s-1] == ':' && isDigit(f[s-2]) {
+		return t, false // opening hours, 11:30–22:00, are not prices
+	}
+	t.price.num = string(f[s:e])
+	t.nameEnd = s
+	_, p := trimSpaceRunes(f, lo, s)
+	prefix, prefixStart := prefixMarker(f, lo, p)
+	if prefix == nil && suffix == nil && s > lo && isLatinLetter(f[s-1]) {
+		// "Combo A1", "Coke330": digits glued to a Latin word belong to it.
+		// Hangul, kana, Han and Thai are often written without spaces
+		// before the price, so only Latin letters are held to this.
+		return t, false
+	}
+	if prefix != nil {
+		t.price.mark = prefix.mark(f[prefixStart:p])
+		t.nameEnd = prefixStart
+	}
+	// A suffix wins over a shared prefix symbol: in "$12 HKD" or "¥980円"
+	// it says which dollar or yen is meant.
+	if suffix != nil && (t.price.mark == nil || t.price.mark.class != "") {
+		t.price.mark = suffix.mark(f[suffixStart : suffixStart+len(suffix.text)])
+	}
+	return t, true
+}
+
+// trimWholeMark moves the end e of a price back past a mark that says
+// "no cents". "12.-" and "12,-" are whole prices in Switzerland and
+// Germany; a sentence-ending "12." is a whole price too when no currency
+// follows it.
+func trimWholeMark(f []rune, lo, e int, currencyAfter bool) int {
+	if e-lo >= 3 && isDashLike(f[e-1]) && (f[e-2] == '.' || f[e-2] == ',') && isDigit(f[e-3]) {
+		return e - 2
+	}
+	if e-lo >= 2 && f[e-1] == '.' && isDigit(f[e-2]) && !currencyAfter {
+		return e - 1
+	}
+	return e
+}
+
+// digitsStart is where the number ending at e starts: digits, and single
+// separators that have digits on both sides.
+func digitsStart(f []rune, lo, e int) int {
 	s := e - 1
 	for s > lo {
 		switch {
 		case isDigit(f[s-1]):
 			s--
-			continue
 		case s-2 >= lo && isNumSep(f[s-1]) && isDigit(f[s-2]):
 			s -= 2
-			continue
+		default:
+			return s
 		}
-		break
 	}
-	// An ordinary space groups digits only in front of exactly three of
-	// them after one to three: "1 200,50 €", "65 000đ".
+	return s
+}
+
+// spaceGroupsStart extends the number starting at s leftwards over digit
+// groups joined by ordinary spaces, reporting whether it did. A space
+// groups digits only in front of exactly three of them after one to
+// three ("1 200,50 €", "65 000đ"), and only when a space, a leader or a
+// currency sign comes before that group: in "Combo A1 200" the 1 belongs
+// to the name.
+func spaceGroupsStart(f []rune, lo, s, e int) (int, bool) {
+	joined := false
 	for s-2 >= lo && f[s-1] == ' ' && isDigit(f[s-2]) && leadingGroupLen(f, s, e) == 3 {
 		k := s - 1
 		for k > lo && isDigit(f[k-1]) {
@@ -72,29 +116,9 @@ func findTail(f []rune, lo, hi int) (tail, bool) {
 			break
 		}
 		s = k
-		t.price.joined = true
+		joined = true
 	}
-	if s-2 >= lo && f[s-1] == ':' && isDigit(f[s-2]) {
-		return t, false // opening hours, 11:30–22:00, are not prices
-	}
-	t.price.num = string(f[s:e])
-	t.nameEnd = s
-	_, p := trimSpaceRunes(f, lo, s)
-	if d, start := prefixMarker(f, lo, p); d != nil {
-		t.price.mark = d.mark(f[start:p])
-		t.nameEnd = start
-	} else if s > lo && isLatinLetter(f[s-1]) && sufMark == nil {
-		// "Combo A1", "Coke330": digits glued to a Latin word belong to it.
-		// Hangul, kana, Han and Thai are often written without spaces
-		// before the price, so only Latin letters are held to this.
-		return t, false
-	}
-	if sufMark != nil {
-		if t.price.mark == nil || t.price.mark.class != "" {
-			t.price.mark = sufMark.mark(f[sufStart : sufStart+len(sufMark.text)])
-		}
-	}
-	return t, true
+	return s, joined
 }
 
 func endsPrefixMarker(f []rune, lo, end int) bool {
@@ -195,72 +219,19 @@ type readContext struct {
 // code is a doubt the user should check (price_ambiguous); without ok it
 // says why the price was not read.
 func readPrice(p priceText, ctx readContext) (minor int64, ok bool, code, msg string) {
-	digits := ctx.cur.Digits
-	n := splitNumber(p.num)
-	last := len(n.groups) - 1
-	asGroups := n.grouped(len(n.groups))
-	asDecimal := false
-	var decSep rune
-	if last > 0 {
-		decSep = n.seps[last-1]
-		asDecimal = (decSep == ',' || decSep == '.') && n.groups[last] != "" && n.grouped(last) &&
-			(last == 1 || n.seps[0] != decSep)
-	}
-	if p.plain {
-		asGroups = last == 0
-		asDecimal = last == 1 && decSep == '.'
-	}
-	if asDecimal && !fits(n.groups[last], digits, p.plain) {
-		asDecimal = false
-		if !asGroups {
-			return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” has more decimals than %s uses (%d)", short(p.num), ctx.cur.Code, digits)
+	r := readingOf(p)
+	if r.asDecimal && !fits(r.n.groups[r.last], ctx.cur.Digits, p.plain) {
+		r.asDecimal = false
+		if !r.asGroups {
+			return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” has more decimals than %s uses (%d)", short(p.num), ctx.cur.Code, ctx.cur.Digits)
 		}
 	}
-	useDecimal := asDecimal
-	if asGroups && !asDecimal && len(n.seps) == 1 && digits > 0 && !p.plain &&
-		(ctx.menuDec == decSep || ctx.menuDec == 0 && ctx.convention == decSep) {
-		// Only thousands fit (12.505 has too many decimals for cents), but
-		// this menu or currency writes cents after that very separator.
-		code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” separating thousands, though %s prices usually have “%c” before the cents",
-			short(p.num), short(plainDecimal(n, false)), decSep, ctx.cur.Code, decSep)
-	}
-	if asGroups && asDecimal {
-		// One ',' or '.' before exactly three digits, in a currency with
-		// minor units: 1,200 or 1.20? The menu's other prices decide; then
-		// the currency's habit; a remaining guess is flagged.
-		switch {
-		case ctx.menuDec == decSep:
-			useDecimal = true
-		case ctx.menuDec != 0:
-			useDecimal = false
-		case ctx.convention == decSep && len(n.groups[last]) <= digits:
-			useDecimal = true
-			code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” as the decimal point; it could also mean %s",
-				short(p.num), short(plainDecimal(n, true)), decSep, short(plainDecimal(n, false)))
-		default:
-			useDecimal = false
-			if ctx.convention == 0 || ctx.convention == decSep {
-				code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” separating thousands; it could also mean %s",
-					short(p.num), short(plainDecimal(n, false)), decSep, short(plainDecimal(n, true)))
-			}
-		}
-	}
-	var whole, frac string
-	switch {
-	case useDecimal:
-		whole, frac = strings.Join(n.groups[:last], ""), n.groups[last]
-	case asGroups:
-		whole = strings.Join(n.groups, "")
-	default:
+	useDecimal, code, msg := r.choose(p, ctx)
+	whole, frac, ok := r.parts(useDecimal)
+	if !ok {
 		return 0, false, CodePriceUnreadable, fmt.Sprintf("“%s” is not a price we can read", short(p.num))
 	}
-	if len(frac) > digits {
-		frac = frac[:digits] // the rest is zeros, as fits checked
-	}
-	canon := whole
-	if frac != "" {
-		canon += "." + frac
-	}
+	canon := canonical(whole, frac, ctx.cur.Digits)
 	v, err := menusync.ParseAmount(canon, ctx.cur)
 	if err != nil {
 		return 0, false, CodePriceTooLarge, fmt.Sprintf("%s %s is above the limit of %s", short(canon), ctx.cur.Code,
@@ -268,10 +239,102 @@ func readPrice(p priceText, ctx readContext) (minor int64, ok bool, code, msg st
 	}
 	// "3 150": a set number and a price, or one number? Only a lone first
 	// digit is worth a doubt; "65 000đ" is plainly sixty-five thousand.
-	if p.joined && !useDecimal && code == "" && len(n.groups[0]) == 1 {
+	if p.joined && !useDecimal && code == "" && len(r.n.groups[0]) == 1 {
 		code, msg = CodePriceAmbiguous, fmt.Sprintf("“%s” read as one number, %s; if the first digit belongs to the dish name, fix the line", short(p.num), short(whole))
 	}
 	return v, true, code, msg
+}
+
+// reading is what the separators of one price token allow: every one of
+// them grouping thousands, the last one being the decimal point, both
+// (1,200), or neither (1.2.3).
+type reading struct {
+	n         number
+	last      int  // index of the last digit group
+	decSep    rune // the separator before the last group, 0 if none
+	asGroups  bool
+	asDecimal bool
+}
+
+func readingOf(p priceText) reading {
+	r := reading{n: splitNumber(p.num)}
+	r.last = len(r.n.groups) - 1
+	if r.last > 0 {
+		r.decSep = r.n.seps[r.last-1]
+	}
+	if p.plain {
+		// A JSON number: '.' is the decimal point and nothing groups.
+		r.asGroups = r.last == 0
+		r.asDecimal = r.last == 1 && r.decSep == '.'
+		return r
+	}
+	r.asGroups = r.n.grouped(len(r.n.groups))
+	// 1.234,56 has a decimal comma; in 1,234,567 the last comma groups
+	// like the first, so it cannot be the decimal point.
+	r.asDecimal = r.last > 0 && (r.decSep == ',' || r.decSep == '.') && r.n.groups[r.last] != "" &&
+		r.n.grouped(r.last) && (r.last == 1 || r.n.seps[0] != r.decSep)
+	return r
+}
+
+// choose picks the reading to use. A non-empty code is a doubt worth
+// showing: the other reading was plausible too.
+func (r reading) choose(p priceText, ctx readContext) (useDecimal bool, code, msg string) {
+	switch {
+	case r.asGroups && r.asDecimal:
+		return r.settle(p, ctx)
+	case r.asGroups && len(r.n.seps) == 1 && ctx.cur.Digits > 0 && !p.plain &&
+		(ctx.menuDec == r.decSep || ctx.menuDec == 0 && ctx.convention == r.decSep):
+		// Only thousands fit (12.505 has too many decimals for cents), but
+		// this menu or currency writes cents after that very separator.
+		return false, CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” separating thousands, though %s prices usually have “%c” before the cents",
+			short(p.num), short(plainDecimal(r.n, false)), r.decSep, ctx.cur.Code, r.decSep)
+	}
+	return r.asDecimal, "", ""
+}
+
+// settle decides a token that reads both ways: one ',' or '.' before
+// exactly three digits, in a currency with minor units. 1,200 or 1.20?
+// The menu's other prices decide; then the currency's habit; a remaining
+// guess is flagged.
+func (r reading) settle(p priceText, ctx readContext) (useDecimal bool, code, msg string) {
+	switch {
+	case ctx.menuDec == r.decSep:
+		return true, "", ""
+	case ctx.menuDec != 0:
+		return false, "", ""
+	case ctx.convention == r.decSep && len(r.n.groups[r.last]) <= ctx.cur.Digits:
+		return true, CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” as the decimal point; it could also mean %s",
+			short(p.num), short(plainDecimal(r.n, true)), r.decSep, short(plainDecimal(r.n, false)))
+	case ctx.convention == 0 || ctx.convention == r.decSep:
+		return false, CodePriceAmbiguous, fmt.Sprintf("“%s” read as %s, “%c” separating thousands; it could also mean %s",
+			short(p.num), short(plainDecimal(r.n, false)), r.decSep, short(plainDecimal(r.n, true)))
+	}
+	return false, "", ""
+}
+
+// parts is the token's whole units and decimals under the chosen reading;
+// without ok neither reading holds.
+func (r reading) parts(useDecimal bool) (whole, frac string, ok bool) {
+	switch {
+	case useDecimal:
+		return strings.Join(r.n.groups[:r.last], ""), r.n.groups[r.last], true
+	case r.asGroups:
+		return strings.Join(r.n.groups, ""), "", true
+	}
+	return "", "", false
+}
+
+// canonical writes whole and frac as ParseAmount reads them. Decimals
+// past the currency's digits are zeros, as fits checked, and would be
+// refused.
+func canonical(whole, frac string, digits int) string {
+	if len(frac) > digits {
+		frac = frac[:digits]
+	}
+	if frac == "" {
+		return whole
+	}
+	return whole + "." + frac
 }
 
 // fits reports whether decimals frac can be a price in a currency with
