@@ -95,7 +95,6 @@ func TestKoreanRomanizationsFollowTheRule(t *testing.T) {
 	allowed := map[string]string{
 		"dongeurang-ttaeng": "the id keeps a slip; rom is right",
 		"sogogi-muguk":      "id without the ㅅ of 뭇국; rom follows the spelling 소고기뭇국",
-		"sinseollo":         "Wikipedia-style sinseollo; the rule gives sinseonno (see note)",
 		"donkkaseu":         "the standard spelling 돈가스 romanizes dongaseu; the id follows menus",
 		"jajangmyeon":       "follows the other standard spelling, 자장면",
 		"jajang-bap":        "follows 자장밥, as jajangmyeon",

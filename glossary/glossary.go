@@ -1,7 +1,6 @@
 package glossary
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"io"
@@ -98,71 +97,106 @@ var languageColumns = []string{"en", "ja", "zh-Hans", "zh-Hant", "ko", "th", "vi
 // with a header row; lines starting with # are comments. See dishes.tsv.
 func Load(dishes, modifiers io.Reader) (*Glossary, error) {
 	g := &Glossary{index: map[string]indexed{}, mods: map[string]*Modifier{}}
+	entries, err := readEntries(dishes)
+	if err != nil {
+		return nil, err
+	}
+	g.entries = entries
+	for i := range g.entries {
+		g.indexEntry(&g.entries[i])
+	}
+	if err := g.readModifiers(modifiers); err != nil {
+		return nil, err
+	}
+	sort.Strings(g.collisions)
+	return g, nil
+}
+
+// readEntries reads the dish table. All rows are read before any is
+// indexed, because the index points into the final slice.
+func readEntries(dishes io.Reader) ([]Entry, error) {
 	rows, err := readTSV(dishes, "id", "cuisine", "name")
 	if err != nil {
 		return nil, fmt.Errorf("dishes: %w", err)
 	}
-	g.entries = make([]Entry, 0, len(rows))
+	entries := make([]Entry, 0, len(rows))
 	ids := map[string]bool{}
 	for _, r := range rows {
-		e := Entry{
-			ID: r.get("id"), Cuisine: r.get("cuisine"), Name: r.get("name"),
-			Variants: splitList(r.get("variants")), Romanized: r.get("rom"),
-			Checked: r.get("checked") == "yes", Note: r.get("note"),
-			Names: map[string]string{},
-		}
+		e := entryFromRow(r)
 		if ids[e.ID] {
 			return nil, fmt.Errorf("dishes line %d: duplicate id %q", r.line, e.ID)
 		}
 		ids[e.ID] = true
-		for _, c := range languageColumns {
-			if v := r.get(c); v != "" {
-				e.Names[c] = v
-			}
-		}
-		if own := ownLanguage(e.Cuisine); own != "" && e.Names[own] == "" {
-			e.Names[own] = e.Name
-		}
-		g.entries = append(g.entries, e)
+		entries = append(entries, e)
 	}
-	for i := range g.entries {
-		e := &g.entries[i]
-		e.key = normalize(e.Name).keyString()
-		for _, v := range append([]string{e.Name}, e.Variants...) {
-			g.add(v, e, 0)
-		}
-		g.add(e.Romanized, e, 1)
-		for _, c := range languageColumns {
-			if c != "en" {
-				g.add(e.Names[c], e, 2)
-			}
+	return entries, nil
+}
+
+func entryFromRow(r row) Entry {
+	e := Entry{
+		ID: r.get("id"), Cuisine: r.get("cuisine"), Name: r.get("name"),
+		Variants: splitList(r.get("variants")), Romanized: r.get("rom"),
+		Checked: r.get("checked") == "yes", Note: r.get("note"),
+		Names: namesFromRow(r),
+	}
+	// name is printed in the dish's own language, so it fills that
+	// language's column when the row leaves it empty (zh has no single
+	// column: it is split into zh-Hans and zh-Hant).
+	if own := ownLanguage(e.Cuisine); own != "" && e.Names[own] == "" {
+		e.Names[own] = e.Name
+	}
+	return e
+}
+
+// namesFromRow collects the non-empty language columns of a row.
+func namesFromRow(r row) map[string]string {
+	names := map[string]string{}
+	for _, c := range languageColumns {
+		if v := r.get(c); v != "" {
+			names[c] = v
 		}
 	}
-	mrows, err := readTSV(modifiers, "forms")
+	return names
+}
+
+// indexEntry indexes e under its own spellings, its romanization and its
+// names in the other languages but English, at the priorities add ranks.
+func (g *Glossary) indexEntry(e *Entry) {
+	e.key = normalize(e.Name).keyString()
+	for _, v := range append([]string{e.Name}, e.Variants...) {
+		g.add(v, e, 0)
+	}
+	g.add(e.Romanized, e, 1)
+	for _, c := range languageColumns {
+		if c != "en" {
+			g.add(e.Names[c], e, 2)
+		}
+	}
+}
+
+// readModifiers reads the modifier table. A form shared by two modifiers
+// is an error: mods maps a form to one modifier, so the second would
+// silently replace the first.
+func (g *Glossary) readModifiers(modifiers io.Reader) error {
+	rows, err := readTSV(modifiers, "forms")
 	if err != nil {
-		return nil, fmt.Errorf("modifiers: %w", err)
+		return fmt.Errorf("modifiers: %w", err)
 	}
-	for _, r := range mrows {
-		m := &Modifier{Forms: splitList(r.get("forms")), Romanized: r.get("rom"), Checked: r.get("checked") == "yes", Names: map[string]string{}}
-		for _, c := range languageColumns {
-			if v := r.get(c); v != "" {
-				m.Names[c] = v
-			}
-		}
+	for _, r := range rows {
+		m := &Modifier{Forms: splitList(r.get("forms")), Romanized: r.get("rom"), Checked: r.get("checked") == "yes", Names: namesFromRow(r)}
 		for _, f := range m.Forms {
 			k := normalize(f).keyString()
 			if k == "" {
 				continue
 			}
 			if old, dup := g.mods[k]; dup && old != m {
-				return nil, fmt.Errorf("modifiers line %d: %q is also a form of %q", r.line, f, old.Forms[0])
+				return fmt.Errorf("modifiers line %d: %q is also a form of %q", r.line, f, old.Forms[0])
 			}
 			g.mods[k] = m
 			g.maxModLen = max(g.maxModLen, len([]rune(k)))
 		}
 	}
-	sort.Strings(g.collisions)
-	return g, nil
+	return nil
 }
 
 func ownLanguage(cuisine string) string {
@@ -236,75 +270,3 @@ func Lookup(printed string) (Match, bool) { return Default().Lookup(printed) }
 
 // Romanize romanizes a printed name with the default glossary.
 func Romanize(printed string) (string, bool) { return Default().Romanize(printed) }
-
-type row struct {
-	line  int
-	cols  map[string]int
-	cells []string
-}
-
-func (r row) get(col string) string {
-	i, ok := r.cols[col]
-	if !ok || i >= len(r.cells) {
-		return ""
-	}
-	return strings.TrimSpace(r.cells[i])
-}
-
-func readTSV(rd io.Reader, required ...string) ([]row, error) {
-	sc := bufio.NewScanner(rd)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	var cols map[string]int
-	var rows []row
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		cells := strings.Split(text, "\t")
-		if cols == nil {
-			cols = map[string]int{}
-			for i, c := range cells {
-				cols[strings.TrimSpace(c)] = i
-			}
-			for _, c := range required {
-				if _, ok := cols[c]; !ok {
-					return nil, fmt.Errorf("header lacks column %q", c)
-				}
-			}
-			continue
-		}
-		if len(cells) > len(cols) {
-			return nil, fmt.Errorf("line %d: %d cells for %d columns", line, len(cells), len(cols))
-		}
-		r := row{line: line, cols: cols, cells: cells}
-		for _, c := range required {
-			if r.get(c) == "" {
-				return nil, fmt.Errorf("line %d: empty %s", line, c)
-			}
-		}
-		rows = append(rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	if cols == nil {
-		return nil, fmt.Errorf("no header row")
-	}
-	return rows, nil
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	var out []string
-	for _, p := range strings.Split(s, "|") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}

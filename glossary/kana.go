@@ -149,61 +149,80 @@ func romanizeKana(s string, macrons bool) string {
 	b.Grow(len(s))
 	var last byte // last vowel written by a kana, 0 if none
 	for i, t := range toks {
-		switch t.kind {
-		case 'q':
-			if i+1 < len(toks) && toks[i+1].kana && toks[i+1].rom != "" {
-				nx := toks[i+1].rom
-				if strings.HasPrefix(nx, "ch") {
-					b.WriteByte('t')
-				} else if c := nx[0]; !strings.ContainsRune("aiueo", rune(c)) {
-					b.WriteByte(c)
-				}
-			}
+		switch {
+		case t.kind == 'q':
+			b.WriteString(sokuon(nextKana(toks, i)))
 			last = 0
-			continue
-		case 'n':
-			nx := ""
-			if i+1 < len(toks) && toks[i+1].kana {
-				nx = toks[i+1].rom
-			}
-			switch {
-			case nx != "" && (nx[0] == 'b' || nx[0] == 'p'):
-				b.WriteByte('m')
-			case nx != "" && strings.ContainsRune("aiueoy", rune(nx[0])):
-				b.WriteString("n'")
-			default:
-				b.WriteByte('n')
-			}
+		case t.kind == 'n':
+			b.WriteString(syllabicN(nextKana(toks, i)))
 			last = 0
-			continue
-		case '-':
+		case t.kind == '-':
 			if last != 0 && macrons {
 				lengthen(&b, last)
 			}
 			last = 0
-			continue
-		}
-		if !t.kana {
+		case !t.kana:
 			b.WriteString(t.rom)
 			last = 0
-			continue
-		}
-		// ou, oo and uu are one long vowel; a lone う or お after o/u
-		// lengthens it.
-		if (t.rom == "u" && (last == 'o' || last == 'u')) || (t.rom == "o" && last == 'o') {
-			if macrons {
-				lengthen(&b, last)
-			}
-			last = 0
-			continue
-		}
-		b.WriteString(t.rom)
-		last = t.rom[len(t.rom)-1]
-		if !strings.ContainsRune("aiueo", rune(last)) {
-			last = 0
+		default:
+			last = writeKana(&b, t.rom, last, macrons)
 		}
 	}
 	return b.String()
+}
+
+// nextKana returns the romaji of the token after i if it is a kana, else
+// "": っ and ん are spelled by what follows them, and only kana count.
+func nextKana(toks []kanaTok, i int) string {
+	if i+1 < len(toks) && toks[i+1].kana {
+		return toks[i+1].rom
+	}
+	return ""
+}
+
+// sokuon spells っ before next: it doubles the consonant, except that
+// Hepburn writes tch, not chch (まっちゃ matcha).
+func sokuon(next string) string {
+	switch {
+	case next == "":
+		return ""
+	case strings.HasPrefix(next, "ch"):
+		return "t"
+	case !strings.ContainsRune("aiueo", rune(next[0])):
+		return next[:1]
+	}
+	return ""
+}
+
+// syllabicN spells ん before next: m before b and p as menus print it
+// (tempura), n' before a vowel or y so that きんえん kin'en does not read
+// as きねん kinen.
+func syllabicN(next string) string {
+	switch {
+	case next != "" && (next[0] == 'b' || next[0] == 'p'):
+		return "m"
+	case next != "" && strings.ContainsRune("aiueoy", rune(next[0])):
+		return "n'"
+	}
+	return "n"
+}
+
+// writeKana writes the romaji of a kana after the vowel last, and returns
+// the vowel it ends in (0 if none). ou, oo and uu are one long vowel, so a
+// lone う or お after o or u is not written but lengthens it.
+func writeKana(b *strings.Builder, rom string, last byte, macrons bool) byte {
+	if (rom == "u" && (last == 'o' || last == 'u')) || (rom == "o" && last == 'o') {
+		if macrons {
+			lengthen(b, last)
+		}
+		return 0
+	}
+	b.WriteString(rom)
+	v := rom[len(rom)-1]
+	if !strings.ContainsRune("aiueo", rune(v)) {
+		return 0
+	}
+	return v
 }
 
 // lengthen replaces the vowel just written with its macron form.

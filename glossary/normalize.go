@@ -73,10 +73,27 @@ func isSeparator(r rune) bool {
 // price words dropped.
 func normalize(printed string) normText {
 	s := strings.ToLower(norm.NFKC.String(printed))
-	var main strings.Builder
+	main, brackets := setBracketsAside(s)
+	words := trimDescriptors(strings.FieldsFunc(main, isSeparator))
+	if len(words) == 0 && len(brackets) > 0 {
+		// Nothing but brackets ("(비빔밥)"): the first one is the name.
+		n := normalize(brackets[0])
+		n.brackets = append(n.brackets, brackets[1:]...)
+		return n
+	}
+	n := keyWords(words)
+	n.brackets = brackets
+	return n
+}
+
+// setBracketsAside splits s into the text outside brackets, with a space
+// where each bracketed part was so that words do not run together, and the
+// non-empty contents of the outermost brackets. Nested brackets stay in
+// their outer part.
+func setBracketsAside(s string) (string, []string) {
+	var main, inner strings.Builder
 	var brackets []string
-	var inner strings.Builder
-	var stack []rune
+	var stack []rune // closers expected, innermost last
 	for _, r := range s {
 		if c, ok := openers[r]; ok {
 			stack = append(stack, c)
@@ -103,35 +120,42 @@ func normalize(printed string) normText {
 	if len(stack) > 0 { // unclosed: the bracket was not one
 		main.WriteString(inner.String())
 	}
-	words := strings.FieldsFunc(main.String(), isSeparator)
-	words = trimDescriptors(words)
-	if len(words) == 0 && len(brackets) > 0 {
-		n := normalize(brackets[0])
-		n.brackets = append(n.brackets, brackets[1:]...)
-		return n
-	}
-	n := normText{brackets: brackets}
+	return main.String(), brackets
+}
+
+// keyWords joins words into text with single spaces and into key without
+// them, folding each rune of the key.
+func keyWords(words []string) normText {
+	var n normText
 	for i, w := range words {
 		if i > 0 {
 			n.text = append(n.text, ' ')
 		}
 		for _, r := range w {
-			k := r
-			if f, ok := fold[r]; ok {
-				k = f
-			} else if r >= 0x3041 && r <= 0x3096 {
-				k = r + 0x60 // hiragana to katakana: らーめん is ラーメン
-			} else if r == '게' && len(n.key) > 0 && n.key[len(n.key)-1] == '찌' {
-				k = '개' // 찌게 is the common misspelling of 찌개
-			} else if r == '뽁' {
-				k = '볶' // 떡뽁이, 뽁음밥
-			}
 			n.at = append(n.at, len(n.text))
 			n.text = append(n.text, r)
-			n.key = append(n.key, k)
+			n.key = append(n.key, foldRune(r, n.key))
 		}
 	}
 	return n
+}
+
+// foldRune gives the rune that r is keyed by, so that spellings of the same
+// dish meet; key is the key so far, for the folds that depend on what
+// precedes.
+func foldRune(r rune, key []rune) rune {
+	if f, ok := fold[r]; ok {
+		return f
+	}
+	switch {
+	case r >= 0x3041 && r <= 0x3096:
+		return r + 0x60 // hiragana to katakana: らーめん is ラーメン
+	case r == '게' && len(key) > 0 && key[len(key)-1] == '찌':
+		return '개' // 찌게 is the common misspelling of 찌개
+	case r == '뽁':
+		return '볶' // 떡뽁이, 뽁음밥
+	}
+	return r
 }
 
 func trimDescriptors(words []string) []string {
