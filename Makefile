@@ -13,7 +13,7 @@ test: deps
 
 # A short run of every fuzz target (seeds in each package's testdata/fuzz).
 FUZZ_TIME ?= 5s
-FUZZ_TARGETS = rooms:FuzzParseEvent rooms:FuzzValidateMenu pubsub:FuzzFrame handlers:FuzzDecode handlers:FuzzTokenParse handlers:FuzzLastEventID
+FUZZ_TARGETS = rooms:FuzzParseEvent rooms:FuzzValidateMenu pubsub:FuzzFrame handlers:FuzzDecode handlers:FuzzTokenParse handlers:FuzzLastEventID ocr:FuzzJPEGOrientation
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

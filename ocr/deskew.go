@@ -23,8 +23,23 @@ const (
 // skewAngle returns the angle in degrees by which img's text lines rise
 // to the right (positive: clockwise in image coordinates, y down), or 0.
 func skewAngle(img *image.Gray, thr uint8) float64 {
+	xs, ys := sampleInk(img, thr)
+	if len(xs) == 0 { // a blank page: nothing to level
+		return 0
+	}
+	best := peakiestAngle(newProfile(xs, ys, img.Bounds().Dx(), img.Bounds().Dy()).score)
+	if math.Abs(best) < minSkewDeg {
+		return 0
+	}
+	return best
+}
+
+// sampleInk returns the coordinates of every step-th pixel darker than
+// thr, or nothing for a page with too little ink to have lines. Sampling
+// bounds the search's cost on a large page (some 55 angles each project
+// every sample) while keeping the profile's shape.
+func sampleInk(img *image.Gray, thr uint8) (xs, ys []int32) {
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	var xs, ys []int32
 	ink := 0
 	for y := range h {
 		for _, v := range img.Pix[y*img.Stride : y*img.Stride+w] {
@@ -33,8 +48,8 @@ func skewAngle(img *image.Gray, thr uint8) float64 {
 			}
 		}
 	}
-	if ink < 100 { // a blank page: nothing to level
-		return 0
+	if ink < 100 {
+		return nil, nil
 	}
 	step := max(1, ink/skewSamples)
 	k := 0
@@ -49,24 +64,45 @@ func skewAngle(img *image.Gray, thr uint8) float64 {
 			}
 		}
 	}
-	hist := make([]float64, h+2*w+2)
-	score := func(deg float64) float64 {
-		t := math.Tan(deg * math.Pi / 180)
-		clear(hist)
-		off := float64(w) + 1 // keeps the sheared row index positive
-		for i := range xs {
-			r := int(float64(ys[i]) - float64(xs[i])*t + off)
-			if r >= 0 && r < len(hist) {
-				hist[r]++
-			}
+	return xs, ys
+}
+
+// profile is the projection profile of the sampled ink of a w×h page.
+// Its histogram is allocated once and reused for every angle tried.
+type profile struct {
+	xs, ys []int32
+	off    float64 // keeps the sheared row index positive
+	hist   []float64
+}
+
+func newProfile(xs, ys []int32, w, h int) *profile {
+	// Sheared by up to 45° either way, a row index spans h + 2w.
+	return &profile{xs: xs, ys: ys, off: float64(w) + 1, hist: make([]float64, h+2*w+2)}
+}
+
+// score is the sum of squared row counts after shearing by deg: it is
+// largest when the text lines fall into the fewest rows.
+func (p *profile) score(deg float64) float64 {
+	t := math.Tan(deg * math.Pi / 180)
+	clear(p.hist)
+	for i := range p.xs {
+		r := int(float64(p.ys[i]) - float64(p.xs[i])*t + p.off)
+		if r >= 0 && r < len(p.hist) {
+			p.hist[r]++
 		}
-		var s float64
-		for _, n := range hist {
-			s += n * n
-		}
-		return s
 	}
-	// Coarse then fine: 0.5° steps, then 0.05° around the best.
+	var s float64
+	for _, n := range p.hist {
+		s += n * n
+	}
+	return s
+}
+
+// peakiestAngle searches ±maxSkewDeg for the angle of highest score.
+// Coarse then fine (0.5° steps, then 0.05° around the best) costs some
+// 55 scores where 0.05° steps throughout would cost 321. Level wins ties,
+// so a page that no angle improves is left alone.
+func peakiestAngle(score func(deg float64) float64) float64 {
 	best, bestScore := 0.0, score(0)
 	for d := -float64(maxSkewDeg); d <= maxSkewDeg; d += 0.5 {
 		if s := score(d); s > bestScore {
@@ -78,9 +114,6 @@ func skewAngle(img *image.Gray, thr uint8) float64 {
 		if s := score(d); s > bestScore {
 			best, bestScore = d, s
 		}
-	}
-	if math.Abs(best) < minSkewDeg {
-		return 0
 	}
 	return best
 }

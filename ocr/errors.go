@@ -16,7 +16,8 @@ var (
 	// ErrBadImage: the bytes claim a supported format but do not decode.
 	ErrBadImage = errors.New("bad image")
 	// ErrBusy: every scan slot is taken and the queue is full, or the
-	// wait for a slot exceeded QueueTimeout. Worth a retry later.
+	// wait for a slot exceeded QueueTimeout. Worth a retry later:
+	// Tesseract.RetryAfter estimates when.
 	ErrBusy = errors.New("ocr busy")
 	// ErrTimeout: tesseract ran past ScanTimeout and was killed.
 	ErrTimeout = errors.New("ocr timed out")

@@ -273,3 +273,40 @@ func TestKill(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryAfter: the estimate grows with the scans running and queued,
+// and falls back to 0 once they are done.
+func TestRetryAfter(t *testing.T) {
+	f := newFake(t)
+	tess := f.engine(t, Config{MaxConcurrent: 1, QueueSize: 2})
+	if d := tess.RetryAfter(); d != 0 {
+		t.Fatalf("idle: RetryAfter() = %v, want 0", d)
+	}
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			r, ct, hint := scanArgs(t)
+			if _, err := tess.Scan(context.Background(), r, ct, hint); err != nil {
+				t.Errorf("scan %d: %v", i, err)
+			}
+		})
+		if i == 0 {
+			await(t, "the first scan to start tesseract", func() bool { return len(f.pids()) == 1 })
+			if d := tess.RetryAfter(); d != typicalScan {
+				t.Errorf("one running: RetryAfter() = %v, want %v", d, typicalScan)
+			}
+		}
+	}
+	await(t, "the second scan to queue", func() bool { return tess.limiter.queued() == 1 })
+	if d := tess.RetryAfter(); d != 2*typicalScan {
+		t.Errorf("one running, one waiting: RetryAfter() = %v, want %v", d, 2*typicalScan)
+	}
+	f.release(t)
+	wg.Wait()
+	if d := tess.RetryAfter(); d != 0 {
+		t.Errorf("done: RetryAfter() = %v, want 0", d)
+	}
+	if tess.limiter.hold.Load() == int64(typicalScan) {
+		t.Errorf("the finished scans left the average hold time untouched")
+	}
+}

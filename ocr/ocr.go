@@ -168,6 +168,13 @@ func (t *Tesseract) Err() error { return t.err }
 // tags in a fixed order, e.g. [ko ja zh-Hans zh-Hant th vi en].
 func (t *Tesseract) Languages() []string { return slices.Clone(t.langs) }
 
+// RetryAfter estimates how long until a scan submitted now would get a
+// slot, from the scans running and waiting and the average time a scan
+// has held its slot (1 s until scans have finished): for the Retry-After
+// of an answer to ErrBusy. It is 0 while a slot is free. Retry-After
+// counts whole seconds, so round up and send at least 1.
+func (t *Tesseract) RetryAfter() time.Duration { return t.limiter.retryAfter() }
+
 // Config returns the effective configuration, defaults filled in.
 func (t *Tesseract) Config() Config {
 	c := t.cfg

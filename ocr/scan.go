@@ -34,49 +34,77 @@ func (t *Tesseract) Scan(ctx context.Context, r io.Reader, contentType string, h
 	if t.err != nil {
 		return Result{}, t.err
 	}
-	lang := ""
-	if hint.Lang != "" {
-		lang = canonicalLang(hint.Lang)
-		if lang == "" || !t.haveModels(langModels[lang]) {
-			return Result{}, t.langError(hint.Lang)
-		}
-	} else if !t.models["osd"] {
-		return Result{}, fmt.Errorf("%w: no language given and no osd data to detect the script", ErrUnavailable)
+	lang, err := t.hintLang(hint)
+	if err != nil {
+		return Result{}, err
 	}
 	// A cheap early refusal, so a full server does not first read 8 MiB
 	// it will refuse anyway; acquire below decides for real.
-	if t.limiter.running() == cap(t.limiter.slots) && int64(t.limiter.queued()) >= t.limiter.queue {
-		return Result{}, fmt.Errorf("%w: %d scans running and %d waiting", ErrBusy, t.limiter.running(), t.limiter.queued())
+	if err := t.limiter.full(); err != nil {
+		return Result{}, err
 	}
-
 	// Reading and the header check come before taking a slot: a slow
 	// upload must not hold a CPU slot, and a bomb is refused for free.
-	data, err := io.ReadAll(io.LimitReader(r, t.cfg.MaxBytes+1))
-	if err != nil {
-		return Result{}, fmt.Errorf("ocr: reading the image: %w", err)
-	}
-	if int64(len(data)) > t.cfg.MaxBytes {
-		return Result{}, fmt.Errorf("%w: upload over %d bytes", ErrTooLarge, t.cfg.MaxBytes)
-	}
-	if len(data) == 0 {
-		return Result{}, fmt.Errorf("%w: empty upload", ErrBadImage)
-	}
-	mt, err := mediaType(contentType, data[:min(len(data), 512)])
+	data, mt, err := t.readUpload(r, contentType)
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := checkHeader(data, mt, t.cfg.MaxPixels); err != nil {
-		return Result{}, err
-	}
-
 	release, err := t.limiter.acquire(ctx, t.cfg.QueueTimeout)
 	if err != nil {
 		return Result{}, err
 	}
 	defer release()
+	// The scan's own deadline starts only now: time spent queued is
+	// bounded by QueueTimeout, not taken from the work.
 	ctx, cancel := context.WithTimeoutCause(ctx, t.cfg.ScanTimeout, errScanTimeout)
 	defer cancel()
+	return t.recognize(ctx, data, mt, lang)
+}
 
+// hintLang settles the language before the upload is read, so a scan
+// that cannot succeed costs the client no upload. "" means the script is
+// to be detected, which needs the osd data.
+func (t *Tesseract) hintLang(hint Hint) (string, error) {
+	if hint.Lang == "" {
+		if !t.models["osd"] {
+			return "", fmt.Errorf("%w: no language given and no osd data to detect the script", ErrUnavailable)
+		}
+		return "", nil
+	}
+	lang := canonicalLang(hint.Lang)
+	if lang == "" || !t.haveModels(langModels[lang]) {
+		return "", t.langError(hint.Lang)
+	}
+	return lang, nil
+}
+
+// readUpload reads at most MaxBytes and checks the media type and the
+// pixel count from the header alone, so every refusal here is decided
+// before a pixel buffer exists. It returns the bytes and their media type.
+func (t *Tesseract) readUpload(r io.Reader, contentType string) ([]byte, string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, t.cfg.MaxBytes+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("ocr: reading the image: %w", err)
+	}
+	if int64(len(data)) > t.cfg.MaxBytes {
+		return nil, "", fmt.Errorf("%w: upload over %d bytes", ErrTooLarge, t.cfg.MaxBytes)
+	}
+	if len(data) == 0 {
+		return nil, "", fmt.Errorf("%w: empty upload", ErrBadImage)
+	}
+	mt, err := mediaType(contentType, data[:min(len(data), 512)])
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := checkHeader(data, mt, t.cfg.MaxPixels); err != nil {
+		return nil, "", err
+	}
+	return data, mt, nil
+}
+
+// recognize does the CPU work of a scan; the caller holds a slot and ctx
+// carries the scan's deadline.
+func (t *Tesseract) recognize(ctx context.Context, data []byte, mt, lang string) (Result, error) {
 	img, err := prepare(data, mt)
 	if err != nil {
 		return Result{}, err

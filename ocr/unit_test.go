@@ -2,10 +2,12 @@ package ocr
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"math"
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestJPEGOrientation(t *testing.T) {
@@ -217,5 +219,46 @@ func TestScriptHelpers(t *testing.T) {
 	}
 	if scriptLang("Cyrillic") != "" || scriptLang("Han") != "cjk" || scriptLang("Japanese") != "cjk" {
 		t.Error("scriptLang")
+	}
+}
+
+func TestLimiterRetryAfter(t *testing.T) {
+	l := newLimiter(2, 4)
+	if d := l.retryAfter(); d != 0 {
+		t.Errorf("slots free: %v, want 0", d)
+	}
+	var releases []func()
+	for range 2 {
+		release, err := l.acquire(context.Background(), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	// Before any scan finished, a round is typicalScan; a newcomer waits
+	// one round for itself and one per full round queued ahead.
+	for waiting, want := range map[int64]time.Duration{0: time.Second, 1: time.Second, 2: 2 * time.Second, 4: 3 * time.Second} {
+		l.waiting.Store(waiting)
+		if d := l.retryAfter(); d != want {
+			t.Errorf("2 running, %d waiting: %v, want %v", waiting, d, want)
+		}
+	}
+	l.waiting.Store(0)
+	// A release records the hold: far shorter than a second here, so the
+	// average falls.
+	releases[0]()
+	if h := time.Duration(l.hold.Load()); h >= typicalScan || h <= 0 {
+		t.Errorf("after a short scan the average hold is %v", h)
+	}
+	if d := l.retryAfter(); d != 0 {
+		t.Errorf("a slot free again: %v, want 0", d)
+	}
+	releases[1]()
+	// The average follows the scans actually seen.
+	for range 100 {
+		l.observe(200 * time.Millisecond)
+	}
+	if h := time.Duration(l.hold.Load()); h < 199*time.Millisecond || h > 201*time.Millisecond {
+		t.Errorf("after many 200 ms scans the average hold is %v", h)
 	}
 }
