@@ -7,13 +7,17 @@ run:
 deps:
 	@bash .ci/deps
 
+# MENUSYNC_TEST_STRICT: a program the tests need (redis-server, nginx,
+# chromium, tesseract) is installed by deps, so its absence is a failure,
+# not a skip as on a bare go test.
 test: deps
 	go vet ./...
-	go test -race -count=1 ./...
+	go tool staticcheck ./...
+	MENUSYNC_TEST_STRICT=1 go test -race -count=1 ./...
 
 # A short run of every fuzz target (seeds in each package's testdata/fuzz).
 FUZZ_TIME ?= 5s
-FUZZ_TARGETS = rooms:FuzzParseEvent rooms:FuzzValidateMenu pubsub:FuzzFrame handlers:FuzzDecode handlers:FuzzTokenParse handlers:FuzzLastEventID ocr:FuzzJPEGOrientation
+FUZZ_TARGETS = .:FuzzValidateMenu rooms:FuzzParseEvent menutext:FuzzParse pubsub:FuzzFrame handlers:FuzzDecode handlers:FuzzTokenParse handlers:FuzzLastEventID ocr:FuzzJPEGOrientation
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

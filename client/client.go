@@ -1,9 +1,7 @@
-// Package client is menusync's Go client: the REST calls of the generated
-// client in client/api, with errors turned into *Error, and Watch, which
-// follows a room's event stream and keeps a local copy of its state.
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -14,8 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/client/api"
-	"github.com/menusync/menusync/rooms"
 )
 
 // Client talks to one menusync deployment, as one member when it has a
@@ -94,9 +92,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Problem.Detail != nil {
-		return fmt.Sprintf("menusync: %d %s: %s", e.Status, e.Problem.Code, *e.Problem.Detail)
+		return fmt.Sprintf("%d %s: %s", e.Status, e.Problem.Code, *e.Problem.Detail)
 	}
-	return fmt.Sprintf("menusync: %d %s", e.Status, e.Problem.Code)
+	return fmt.Sprintf("%d %s", e.Status, e.Problem.Code)
 }
 
 func apiError(resp *http.Response, body []byte) error {
@@ -113,56 +111,88 @@ func apiError(resp *http.Response, body []byte) error {
 }
 
 // CreateRoom opens a room. ttl zero takes the server's default.
-func (c *Client) CreateRoom(ctx context.Context, menu []api.MenuItemInput, ttl time.Duration) (*api.Room, error) {
-	body := api.CreateRoomJSONRequestBody{Menu: menu}
-	if ttl > 0 {
-		s := int(ttl / time.Second)
-		body.TtlSeconds = &s
+func (c *Client) CreateRoom(ctx context.Context, menu []menusync.MenuItem, ttl time.Duration) (*menusync.Room, error) {
+	body := struct {
+		Menu       []menusync.MenuItem `json:"menu"`
+		TTLSeconds int64               `json:"ttlSeconds,omitempty"`
+	}{menu, int64(ttl / time.Second)}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
 	}
-	return post(ctx, func(key string) (*api.Room, *http.Response, []byte, error) {
-		resp, err := c.API.CreateRoomWithResponse(ctx, &api.CreateRoomParams{IdempotencyKey: &key}, body)
+	return post[menusync.Room](ctx, http.StatusCreated, func(key string) (*http.Response, []byte, error) {
+		resp, err := c.API.CreateRoomWithBodyWithResponse(ctx, &api.CreateRoomParams{IdempotencyKey: &key}, "application/json", bytes.NewReader(b))
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return resp.JSON201, resp.HTTPResponse, resp.Body, nil
+		return resp.HTTPResponse, resp.Body, nil
 	})
+}
+
+// Joined is a new member and the token to act as them (WithToken).
+type Joined struct {
+	Member   menusync.Member   `json:"member"`
+	Token    string            `json:"token"`
+	Position menusync.Position `json:"-"`
+	Version  uint64            `json:"version"`
+	Epoch    string            `json:"epoch"`
 }
 
 // Join adds a member; use WithToken(result.Token) to act as them.
-func (c *Client) Join(ctx context.Context, roomID, name string) (*api.JoinResponse, error) {
-	return post(ctx, func(key string) (*api.JoinResponse, *http.Response, []byte, error) {
+func (c *Client) Join(ctx context.Context, roomID, name string) (*Joined, error) {
+	j, err := post[Joined](ctx, http.StatusCreated, func(key string) (*http.Response, []byte, error) {
 		resp, err := c.API.JoinRoomWithResponse(ctx, roomID, &api.JoinRoomParams{IdempotencyKey: &key}, api.JoinRoomJSONRequestBody{Name: name})
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return resp.JSON201, resp.HTTPResponse, resp.Body, nil
+		return resp.HTTPResponse, resp.Body, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	j.Position = menusync.Position{Epoch: j.Epoch, Version: j.Version}
+	return j, nil
 }
 
-// Choose sets this member's quantity of one dish (0 removes it).
-func (c *Client) Choose(ctx context.Context, roomID, menuID string, quantity int) (*api.ChoiceResponse, error) {
-	return post(ctx, func(key string) (*api.ChoiceResponse, *http.Response, []byte, error) {
+// changed is the answer to a change: where it left the room.
+type changed struct {
+	Version uint64 `json:"version"`
+	Epoch   string `json:"epoch"`
+}
+
+func (a *changed) pos() menusync.Position {
+	return menusync.Position{Epoch: a.Epoch, Version: a.Version}
+}
+
+// Choose sets this member's quantity of one dish (0 removes it) and
+// returns the room's position with it.
+func (c *Client) Choose(ctx context.Context, roomID, menuID string, quantity int) (menusync.Position, error) {
+	a, err := post[changed](ctx, http.StatusOK, func(key string) (*http.Response, []byte, error) {
 		resp, err := c.API.SetChoiceWithResponse(ctx, roomID, &api.SetChoiceParams{IdempotencyKey: &key}, api.SetChoiceJSONRequestBody{MenuId: menuID, Quantity: quantity})
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return resp.JSON200, resp.HTTPResponse, resp.Body, nil
+		return resp.HTTPResponse, resp.Body, nil
 	})
+	if err != nil {
+		return menusync.Position{}, err
+	}
+	return a.pos(), nil
 }
 
 // Refresh tells every client of the room to refetch.
-func (c *Client) Refresh(ctx context.Context, roomID string) (uint64, error) {
-	v, err := post(ctx, func(key string) (*api.VersionResponse, *http.Response, []byte, error) {
+func (c *Client) Refresh(ctx context.Context, roomID string) (menusync.Position, error) {
+	a, err := post[changed](ctx, http.StatusAccepted, func(key string) (*http.Response, []byte, error) {
 		resp, err := c.API.RefreshRoomWithResponse(ctx, roomID, &api.RefreshRoomParams{IdempotencyKey: &key})
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return resp.JSON202, resp.HTTPResponse, resp.Body, nil
+		return resp.HTTPResponse, resp.Body, nil
 	})
 	if err != nil {
-		return 0, err
+		return menusync.Position{}, err
 	}
-	return uint64(v.Version), nil
+	return a.pos(), nil
 }
 
 // Leave takes this member out of the room; keepChoices leaves their
@@ -172,25 +202,25 @@ func (c *Client) Leave(ctx context.Context, roomID string, keepChoices bool) err
 	if keepChoices {
 		choices = api.Keep
 	}
-	_, err := post(ctx, func(key string) (*api.VersionResponse, *http.Response, []byte, error) {
+	_, err := post[changed](ctx, http.StatusOK, func(key string) (*http.Response, []byte, error) {
 		resp, err := c.API.LeaveRoomWithResponse(ctx, roomID, "me", &api.LeaveRoomParams{IdempotencyKey: &key, Choices: &choices})
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return resp.JSON200, resp.HTTPResponse, resp.Body, nil
+		return resp.HTTPResponse, resp.Body, nil
 	})
 	return err
 }
 
 // Snapshot reads the whole room. It decodes into the server's own types,
 // which the local state in Watch is made of.
-func (c *Client) Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error) {
+func (c *Client) Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, error) {
 	s, _, err := c.snapshot(ctx, roomID)
 	return s, err
 }
 
 // snapshot also says the server's heartbeat interval (zero if unsaid).
-func (c *Client) snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, time.Duration, error) {
+func (c *Client) snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, time.Duration, error) {
 	resp, err := c.API.GetRoomWithResponse(ctx, roomID)
 	if err != nil {
 		return nil, 0, err
@@ -198,9 +228,9 @@ func (c *Client) snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, 
 	if resp.StatusCode() != http.StatusOK {
 		return nil, 0, apiError(resp.HTTPResponse, resp.Body)
 	}
-	var s rooms.Snapshot
+	var s menusync.Snapshot
 	if err := json.Unmarshal(resp.Body, &s); err != nil {
-		return nil, 0, fmt.Errorf("menusync: decode snapshot: %w", err)
+		return nil, 0, fmt.Errorf("decode snapshot: %w", err)
 	}
 	hb, _ := strconv.Atoi(resp.HTTPResponse.Header.Get("X-Menusync-Heartbeat"))
 	return &s, time.Duration(hb) * time.Second, nil

@@ -12,16 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/client"
-	"github.com/menusync/menusync/client/api"
 	"github.com/menusync/menusync/internal/testproc"
 )
 
 func ptr[T any](v T) *T { return &v }
 
-var menu = []api.MenuItemInput{
-	{Id: ptr("pho"), Name: "Phở bò", Price: ptr(9.5)},
-	{Id: ptr("banhmi"), Name: "Bánh mì", Price: ptr(6.0)},
+var menu = []menusync.MenuItem{
+	{ID: "pho", Name: "Phở bò", Price: ptr(9.5)},
+	{ID: "banhmi", Name: "Bánh mì", Price: ptr(6.0)},
 	{Name: "Trà đá"},
 }
 
@@ -50,23 +50,23 @@ func TestGeneratedClientScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(room.Menu) != 3 || room.Menu[2].Id != "3" || room.Version != 1 {
+	if len(room.Menu) != 3 || room.Menu[2].ID != "3" || room.Version != 1 {
 		t.Fatalf("room: %+v", room)
 	}
-	ana, err := c.Join(ctx, room.Id, "Ana")
+	ana, err := c.Join(ctx, room.ID, "Ana")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bo, _ := c.Join(ctx, room.Id, "Bo")
+	bo, _ := c.Join(ctx, room.ID, "Bo")
 	a, b := c.WithToken(ana.Token), c.WithToken(bo.Token)
-	ch, err := b.Choose(ctx, room.Id, "pho", 2)
-	if err != nil || ch.Version != 4 || ch.Choice.MemberId != bo.Member.Id {
+	ch, err := b.Choose(ctx, room.ID, "pho", 2)
+	if err != nil || ch.Version != 4 || ch.Epoch != room.Epoch || bo.Member.Name != "Bo" {
 		t.Fatalf("choose: %+v %v", ch, err)
 	}
-	if v, err := a.Refresh(ctx, room.Id); err != nil || v != 5 {
-		t.Fatalf("refresh: %d %v", v, err)
+	if v, err := a.Refresh(ctx, room.ID); err != nil || v.Version != 5 {
+		t.Fatalf("refresh: %v %v", v, err)
 	}
-	resp, err := a.API.GetRoomWithResponse(ctx, room.Id)
+	resp, err := a.API.GetRoomWithResponse(ctx, room.ID)
 	if err != nil || resp.JSON200 == nil {
 		t.Fatalf("get: %v %s", err, resp.Body)
 	}
@@ -76,29 +76,29 @@ func TestGeneratedClientScenario(t *testing.T) {
 	}
 
 	other, _ := c.CreateRoom(ctx, menu, 0)
-	stranger, _ := c.Join(ctx, other.Id, "Stranger")
+	stranger, _ := c.Join(ctx, other.ID, "Stranger")
 	cases := []struct {
 		name string
 		want int
 		call func() error
 	}{
 		{"400 malformed", 400, func() error {
-			r, err := a.API.SetChoiceWithBodyWithResponse(ctx, room.Id, nil, "application/json", strings.NewReader(`{"menuId":`))
+			r, err := a.API.SetChoiceWithBodyWithResponse(ctx, room.ID, nil, "application/json", strings.NewReader(`{"menuId":`))
 			return asErr(r.HTTPResponse, r.Body, err)
 		}},
-		{"401 no token", 401, func() error { _, err := c.Choose(ctx, room.Id, "pho", 1); return err }},
-		{"403 other room", 403, func() error { _, err := c.WithToken(stranger.Token).Choose(ctx, room.Id, "pho", 1); return err }},
+		{"401 no token", 401, func() error { _, err := c.Choose(ctx, room.ID, "pho", 1); return err }},
+		{"403 other room", 403, func() error { _, err := c.WithToken(stranger.Token).Choose(ctx, room.ID, "pho", 1); return err }},
 		{"404 unknown room", 404, func() error { _, err := c.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x"); return err }},
 		{"413 body too large", 413, func() error {
-			big := make([]api.MenuItemInput, 400)
+			big := make([]menusync.MenuItem, 400)
 			for i := range big {
-				big[i] = api.MenuItemInput{Name: strings.Repeat("x", 190)}
+				big[i] = menusync.MenuItem{Name: strings.Repeat("x", 190)}
 			}
 			_, err := c.CreateRoom(ctx, big, 0)
 			return err
 		}},
-		{"422 quantity", 422, func() error { _, err := a.Choose(ctx, room.Id, "pho", 100); return err }},
-		{"422 unknown dish", 422, func() error { _, err := a.Choose(ctx, room.Id, "pizza", 1); return err }},
+		{"422 quantity", 422, func() error { _, err := a.Choose(ctx, room.ID, "pho", 100); return err }},
+		{"422 unknown dish", 422, func() error { _, err := a.Choose(ctx, room.ID, "pizza", 1); return err }},
 	}
 	for _, tc := range cases {
 		if got := status(t, tc.call()); got != tc.want {
@@ -110,7 +110,7 @@ func TestGeneratedClientScenario(t *testing.T) {
 	// stream keeps it in its drain window long enough to look.
 	wctx, wcancel := context.WithCancel(ctx)
 	defer wcancel()
-	if _, err := a.Watch(wctx, room.Id); err != nil {
+	if _, err := a.Watch(wctx, room.ID); err != nil {
 		t.Fatal(err)
 	}
 	testproc.WaitFor(t, 5*time.Second, "the stream is open", func() bool {
@@ -127,7 +127,7 @@ func TestGeneratedClientScenario(t *testing.T) {
 		r, err := c.API.ReadyzWithResponse(ctx)
 		return err == nil && r.StatusCode() == 503 && r.ApplicationproblemJSON503 != nil
 	})
-	sr, err := a.API.StreamRoomWithResponse(ctx, room.Id, nil)
+	sr, err := a.API.StreamRoomWithResponse(ctx, room.ID, nil)
 	if err != nil || sr.StatusCode() != 503 || sr.ApplicationproblemJSON503 == nil || sr.ApplicationproblemJSON503.Code != "draining" {
 		t.Fatalf("stream while draining: %v %d %s", err, sr.StatusCode(), sr.Body)
 	}
@@ -197,13 +197,13 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 	defer cancel()
 	direct, _ := client.New(rep.URL(), nil)
 	room, _ := direct.CreateRoom(ctx, menu, 0)
-	ana, _ := direct.Join(ctx, room.Id, "Ana")
-	bo, _ := direct.Join(ctx, room.Id, "Bo")
+	ana, _ := direct.Join(ctx, room.ID, "Ana")
+	bo, _ := direct.Join(ctx, room.ID, "Bo")
 	b := direct.WithToken(bo.Token)
 
 	fw := forward(t, rep.Addr)
 	viaProxy, _ := client.New(fw.url(), nil)
-	events, err := viaProxy.WithToken(ana.Token).Watch(ctx, room.Id)
+	events, err := viaProxy.WithToken(ana.Token).Watch(ctx, room.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,11 +233,11 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 	}
 	var final uint64
 	for i := range 30 {
-		r, err := b.Choose(ctx, room.Id, []string{"pho", "banhmi", "3"}[i%3], i%4+1) // every call changes something
+		r, err := b.Choose(ctx, room.ID, []string{"pho", "banhmi", "3"}[i%3], i%4+1) // every call changes something
 		if err != nil {
 			t.Fatal(err)
 		}
-		final = uint64(r.Version)
+		final = r.Version
 		if i == 10 || i == 20 {
 			fw.cut() // mid-stream
 		}
@@ -248,7 +248,7 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 	for last.Position.Version < final {
 		next()
 	}
-	want, _ := b.Snapshot(ctx, room.Id)
+	want, _ := b.Snapshot(ctx, room.ID)
 	if last.Position != want.Pos() || len(last.Choices) != len(want.Choices) {
 		t.Fatalf("local state %v %v, server %v %v", last.Position, last.Choices, want.Pos(), want.Choices)
 	}
@@ -266,7 +266,7 @@ func TestWatchRefusesBadToken(t *testing.T) {
 	rep := testproc.StartReplica(t, "bad", "REDIS_URL=")
 	c, _ := client.New(rep.URL(), nil)
 	room, _ := c.CreateRoom(context.Background(), menu, 0)
-	_, err := c.WithToken("nope").Watch(context.Background(), room.Id)
+	_, err := c.WithToken("nope").Watch(context.Background(), room.ID)
 	if status(t, err) != 401 {
 		t.Fatalf("watch with a bad token: %v", err)
 	}

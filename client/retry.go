@@ -4,7 +4,9 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -28,16 +30,20 @@ func newKey() string {
 	return hex.EncodeToString(b[:])
 }
 
-// post runs one POST with a fresh key, retrying transient failures with
-// the same key. call returns the decoded success body (nil if the status
-// was not the expected one), the response and its raw body.
-func post[T any](ctx context.Context, call func(key string) (*T, *http.Response, []byte, error)) (*T, error) {
+// post runs one change with a fresh key, retrying transient failures
+// with the same key, and decodes the answer when it has the expected
+// status.
+func post[T any](ctx context.Context, want int, call func(key string) (*http.Response, []byte, error)) (*T, error) {
 	key := newKey()
 	wait := firstBackoff
 	for attempt := 1; ; attempt++ {
-		ok, resp, body, err := call(key)
-		if err == nil && ok != nil {
-			return ok, nil
+		resp, body, err := call(key)
+		if err == nil && resp.StatusCode == want {
+			var v T
+			if err := json.Unmarshal(body, &v); err != nil {
+				return nil, fmt.Errorf("decode answer: %w", err)
+			}
+			return &v, nil
 		}
 		if err == nil {
 			err = apiError(resp, body)

@@ -16,7 +16,7 @@ import (
 // fails when client/ts/schema.d.ts no longer matches openapi.yaml.
 func TestTypeScriptClient(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: the TypeScript client test needs Node.js and npm (make test and .ci/run install them)")
+		testproc.Missing(t, "node", "nodejs")
 	}
 	dir := filepath.Join(testproc.RepoRoot(t), "client", "ts")
 	sh := func(name string, args ...string) string {

@@ -11,10 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/menusync/menusync/client/api"
-	"github.com/menusync/menusync/rooms"
 	"github.com/r3labs/sse/v2"
 	"gopkg.in/cenkalti/backoff.v1"
+
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/client/api"
 )
 
 // Event is one event of a room's stream, after it was applied to the
@@ -23,10 +24,10 @@ type Event struct {
 	// Type is the event name: snapshot, choice, member, presence, refresh, closed,
 	// or any other name a newer server sends (passed through as is).
 	Type     string
-	Position rooms.Position  // the event id: epoch and version
-	Data     json.RawMessage // the event's JSON as sent
-	Choice   *rooms.Choice   // set for choice events
-	Member   *rooms.Member   // set for member events
+	Position menusync.Position // the event id: epoch and version
+	Data     json.RawMessage   // the event's JSON as sent
+	Choice   *menusync.Choice  // set for choice events
+	Member   *menusync.Member  // set for member events
 	// Resync marks a snapshot the client fetched itself: after a version
 	// gap, or because of a refresh event.
 	Resync bool
@@ -39,18 +40,18 @@ type Event struct {
 
 // State is the local copy of a room.
 type State struct {
-	Room    rooms.Room
-	Members []rooms.Member
-	Left    []rooms.Member // who left with their choices kept
-	Choices []rooms.Choice
+	Room    menusync.Room
+	Members []menusync.Member
+	Left    []menusync.Member // who left with their choices kept
+	Choices []menusync.Choice
 	// Position is what was applied: a snapshot, then deltas in order. A
 	// new epoch replaces everything.
-	Position rooms.Position
+	Position menusync.Position
 }
 
 // Summary computes the order summary the same way the server does.
-func (s *State) Summary() rooms.Summary {
-	return rooms.Summarize(s.Room.Menu, append(slices.Clone(s.Members), s.Left...), s.Choices)
+func (s *State) Summary() menusync.Summary {
+	return menusync.Summarize(s.Room.Menu, append(slices.Clone(s.Members), s.Left...), s.Choices)
 }
 
 func (s *State) clone() *State {
@@ -61,12 +62,12 @@ func (s *State) clone() *State {
 	return &c
 }
 
-func stateOf(snap *rooms.Snapshot) *State {
+func stateOf(snap *menusync.Snapshot) *State {
 	return &State{Room: snap.Room, Members: snap.Members, Left: snap.Left, Choices: snap.Choices, Position: snap.Pos()}
 }
 
-func (s *State) applyChoice(c rooms.Choice) {
-	i := slices.IndexFunc(s.Choices, func(x rooms.Choice) bool { return x.MemberID == c.MemberID && x.MenuID == c.MenuID })
+func (s *State) applyChoice(c menusync.Choice) {
+	i := slices.IndexFunc(s.Choices, func(x menusync.Choice) bool { return x.MemberID == c.MemberID && x.MenuID == c.MenuID })
 	switch {
 	case i >= 0 && c.Quantity == 0:
 		s.Choices = slices.Delete(s.Choices, i, i+1)
@@ -108,7 +109,7 @@ func (c *Client) Watch(ctx context.Context, roomID string) (<-chan Event, error)
 		if resp.StatusCode == http.StatusOK {
 			return nil
 		}
-		err := fmt.Errorf("menusync: stream answered %s", resp.Status)
+		err := fmt.Errorf("stream answered %s", resp.Status)
 		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound {
 			w.fail(&Error{Status: resp.StatusCode})
 		}
@@ -210,14 +211,14 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 	case w.alive <- struct{}{}:
 	default:
 	}
-	if len(raw.Event) == 0 || ctx.Err() != nil || string(raw.Event) == rooms.TypeHeartbeat {
+	if len(raw.Event) == 0 || ctx.Err() != nil || string(raw.Event) == menusync.TypeHeartbeat {
 		return // comments, retry hints, heartbeats
 	}
 	ev := Event{Type: string(raw.Event), Data: json.RawMessage(slices.Clone(raw.Data))}
-	ev.Position, _ = rooms.ParsePosition(string(raw.ID))
+	ev.Position, _ = menusync.ParsePosition(string(raw.ID))
 	switch ev.Type {
-	case rooms.TypeSnapshot:
-		var snap rooms.Snapshot
+	case menusync.TypeSnapshot:
+		var snap menusync.Snapshot
 		if err := json.Unmarshal(raw.Data, &snap); err != nil {
 			return
 		}
@@ -225,16 +226,16 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 			w.state = stateOf(&snap)
 			w.emit(ctx, ev)
 		}
-	case rooms.TypeChoice, rooms.TypeMember, rooms.TypeRefresh, rooms.TypePresence, rooms.TypeLeft:
+	case menusync.TypeChoice, menusync.TypeMember, menusync.TypeRefresh, menusync.TypePresence, menusync.TypeLeft:
 		if w.state == nil || w.state.Position.Covers(ev.Position) {
 			return // already applied (a resume or a refetch covered it)
 		}
-		if !w.state.Position.Follows(ev.Position) || ev.Type == rooms.TypeRefresh {
+		if !w.state.Position.Follows(ev.Position) || ev.Type == menusync.TypeRefresh {
 			w.refetch(ctx, ev) // a gap, another epoch, or asked to
 			return
 		}
 		w.applyDelta(ctx, ev)
-	case rooms.TypeClosed:
+	case menusync.TypeClosed:
 		w.emit(ctx, ev)
 		w.cancel()
 	default:
@@ -245,21 +246,21 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 func (w *watcher) applyDelta(ctx context.Context, ev Event) {
 	selfLeft := false
 	switch ev.Type {
-	case rooms.TypeChoice:
-		var c rooms.Choice
+	case menusync.TypeChoice:
+		var c menusync.Choice
 		if json.Unmarshal(ev.Data, &c) != nil {
 			return
 		}
 		w.state.applyChoice(c)
 		ev.Choice = &c
-	case rooms.TypeMember:
-		var m struct{ Member rooms.Member }
+	case menusync.TypeMember:
+		var m struct{ Member menusync.Member }
 		if json.Unmarshal(ev.Data, &m) != nil {
 			return
 		}
 		w.state.Members = append(w.state.Members, m.Member)
 		ev.Member = &m.Member
-	case rooms.TypePresence:
+	case menusync.TypePresence:
 		var p struct {
 			MemberID string `json:"memberId"`
 			Online   bool   `json:"online"`
@@ -273,7 +274,7 @@ func (w *watcher) applyDelta(ctx context.Context, ev Event) {
 				ev.Member = &w.state.Members[i]
 			}
 		}
-	case rooms.TypeLeft:
+	case menusync.TypeLeft:
 		var l struct {
 			MemberID    string `json:"memberId"`
 			KeepChoices bool   `json:"keepChoices"`
@@ -294,7 +295,7 @@ func (w *watcher) applyDelta(ctx context.Context, ev Event) {
 }
 
 func (s *State) applyLeft(memberID string, keepChoices bool) {
-	i := slices.IndexFunc(s.Members, func(m rooms.Member) bool { return m.ID == memberID })
+	i := slices.IndexFunc(s.Members, func(m menusync.Member) bool { return m.ID == memberID })
 	if i < 0 {
 		return
 	}
@@ -305,7 +306,7 @@ func (s *State) applyLeft(memberID string, keepChoices bool) {
 		s.Left = append(s.Left, m)
 		return
 	}
-	s.Choices = slices.DeleteFunc(s.Choices, func(c rooms.Choice) bool { return c.MemberID == memberID })
+	s.Choices = slices.DeleteFunc(s.Choices, func(c menusync.Choice) bool { return c.MemberID == memberID })
 }
 
 // refetch replaces the state with a fresh snapshot: after a gap (a delta
@@ -325,10 +326,10 @@ func (w *watcher) refetch(ctx context.Context, ev Event) {
 	if w.state.Position.Replaced(snap.Pos()) {
 		w.state = stateOf(snap)
 	}
-	if ev.Type == rooms.TypeRefresh {
+	if ev.Type == menusync.TypeRefresh {
 		ev.Resync = true
 		w.emit(ctx, ev)
 		return
 	}
-	w.emit(ctx, Event{Type: rooms.TypeSnapshot, Position: w.state.Position, Resync: true})
+	w.emit(ctx, Event{Type: menusync.TypeSnapshot, Position: w.state.Position, Resync: true})
 }

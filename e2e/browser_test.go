@@ -33,7 +33,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Fatal("chromium not found: install Debian's chromium (make test / .ci/run do)")
+	testproc.Missing(t, "chromium", "chromium")
 	return ""
 }
 

@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/client"
-	"github.com/menusync/menusync/rooms"
 )
 
 // A follower is one kind of client keeping its own copy of a room: what
@@ -28,7 +29,7 @@ type follower interface {
 }
 
 type view struct {
-	pos     rooms.Position
+	pos     menusync.Position
 	choices map[string]int
 }
 
@@ -47,7 +48,7 @@ func (v view) String() string {
 	return b.String()
 }
 
-func viewOf(s *rooms.Snapshot) view {
+func viewOf(s *menusync.Snapshot) view {
 	v := view{pos: s.Pos(), choices: map[string]int{}}
 	for _, c := range s.Choices {
 		v.choices[c.MemberID+"|"+c.MenuID] = c.Quantity
@@ -65,7 +66,7 @@ func truth(t *testing.T, base string, r room) view {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var s rooms.Snapshot
+	var s menusync.Snapshot
 	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&s) != nil {
 		t.Fatalf("GET room: %d", resp.StatusCode)
 	}
@@ -107,7 +108,7 @@ type applier struct {
 }
 
 func (a *applier) apply(event string, id string, data []byte) (needSnapshot bool) {
-	pos, ok := rooms.ParsePosition(id)
+	pos, ok := menusync.ParsePosition(id)
 	if !ok {
 		return false
 	}
@@ -115,7 +116,7 @@ func (a *applier) apply(event string, id string, data []byte) (needSnapshot bool
 	defer a.mu.Unlock()
 	switch event {
 	case "snapshot":
-		var s rooms.Snapshot
+		var s menusync.Snapshot
 		if json.Unmarshal(data, &s) == nil && (!a.have || a.v.pos.Replaced(s.Pos())) {
 			a.v, a.have, a.stale = viewOf(&s), true, false
 		}
@@ -133,7 +134,7 @@ func (a *applier) apply(event string, id string, data []byte) (needSnapshot bool
 	}
 	switch event {
 	case "choice":
-		var c rooms.Choice
+		var c menusync.Choice
 		_ = json.Unmarshal(data, &c)
 		k := c.MemberID + "|" + c.MenuID
 		if c.Quantity == 0 {
@@ -241,7 +242,7 @@ func (f *rawFollower) refetch(ctx context.Context, base string, r room, member i
 	defer resp.Body.Close()
 	var raw json.RawMessage
 	if resp.StatusCode == 200 && json.NewDecoder(resp.Body).Decode(&raw) == nil {
-		var s rooms.Snapshot
+		var s menusync.Snapshot
 		_ = json.Unmarshal(raw, &s)
 		f.apply("snapshot", s.Pos().String(), raw)
 	}
@@ -375,7 +376,7 @@ func (f *browserFollower) view(t *testing.T) (view, bool) {
 	if json.Unmarshal([]byte(raw), &s) != nil || s == nil {
 		return view{}, false
 	}
-	return view{pos: rooms.Position{Epoch: s.E, Version: s.V}, choices: s.C}, true
+	return view{pos: menusync.Position{Epoch: s.E, Version: s.V}, choices: s.C}, true
 }
 
 // members reads the member ids of a room, in join order.
@@ -388,7 +389,7 @@ func members(t *testing.T, base string, r room) []string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var s rooms.Snapshot
+	var s menusync.Snapshot
 	_ = json.NewDecoder(resp.Body).Decode(&s)
 	var ids []string
 	for _, m := range s.Members {

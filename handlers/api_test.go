@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
-	"github.com/menusync/menusync/rooms"
 )
 
 func TestRESTScenario(t *testing.T) {
@@ -23,8 +23,8 @@ func TestRESTScenario(t *testing.T) {
 		t.Fatalf("choose: %d %s", r.status, r.body)
 	}
 	var ch struct {
-		Version uint64       `json:"version"`
-		Choice  rooms.Choice `json:"choice"`
+		Version uint64          `json:"version"`
+		Choice  menusync.Choice `json:"choice"`
 	}
 	r.json(t, &ch)
 	if ch.Version != 4 || ch.Choice.MemberID != p.b.ID || ch.Choice.Quantity != 2 {
@@ -42,7 +42,7 @@ func TestRESTScenario(t *testing.T) {
 		t.Fatalf("refresh: %d %s", r.status, r.body)
 	}
 
-	var snap rooms.Snapshot
+	var snap menusync.Snapshot
 	r = f.do("GET", base, p.tokenA, nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("get: %d %s", r.status, r.body)

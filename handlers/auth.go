@@ -11,7 +11,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/menusync/menusync/rooms"
+
+	"github.com/menusync/menusync"
 )
 
 // Tokens issues and checks member tokens: HS256 JWTs scoped to one room
@@ -81,7 +82,7 @@ func (t *Tokens) Parse(token string) (Identity, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithTimeFunc(t.now),
 	)
-	if err != nil || !rooms.ValidRoomID(c.Room) || !rooms.ValidMemberID(c.Subject) {
+	if err != nil || !menusync.ValidRoomID(c.Room) || !menusync.ValidMemberID(c.Subject) {
 		return Identity{}, errBadToken
 	}
 	return Identity{RoomID: c.Room, MemberID: c.Subject}, nil
@@ -115,15 +116,23 @@ func tokenFrom(r *http.Request, roomID string) (string, error) {
 	return "", errNoToken
 }
 
+// roomID answers 404 for a path whose room id cannot be one, before
+// anything looks it up: the one place room ids from paths are checked.
+func (s *Server) roomID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !menusync.ValidRoomID(chi.URLParam(r, "roomId")) {
+			s.fail(w, r, menusync.ErrNotFound)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // requireMember authenticates room endpoints: 401 without a valid token,
-// 403 with another room's token, 404 for a malformed room id.
+// 403 with another room's token.
 func (s *Server) requireMember(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		roomID := chi.URLParam(r, "roomId")
-		if !rooms.ValidRoomID(roomID) {
-			s.fail(w, r, rooms.ErrNotFound)
-			return
-		}
 		tok, err := tokenFrom(r, roomID)
 		if err != nil {
 			s.fail(w, r, err)

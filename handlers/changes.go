@@ -1,13 +1,15 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/handlers/stream"
 	"github.com/menusync/menusync/pubsub"
-	"github.com/menusync/menusync/rooms"
 )
 
 // Long-poll limits: a wait longer than common proxy timeouts (30 s on
@@ -33,8 +35,6 @@ type changesResponse struct {
 	Version uint64   `json:"version"`
 	Events  []Change `json:"events"`
 }
-
-var errBadAfter = newError(http.StatusBadRequest, "bad_query", "after must be an event id (<epoch>.<version>) and wait a duration of at most 30s, like 25s or 25")
 
 // changes is the stream for clients behind proxies that buffer it: it
 // answers at once when the room is elsewhere than ?after= (with a
@@ -66,45 +66,42 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	// A poller is online while it keeps polling.
 	s.pollPresence(id).alive(ctx, wait+s.cfg.PresenceGrace)
 	snap, err := s.hub.SnapshotFrame(ctx, id.RoomID)
+	if err == nil && !snap.HasMember(id.MemberID) {
+		err = menusync.ErrMemberNotFound
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !snap.HasMember(id.MemberID) {
-		s.fail(w, r, rooms.ErrMemberNotFound)
-		return
-	}
-	answer := func(p rooms.Position, frames ...*pubsub.Frame) {
-		out := changesResponse{ID: p.String(), Epoch: p.Epoch, Version: p.Version, Events: make([]Change, 0, len(frames))}
-		for _, f := range frames {
-			out.Events = append(out.Events, Change{ID: f.Position.String(), Event: f.Type, Data: f.Data})
-		}
-		writeJSON(w, http.StatusOK, out)
-	}
 	if snap.Position != after {
-		answer(snap.Position, snap) // behind, another epoch (or confused): start over from the room
+		// behind, another epoch (or confused): start over from the room
+		writeJSON(w, http.StatusOK, changesAt(snap.Position, snap))
 		return
 	}
+	if answer, ok := s.waitForChanges(ctx, l, snap.Position, wait); ok {
+		writeJSON(w, http.StatusOK, answer)
+	}
+}
+
+// waitForChanges waits up to wait for what comes after at: the changes in
+// order, a snapshot (a gap, a new epoch), the room's closing, or nothing.
+// ok is false when the client left.
+func (s *Server) waitForChanges(ctx context.Context, l *pubsub.Listener, at menusync.Position, wait time.Duration) (changesResponse, bool) {
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	pos := pubsub.Cursor{Position: snap.Position}
+	pos := pubsub.Cursor{Position: at}
 	select {
 	case <-ctx.Done():
-		return
+		return changesResponse{}, false
 	case <-s.shutdown:
-		answer(pos.Position)
 	case <-timer.C:
-		answer(pos.Position)
 	case <-l.Signal():
 		if l.Closed() {
-			answer(pos.Position, closedEvent(pos.Position))
-			return
+			return changesAt(at, stream.ClosedEvent(at)), true
 		}
 		if f := l.TakeSnapshot(); f != nil && pos.Replaced(f.Position) {
-			answer(f.Position, f)
-			return
+			return changesAt(f.Position, f), true
 		}
-		answer(pos.Position)
 	case f := <-l.Events():
 		// Take what is queued right now too, in order; on a gap or a new
 		// epoch answer with a fresh snapshot instead.
@@ -113,9 +110,8 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 			if write, resync := pos.Delta(f); write {
 				frames = append(frames, f)
 			} else if resync > 0 {
-				if snap, err := s.hub.SnapshotFrame(ctx, id.RoomID); err == nil {
-					answer(snap.Position, snap)
-					return
+				if snap, err := s.hub.SnapshotFrame(ctx, l.RoomID()); err == nil {
+					return changesAt(snap.Position, snap), true
 				}
 			}
 			select {
@@ -124,18 +120,28 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 				f = nil
 			}
 		}
-		answer(pos.Position, frames...)
+		return changesAt(pos.Position, frames...), true
 	}
+	return changesAt(at), true
+}
+
+// changesAt is an answer that ends at p.
+func changesAt(p menusync.Position, frames ...*pubsub.Frame) changesResponse {
+	out := changesResponse{ID: p.String(), Epoch: p.Epoch, Version: p.Version, Events: make([]Change, 0, len(frames))}
+	for _, f := range frames {
+		out.Events = append(out.Events, Change{ID: f.Position.String(), Event: f.Type, Data: f.Data})
+	}
+	return out
 }
 
 // longPollParams reads ?after= (an event id; a bare version or none
 // reads as no position, which gets a snapshot) and ?wait=.
-func longPollParams(r *http.Request) (after rooms.Position, wait time.Duration, err error) {
+func longPollParams(r *http.Request) (after menusync.Position, wait time.Duration, err error) {
 	q := r.URL.Query()
 	if a := q.Get("after"); a != "" {
 		var ok bool
-		if after, ok = rooms.ParsePosition(a); !ok {
-			return rooms.Position{}, 0, errBadAfter
+		if after, ok = menusync.ParsePosition(a); !ok {
+			return menusync.Position{}, 0, errBadAfter
 		}
 	}
 	wait = DefaultLongPollWait
@@ -143,11 +149,11 @@ func longPollParams(r *http.Request) (after rooms.Position, wait time.Duration, 
 		if n, err := strconv.Atoi(v); err == nil {
 			wait = time.Duration(n) * time.Second
 		} else if wait, err = time.ParseDuration(v); err != nil {
-			return rooms.Position{}, 0, errBadAfter
+			return menusync.Position{}, 0, errBadAfter
 		}
 	}
 	if wait < 0 || wait > MaxLongPollWait {
-		return rooms.Position{}, 0, errBadAfter
+		return menusync.Position{}, 0, errBadAfter
 	}
 	return after, wait, nil
 }

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
 	"github.com/menusync/menusync/internal/testproc"
-	"github.com/menusync/menusync/rooms"
 )
 
 type changes struct {
@@ -38,7 +38,7 @@ func TestLongPoll(t *testing.T) {
 	if c.Version != 4 || c.ID != p.id(4) || c.Epoch != p.room.Epoch || len(c.Events) != 1 || c.Events[0].Event != "snapshot" || c.Events[0].ID != p.id(4) {
 		t.Fatalf("poll from 0: %+v", c)
 	}
-	var snap rooms.Snapshot
+	var snap menusync.Snapshot
 	if err := json.Unmarshal(c.Events[0].Data, &snap); err != nil || snap.Version != 4 || !snap.Members[0].Online {
 		t.Fatalf("snapshot data: %v %s", err, c.Events[0].Data)
 	}
@@ -72,7 +72,7 @@ func TestLongPoll(t *testing.T) {
 	}
 
 	// Nothing happens: an empty answer with the current version.
-	var now rooms.Snapshot
+	var now menusync.Snapshot
 	f.do("GET", base, p.tokenA, nil).json(t, &now)
 	v := p.id(now.Version)
 	c = f.poll(t, p, "after="+v+"&wait=0")

@@ -8,12 +8,6 @@ import (
 	"strings"
 )
 
-var (
-	errNotJSON    = newError(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as JSON, with Content-Type: application/json")
-	errCrossSite  = newError(http.StatusForbidden, "cross_site", "changes from another site are not accepted")
-	errBadHostHdr = newError(http.StatusBadRequest, "bad_host", "the Host header is not a host name")
-)
-
 // guardChanges protects every change (POST, PUT, PATCH, DELETE) from
 // being made by another site's page in a visitor's browser, who carries
 // the join cookie. Browsers say where a request comes from

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/menusync/menusync/handlers"
-	"github.com/menusync/menusync/rooms"
 	"github.com/r3labs/sse/v2"
+
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/handlers"
 )
 
 func TestStreamSnapshotThenDeltas(t *testing.T) {
@@ -39,7 +40,7 @@ func TestStreamSnapshotThenDeltas(t *testing.T) {
 	if ev.Event != "snapshot" || ev.ID != p.id(4) {
 		t.Fatalf("first event: %+v", ev)
 	}
-	var snap rooms.Snapshot
+	var snap menusync.Snapshot
 	if err := json.Unmarshal([]byte(ev.Data), &snap); err != nil || snap.Version != 4 || len(snap.Members) != 2 || !snap.Members[0].Online || snap.Members[1].Online {
 		t.Fatalf("snapshot data: %v %s", err, ev.Data)
 	}
@@ -50,7 +51,7 @@ func TestStreamSnapshotThenDeltas(t *testing.T) {
 		t.Fatalf("choice event: %+v", ev)
 	}
 	var c struct {
-		rooms.Choice
+		menusync.Choice
 		Version uint64 `json:"version"`
 	}
 	if err := json.Unmarshal([]byte(ev.Data), &c); err != nil || c.Version != 5 || c.MemberID != p.b.ID || c.Quantity != 2 || c.MenuID != "tomyum" {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/menusync/menusync/rooms"
+	"github.com/menusync/menusync"
 )
 
 // FuzzDecode: any body is decoded into each request type or refused with
@@ -51,7 +51,7 @@ func FuzzTokenParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !rooms.ValidRoomID(id.RoomID) || !rooms.ValidMemberID(id.MemberID) {
+		if !menusync.ValidRoomID(id.RoomID) || !menusync.ValidMemberID(id.MemberID) {
 			t.Fatalf("accepted %q as %+v", tok, id)
 		}
 		if id.RoomID != "AAAAAAAAAAAAAAAAAAAAAA" || id.MemberID != "0123456789abcdef" {
@@ -83,7 +83,7 @@ func FuzzLastEventID(f *testing.F) {
 				epoch, ver = "", h
 			}
 			n, perr := strconv.ParseUint(ver, 10, 64)
-			if perr != nil || n != v.Version || epoch != v.Epoch || strings.Trim(ver, "0123456789") != "" || (dotted && !rooms.ValidEpoch(epoch)) {
+			if perr != nil || n != v.Version || epoch != v.Epoch || strings.Trim(ver, "0123456789") != "" || (dotted && !menusync.ValidEpoch(epoch)) {
 				t.Fatalf("%q read as %+v", header, v)
 			}
 		}

@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/internal/app"
 	"github.com/menusync/menusync/internal/testproc"
-	"github.com/menusync/menusync/rooms"
 )
 
 // TestChangesMustBeJSONFromThisSite: a page on another site (or another
@@ -205,9 +206,9 @@ func TestQRCode(t *testing.T) {
 func TestNamesAreCleanAndDistinct(t *testing.T) {
 	f := newFixture(t, handlers.Config{})
 	p := f.party()
-	join := func(name string) (response, rooms.Member) {
+	join := func(name string) (response, menusync.Member) {
 		var j struct {
-			Member rooms.Member `json:"member"`
+			Member menusync.Member `json:"member"`
 		}
 		r := f.do("POST", "/v1/rooms/"+p.room.ID+"/members", "", map[string]string{"name": name}, "Idempotency-Key", fmt.Sprint(time.Now().UnixNano()))
 		if r.status == 201 {
@@ -237,7 +238,7 @@ func TestNamesAreCleanAndDistinct(t *testing.T) {
 	if r, _ := join(long); r.status != http.StatusConflict || !strings.Contains(string(r.body), "name_taken") {
 		t.Fatalf("a taken name with no room for a number: %d %s", r.status, r.body)
 	}
-	var room rooms.Room
+	var room menusync.Room
 	f.do("POST", "/v1/rooms", "", map[string]any{"menu": []map[string]string{{"name": "Pho", "description": "rice noodles\r\nbeef"}}}).json(t, &room)
 	if room.Menu[0].Description != "rice noodles\nbeef" {
 		t.Fatalf("description kept CRLF: %q", room.Menu[0].Description)
@@ -293,7 +294,7 @@ func TestChattyStreamClientIsDropped(t *testing.T) {
 // its memory limit, creating a room gets a clear 503 problem.
 func TestRoomBudgetAndFullStore(t *testing.T) {
 	rd := testproc.StartRedisArgs(t, "--appendonly", "no", "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
-	f := newFixtureOn(t, rd, handlers.Config{}, rooms.WithRoomBudget(2))
+	f := newFixtureOn(t, rd, handlers.Config{}, func(c *app.Config) { c.MaxRooms = 2 })
 	for range 2 {
 		if r := f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}]}`); r.status != 201 {
 			t.Fatalf("create: %d %s", r.status, r.body)
@@ -311,7 +312,7 @@ func TestRoomBudgetAndFullStore(t *testing.T) {
 			break
 		}
 	}
-	g := newFixtureOn(t, rd, handlers.Config{})
+	g := newFixtureOn(t, rd, handlers.Config{}, func(c *app.Config) { c.MaxRooms = 0 })
 	r = g.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}]}`)
 	var pr handlers.Problem
 	_ = json.Unmarshal(r.body, &pr)

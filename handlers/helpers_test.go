@@ -6,22 +6,22 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/internal/app"
 	"github.com/menusync/menusync/internal/testproc"
 	"github.com/menusync/menusync/pubsub"
-	"github.com/menusync/menusync/rooms"
-	"github.com/menusync/menusync/web"
-	"github.com/redis/go-redis/v9"
 )
 
 type fixture struct {
@@ -42,35 +42,48 @@ func newFixtureLog(t *testing.T, cfg handlers.Config, logTo io.Writer) *fixture 
 	return newFixtureWith(t, testproc.StartRedis(t), cfg, logTo)
 }
 
-// newFixtureOn runs the handlers on a Redis of the test's own making.
-func newFixtureOn(t *testing.T, r *testproc.Redis, cfg handlers.Config, opts ...rooms.Option) *fixture {
+// newFixtureOn runs the handlers on a Redis of the test's own making;
+// more may change the rest of the configuration.
+func newFixtureOn(t *testing.T, r *testproc.Redis, cfg handlers.Config, more ...func(*app.Config)) *fixture {
 	t.Helper()
-	return newFixtureWith(t, r, cfg, io.Discard, opts...)
+	return newFixtureWith(t, r, cfg, io.Discard, more...)
 }
 
-func newFixtureWith(t *testing.T, r *testproc.Redis, cfg handlers.Config, logTo io.Writer, opts ...rooms.Option) *fixture {
+// newFixtureWith wires a replica as production does (app.New, from the
+// settings' defaults) on a real redis-server, with the HTTP settings the
+// test gives: its non-zero fields replace the defaults. Limits are the
+// test's own, all of them: zero turns a limit off, so a test meets only
+// the limits it sets.
+func newFixtureWith(t *testing.T, r *testproc.Redis, cfg handlers.Config, logTo io.Writer, more ...func(*app.Config)) *fixture {
 	t.Helper()
-	rdb := r.Client()
-	store := rooms.NewStore(rdb, rooms.PublishClassic, nil, opts...)
-	hub := pubsub.New(pubsub.Config{Client: rdb, Store: store, ExpiryInterval: 50 * time.Millisecond})
-	go hub.Run(context.Background())
-	t.Cleanup(func() { _ = hub.Close() })
-	tokens, err := handlers.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, nil)
+	c := app.Defaults()
+	c.RedisURL, c.Secret, c.TokenTTL = r.URL(), strings.Repeat("k", 32), time.Hour
+	c.ExpiryInterval = 50 * time.Millisecond
+	c.HTTP.Replica = "test-replica"
+	overlay(&c.HTTP, cfg)
+	c.HTTP.Limits = cfg.Limits
+	for _, f := range more {
+		f(&c)
+	}
+	log := slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a, err := app.New(c, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Replica == "" {
-		cfg.Replica = "test-replica"
-	}
-	cfg.OpenAPI = menusync.OpenAPI
-	webFS, _ := fs.Sub(web.Static, "static")
-	cfg.Web = webFS
-	cfg.Windows = store
-	log := slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := handlers.New(store, hub, tokens, func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, log, cfg)
-	ts := httptest.NewServer(srv.Routes())
+	t.Cleanup(a.Close)
+	ts := httptest.NewServer(a.Server.Routes())
 	t.Cleanup(ts.Close)
-	return &fixture{t: t, url: ts.URL, srv: srv, rdb: rdb, tokens: tokens, hub: hub}
+	return &fixture{t: t, url: ts.URL, srv: a.Server, rdb: r.Client(), tokens: a.Tokens, hub: a.Hub}
+}
+
+// overlay copies the fields of from that are set onto to.
+func overlay(to *handlers.Config, from handlers.Config) {
+	dst, src := reflect.ValueOf(to).Elem(), reflect.ValueOf(from)
+	for i := range src.NumField() {
+		if f := src.Field(i); !f.IsZero() {
+			dst.Field(i).Set(f)
+		}
+	}
 }
 
 type response struct {
@@ -132,10 +145,10 @@ func (f *fixture) do(method, path, token string, body any, hdr ...string) respon
 }
 
 type party struct {
-	room   rooms.Room
+	room   menusync.Room
 	tokenA string
 	tokenB string
-	a, b   rooms.Member
+	a, b   menusync.Member
 }
 
 // id is the event id of version v in the party's room (its epoch never
@@ -155,8 +168,8 @@ func (f *fixture) party() party {
 	}
 	r.json(f.t, &p.room)
 	var j struct {
-		Member rooms.Member `json:"member"`
-		Token  string       `json:"token"`
+		Member menusync.Member `json:"member"`
+		Token  string          `json:"token"`
 	}
 	f.do("POST", "/v1/rooms/"+p.room.ID+"/members", "", map[string]string{"name": "Ana"}).json(f.t, &j)
 	p.a, p.tokenA = j.Member, j.Token
@@ -169,7 +182,7 @@ func (f *fixture) party() party {
 // member; it returns the room id and the member's token.
 func (f *fixture) expiringRoom() (string, string) {
 	f.t.Helper()
-	var room rooms.Room
+	var room menusync.Room
 	f.do("POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":1}`).json(f.t, &room)
 	var j struct{ Token string }
 	f.do("POST", "/v1/rooms/"+room.ID+"/members", "", `{"name":"a"}`).json(f.t, &j)

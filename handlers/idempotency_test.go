@@ -6,13 +6,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
-	"github.com/menusync/menusync/rooms"
 )
 
 func (f *fixture) version(t *testing.T, p party) uint64 {
 	t.Helper()
-	var s rooms.Snapshot
+	var s menusync.Snapshot
 	f.do("GET", "/v1/rooms/"+p.room.ID, p.tokenA, nil).json(t, &s)
 	return s.Version
 }
@@ -64,7 +64,7 @@ func TestIdempotencyKeyKeepsTheFirstAnswer(t *testing.T) {
 	if string(retry.body) != string(first.body) {
 		t.Fatalf("retry answered %s, first %s", retry.body, first.body)
 	}
-	var s rooms.Snapshot
+	var s menusync.Snapshot
 	f.do("GET", base, p.tokenA, nil).json(t, &s)
 	if len(s.Choices) != 1 || s.Choices[0].Quantity != 5 {
 		t.Fatalf("a late retry changed the room: %+v", s.Choices)
@@ -88,7 +88,7 @@ func TestIdempotentJoinAndRefresh(t *testing.T) {
 	p := f.party()
 	base := "/v1/rooms/" + p.room.ID
 	var a, b struct {
-		Member rooms.Member
+		Member menusync.Member
 		Token  string
 	}
 	f.do("POST", base+"/members", "", map[string]string{"name": "Chloé"}, "Idempotency-Key", "join-1").json(t, &a)
@@ -96,7 +96,7 @@ func TestIdempotentJoinAndRefresh(t *testing.T) {
 	if a.Member.ID == "" || a.Member != b.Member {
 		t.Fatalf("retried join made %+v then %+v", a.Member, b.Member)
 	}
-	var s rooms.Snapshot
+	var s menusync.Snapshot
 	f.do("GET", base, b.Token, nil).json(t, &s)
 	if len(s.Members) != 3 {
 		t.Fatalf("%d members after a retried join", len(s.Members))
@@ -123,10 +123,10 @@ func TestIdempotentRoomCreation(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var first rooms.Room
+	var first menusync.Room
 	answers[0].json(t, &first)
 	for _, a := range answers {
-		var r rooms.Room
+		var r menusync.Room
 		a.json(t, &r)
 		if a.status != 201 || r.ID != first.ID {
 			t.Fatalf("retried creates made different rooms: %d %s vs %s", a.status, r.ID, first.ID)

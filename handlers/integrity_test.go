@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
-	"github.com/menusync/menusync/rooms"
 )
 
 // TestLateRequestIsNotCarriedOut: a change that reached this replica long
@@ -54,7 +54,7 @@ func TestKeylessJoinRetry(t *testing.T) {
 	p := f.party()
 	path := "/v1/rooms/" + p.room.ID + "/members"
 	var first, retry, other struct {
-		Member rooms.Member `json:"member"`
+		Member menusync.Member `json:"member"`
 	}
 	f.do("POST", path, "", map[string]string{"name": "Chen"}).json(t, &first)
 	r := f.do("POST", path, "", map[string]string{"name": "Chen"})
@@ -66,7 +66,7 @@ func TestKeylessJoinRetry(t *testing.T) {
 	if other.Member.ID == first.Member.ID {
 		t.Fatal("another name joined as the same member")
 	}
-	var snap rooms.Snapshot
+	var snap menusync.Snapshot
 	f.do("GET", "/v1/rooms/"+p.room.ID, p.tokenA, nil).json(t, &snap)
 	if len(snap.Members) != 4 {
 		t.Fatalf("%d members after a retried join, want 4", len(snap.Members))
@@ -122,7 +122,7 @@ func TestLeave(t *testing.T) {
 	if s := f.stream(base+"/events", "Authorization", "Bearer "+p.tokenB); s.resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("Bo's stream after leaving: %d", s.resp.StatusCode)
 	}
-	var snap rooms.Snapshot
+	var snap menusync.Snapshot
 	f.do("GET", base, p.tokenA, nil).json(t, &snap)
 	if len(snap.Members) != 1 || len(snap.Left) != 1 || len(snap.Choices) != 1 || snap.Summary.Quantity != 2 {
 		t.Fatalf("after Bo left keeping his choices: %+v", snap)

@@ -255,7 +255,7 @@ func (s *Server) trusted(a netip.Addr) bool {
 
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, retryAfter time.Duration, detail string) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(retryAfter.Seconds(), 1)))))
-	s.fail(w, r, newError(http.StatusTooManyRequests, "rate_limited", detail))
+	s.fail(w, r, newError(http.StatusTooManyRequests, codeRateLimited, detail))
 }
 
 // acquireStream takes a stream slot for the client's address, the member

@@ -4,14 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/menusync/menusync/rooms"
+
+	"github.com/menusync/menusync"
 )
 
 func (s *Server) replicaHeader(next http.Handler) http.Handler {
@@ -31,7 +31,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.logFor(r).Error("panic in handler", "path", logPath(r.URL.Path), "panic", v)
-				writeProblem(w, r, http.StatusInternalServerError, "internal", "internal error")
+				writeProblem(w, r, http.StatusInternalServerError, codeInternal, "internal error")
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -89,8 +89,8 @@ func keyChars(s string, max int, punct string) bool {
 func logPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, part := range parts {
-		if rooms.ValidRoomID(part) {
-			parts[i] = rooms.Tag(part)
+		if menusync.ValidRoomID(part) {
+			parts[i] = menusync.Tag(part)
 		}
 	}
 	return strings.Join(parts, "/")
@@ -120,37 +120,4 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		s.cfg.Observer.Request(route, r.Method, rec.status)
 		s.logFor(r).Debug("request", "method", r.Method, "path", logPath(r.URL.Path), "route", route, "status", rec.status, "duration", time.Since(start))
 	})
-}
-
-func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Metrics == nil {
-		s.fail(w, r, errNotFoundPath)
-		return
-	}
-	s.cfg.Metrics.ServeHTTP(w, r)
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "replica": s.cfg.Replica})
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if s.draining.Load() {
-		s.fail(w, r, errDraining)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-	defer cancel()
-	if err := s.ready(ctx); err != nil {
-		s.fail(w, r, errors.Join(errStoreDown, err))
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "replica": s.cfg.Replica})
-}
-
-var errStoreDown = newError(http.StatusServiceUnavailable, "unavailable", "the room store is not reachable")
-
-func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/yaml")
-	_, _ = w.Write(s.cfg.OpenAPI)
 }

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
 	"github.com/menusync/menusync/internal/testproc"
-	"github.com/menusync/menusync/rooms"
 )
 
 func TestStreamCap(t *testing.T) {
@@ -119,7 +119,7 @@ func TestRequestIDAndNoTokenInLogs(t *testing.T) {
 	s.close()
 	f.do("GET", "/v1/rooms/"+p.room.ID+"?token=garbage-"+p.tokenA[:20], "", nil)
 	out := logs.String()
-	if !strings.Contains(out, "from-proxy-42") || !strings.Contains(out, "/v1/rooms/"+rooms.Tag(p.room.ID)) {
+	if !strings.Contains(out, "from-proxy-42") || !strings.Contains(out, "/v1/rooms/"+menusync.Tag(p.room.ID)) {
 		t.Fatalf("access log lacks the request:\n%s", out)
 	}
 	// The room id is a capability too: logs name the room by its tag.

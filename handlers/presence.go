@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/rooms"
 )
 
@@ -40,7 +41,7 @@ func (p presence) alive(ctx context.Context, d time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := p.s.store.MarkPresent(ctx, p.id.RoomID, p.conn(), time.Now().Add(d)); err != nil && ctx.Err() == nil {
-		p.s.log.Debug("presence not recorded", "room", rooms.Tag(p.id.RoomID), "err", err)
+		p.s.log.Debug("presence not recorded", "room", menusync.Tag(p.id.RoomID), "err", err)
 	}
 }
 

@@ -14,12 +14,14 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/rooms"
 )
 
 type createRoomRequest struct {
-	Menu       []rooms.MenuItem `json:"menu"`
-	TTLSeconds *int64           `json:"ttlSeconds"`
+	Menu       []menusync.MenuItem `json:"menu"`
+	TTLSeconds *int64              `json:"ttlSeconds"`
 }
 
 type joinRequest struct {
@@ -27,10 +29,10 @@ type joinRequest struct {
 }
 
 type joinResponse struct {
-	Member  rooms.Member `json:"member"`
-	Token   string       `json:"token"`
-	Version uint64       `json:"version"`
-	Epoch   string       `json:"epoch"`
+	Member  menusync.Member `json:"member"`
+	Token   string          `json:"token"`
+	Version uint64          `json:"version"`
+	Epoch   string          `json:"epoch"`
 }
 
 type choiceRequest struct {
@@ -39,9 +41,9 @@ type choiceRequest struct {
 }
 
 type choiceResponse struct {
-	Version uint64       `json:"version"`
-	Epoch   string       `json:"epoch"`
-	Choice  rooms.Choice `json:"choice"`
+	Version uint64          `json:"version"`
+	Epoch   string          `json:"epoch"`
+	Choice  menusync.Choice `json:"choice"`
 }
 
 type versionResponse struct {
@@ -60,7 +62,7 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Menu == nil {
-		s.fail(w, r, &rooms.InvalidError{Msg: "menu is required"})
+		s.fail(w, r, &menusync.InvalidError{Msg: "menu is required"})
 		return
 	}
 	key, err := idempotencyKey(r)
@@ -77,7 +79,7 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 		if t < 1 || t > int64(365*24*time.Hour/time.Second) {
 			// the store knows the configured maximum; this keeps the
 			// conversion to a Duration in range
-			s.fail(w, r, &rooms.InvalidError{Msg: "ttlSeconds must be at least 1 and at most the configured maximum"})
+			s.fail(w, r, &menusync.InvalidError{Msg: "ttlSeconds must be at least 1 and at most the configured maximum"})
 			return
 		}
 		in.TTL = time.Duration(t) * time.Second
@@ -96,17 +98,13 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
 	roomID := chi.URLParam(r, "roomId")
-	if !rooms.ValidRoomID(roomID) {
-		s.fail(w, r, rooms.ErrNotFound)
-		return
-	}
 	var req joinRequest
 	if err := s.decode(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if req.Name == nil {
-		s.fail(w, r, &rooms.InvalidError{Msg: "name is required"})
+		s.fail(w, r, &menusync.InvalidError{Msg: "name is required"})
 		return
 	}
 	o, err := s.writeOpts(r)
@@ -146,7 +144,7 @@ func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !snap.HasMember(id.MemberID) {
-		s.fail(w, r, rooms.ErrMemberNotFound)
+		s.fail(w, r, menusync.ErrMemberNotFound)
 		return
 	}
 	// Clients use it to tell a stream that a proxy holds back (nothing
@@ -164,10 +162,10 @@ func (s *Server) setChoice(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case req.MenuID == nil:
-		s.fail(w, r, &rooms.InvalidError{Msg: "menuId is required"})
+		s.fail(w, r, &menusync.InvalidError{Msg: "menuId is required"})
 		return
 	case req.Quantity == nil:
-		s.fail(w, r, &rooms.InvalidError{Msg: "quantity is required"})
+		s.fail(w, r, &menusync.InvalidError{Msg: "quantity is required"})
 		return
 	}
 	o, err := s.writeOpts(r)
@@ -236,11 +234,6 @@ func (s *Server) leaveRoom(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, versionOf(res))
 }
 
-var (
-	errNotYourself     = newError(http.StatusForbidden, "forbidden", "a member can only take themselves out of the room")
-	errBadChoicesParam = newError(http.StatusBadRequest, "bad_query", "choices must be keep or remove")
-)
-
 // implicitJoinWindow is how long a keyless join by the same name from the
 // same address counts as a retry. Short: two people with one name behind
 // one address (a restaurant's Wi-Fi) joining within it would become one
@@ -276,8 +269,6 @@ func (s *Server) writeOpts(r *http.Request) (rooms.WriteOpts, error) {
 	return o, nil
 }
 
-var errBadIdempotencyKey = newError(http.StatusBadRequest, "bad_idempotency_key", "Idempotency-Key must be 1 to 64 characters of A-Z a-z 0-9 - _ . :")
-
 // idempotencyKey reads the optional Idempotency-Key header: a retry with
 // the same key gets the first answer and changes nothing (kept 10 min).
 func idempotencyKey(r *http.Request) (string, error) {
@@ -307,13 +298,13 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 		if errors.As(err, &mbe) {
 			return tooLarge(s.cfg.MaxBody)
 		}
-		return newError(http.StatusBadRequest, "malformed_json", "the body must hold exactly one JSON object")
+		return errNotOneObject
 	}
 	return nil
 }
 
 func tooLarge(limit int64) error {
-	return newError(http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", limit))
+	return newError(http.StatusRequestEntityTooLarge, codeBodyTooLarge, fmt.Sprintf("the request body is larger than %d bytes", limit))
 }
 
 func decodeError(err error, limit int64) error {
@@ -322,14 +313,14 @@ func decodeError(err error, limit int64) error {
 		ne   net.Error
 		syn  *json.SyntaxError
 		typ  *json.UnmarshalTypeError
-		bad  = func(msg string) error { return newError(http.StatusBadRequest, "malformed_json", msg) }
+		bad  = func(msg string) error { return newError(http.StatusBadRequest, codeMalformedJSON, msg) }
 		name string
 	)
 	switch {
 	case errors.As(err, &mbe):
 		return tooLarge(limit)
 	case errors.As(err, &ne) && ne.Timeout():
-		return newError(http.StatusRequestTimeout, "timeout", "the request body did not arrive in time")
+		return errBodyTimeout
 	case errors.Is(err, io.EOF):
 		return bad("the request body is empty; a JSON object is expected")
 	case errors.Is(err, io.ErrUnexpectedEOF):

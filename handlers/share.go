@@ -11,8 +11,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/menusync/menusync/rooms"
 	"rsc.io/qr"
+
+	"github.com/menusync/menusync"
 )
 
 // ParsePublicURL checks MENUSYNC_PUBLIC_URL: the address people open, as
@@ -151,7 +152,7 @@ func (s *Server) roomQR(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok[0] {
-		s.fail(w, r, rooms.ErrNotFound)
+		s.fail(w, r, menusync.ErrNotFound)
 		return
 	}
 	link, err := s.shareLink(r, id.RoomID)

@@ -7,9 +7,10 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"go.yaml.in/yaml/v3"
+
 	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/handlers"
-	"go.yaml.in/yaml/v3"
 )
 
 // TestSpecListsEveryRoute keeps openapi.yaml and the router in step: every

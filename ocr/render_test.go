@@ -4,6 +4,7 @@ package ocr
 // need no binary files in the repo and the expected text is known exactly.
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"os"
@@ -55,7 +56,7 @@ func loadFonts(t testing.TB) *fontSet {
 	t.Helper()
 	for _, p := range []string{fontCJK, fontLatin, fontThai} {
 		if _, err := os.Stat(p); err != nil {
-			t.Skipf("font %s missing (apt-get install fonts-noto-cjk fonts-noto-core): %v", p, err)
+			missing(t, fmt.Sprintf("font %s missing (apt-get install fonts-noto-cjk fonts-noto-core): %v", p, err))
 		}
 	}
 	fonts.once.Do(func() {

@@ -6,15 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/menusync/menusync/rooms"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/rooms"
 )
 
 func BenchmarkEncodeFrame(b *testing.B) {
 	data := []byte(`{"menuId":"bibimbap","memberId":"0123456789abcdef","quantity":2,"version":12345}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = NewFrame(rooms.Position{Epoch: "AAAAAAAAAAA", Version: 12345}, rooms.TypeChoice, data, time.Time{})
+		_ = NewFrame(menusync.Position{Epoch: "AAAAAAAAAAA", Version: 12345}, menusync.TypeChoice, data, time.Time{})
 	}
 }
 

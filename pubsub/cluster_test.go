@@ -6,10 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/internal/testproc"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestClusterBurstOfRooms: on a three-master cluster, 60 rooms (spread
@@ -27,14 +29,14 @@ func TestClusterBurstOfRooms(t *testing.T) {
 	ctx := context.Background()
 
 	type entry struct {
-		room   rooms.Room
-		member rooms.Member
+		room   menusync.Room
+		member menusync.Member
 		l      *pubsub.Listener
 	}
 	es := make([]*entry, 60)
 	masters := map[string]bool{}
 	for i := range es {
-		r, err := store.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "A"}}})
+		r, err := store.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

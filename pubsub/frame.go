@@ -1,23 +1,15 @@
-// Package pubsub is a replica's side of the room channels: one Redis
-// pub/sub connection per replica, subscribed to a room's channel only while
-// local listeners want it, and a fan-out that never waits for a listener.
-//
-// Each delta is framed once per replica and the same bytes go to every
-// local listener. Listeners keep their own position (the last version they
-// wrote); anything they cannot apply in order — a gap in versions, a full
-// buffer, a Redis reconnect — is repaired with a snapshot, never by waiting.
 package pubsub
 
 import (
 	"time"
 
-	"github.com/menusync/menusync/rooms"
+	"github.com/menusync/menusync"
 )
 
 // Frame is one SSE event, already encoded, shared by every listener of a
 // room on this replica. Its bytes must not be modified.
 type Frame struct {
-	rooms.Position
+	menusync.Position
 	Type        string
 	PublishedAt time.Time
 	Bytes       []byte
@@ -33,7 +25,7 @@ type Frame struct {
 // EncodeFrame builds "id: <epoch>.<v>\nevent: <type>\ndata: <json>\n\n".
 // The JSON comes from encoding/json, which escapes control characters, so
 // no user text can end the data line or start a new field.
-func EncodeFrame(pos rooms.Position, typ string, data []byte) []byte {
+func EncodeFrame(pos menusync.Position, typ string, data []byte) []byte {
 	b := make([]byte, 0, len(data)+len(typ)+len(pos.Epoch)+40)
 	b = append(b, "id: "...)
 	b = pos.AppendID(b)
@@ -46,7 +38,7 @@ func EncodeFrame(pos rooms.Position, typ string, data []byte) []byte {
 }
 
 // NewFrame frames one event.
-func NewFrame(pos rooms.Position, typ string, data []byte, publishedAt time.Time) *Frame {
+func NewFrame(pos menusync.Position, typ string, data []byte, publishedAt time.Time) *Frame {
 	return &Frame{Position: pos, Type: typ, PublishedAt: publishedAt, Bytes: EncodeFrame(pos, typ, data), Data: data}
 }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/menusync/menusync/rooms"
+	"github.com/menusync/menusync"
 )
 
 // parseBlocks reads an event stream the way the SSE spec says: lines end
@@ -46,7 +46,7 @@ func FuzzFrame(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		blocks := parseBlocks(string(EncodeFrame(rooms.Position{Epoch: "AAAAAAAAAAA", Version: version}, "member", data)))
+		blocks := parseBlocks(string(EncodeFrame(menusync.Position{Epoch: "AAAAAAAAAAA", Version: version}, "member", data)))
 		if len(blocks) != 1 || len(blocks[0]) != 3 {
 			t.Fatalf("framing %q gave %v", name, blocks)
 		}

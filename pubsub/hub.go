@@ -10,13 +10,15 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/menusync/menusync/rooms"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/rooms"
 )
 
 // Store is what the hub needs from the room store.
 type Store interface {
-	Snapshot(ctx context.Context, roomID string) (*rooms.Snapshot, error)
+	Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, error)
 	Exists(ctx context.Context, roomIDs ...string) ([]bool, error)
 	StalePresence(ctx context.Context, roomIDs ...string) ([]bool, error)
 	SweepPresence(ctx context.Context, roomID string) error
@@ -250,7 +252,7 @@ func (h *Hub) SnapshotFrame(ctx context.Context, roomID string) (*Frame, error) 
 	if err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
-	f := NewFrame(snap.Pos(), rooms.TypeSnapshot, data, time.Time{})
+	f := NewFrame(snap.Pos(), menusync.TypeSnapshot, data, time.Time{})
 	f.Members = make([]string, len(snap.Members))
 	for i, m := range snap.Members {
 		f.Members[i] = m.ID

@@ -9,10 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/internal/testproc"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
-	"github.com/redis/go-redis/v9"
 )
 
 type env struct {
@@ -20,8 +22,8 @@ type env struct {
 	client *redis.Client
 	store  *rooms.Store
 	hub    *pubsub.Hub
-	room   rooms.Room
-	member rooms.Member
+	room   menusync.Room
+	member menusync.Member
 }
 
 func setup(t *testing.T, cfg pubsub.Config) *env {
@@ -35,7 +37,7 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 	go h.Run(context.Background())
 	t.Cleanup(func() { _ = h.Close() })
 	ctx := context.Background()
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}})
+	room, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 	return &env{redis: r, client: c, store: s, hub: h, room: room, member: m}
 }
 
-func (e *env) choose(t *testing.T, q int) rooms.Position {
+func (e *env) choose(t *testing.T, q int) menusync.Position {
 	t.Helper()
 	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, "a", q, rooms.WriteOpts{})
 	if err != nil {
@@ -58,13 +60,13 @@ func (e *env) choose(t *testing.T, q int) rooms.Position {
 // follow plays a stream's part: it starts from a snapshot and applies what
 // the listener delivers with the same Cursor rules the SSE handler uses.
 // It reports each position it reaches.
-func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan rooms.Position, func()) {
+func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan menusync.Position, func()) {
 	t.Helper()
 	f, err := e.hub.SnapshotFrame(context.Background(), e.room.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make(chan rooms.Position, 1024)
+	out := make(chan menusync.Position, 1024)
 	pos := pubsub.Cursor{Position: f.Position}
 	out <- f.Position
 	done := make(chan struct{})
@@ -102,10 +104,10 @@ func follow(t *testing.T, e *env, l *pubsub.Listener) (<-chan rooms.Position, fu
 
 // waitPos waits until the follower reaches want. strict: every step is
 // the next version of the same epoch (no gap, no duplicate, no snapshot).
-func waitPos(t *testing.T, ch <-chan rooms.Position, want rooms.Position, strict bool) {
+func waitPos(t *testing.T, ch <-chan menusync.Position, want menusync.Position, strict bool) {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
-	var last rooms.Position
+	var last menusync.Position
 	for {
 		select {
 		case p := <-ch:
@@ -139,7 +141,7 @@ func listen(t *testing.T, h *pubsub.Hub, roomID string) *pubsub.Listener {
 func TestFanOutInOrder(t *testing.T) {
 	e := setup(t, pubsub.Config{})
 	const n = 200
-	var streams []<-chan rooms.Position
+	var streams []<-chan menusync.Position
 	for range n {
 		l := listen(t, e.hub, e.room.ID)
 		ch, stop := follow(t, e, l)
@@ -147,7 +149,7 @@ func TestFanOutInOrder(t *testing.T) {
 		t.Cleanup(l.Close)
 		streams = append(streams, ch)
 	}
-	var last rooms.Position
+	var last menusync.Position
 	for i := range 20 {
 		last = e.choose(t, i%5+1)
 	}
@@ -168,7 +170,7 @@ func TestStuckListenerDoesNotDelayOthers(t *testing.T) {
 	ch, stop := follow(t, e, l)
 	defer stop()
 
-	var last rooms.Position
+	var last menusync.Position
 	for i := range 40 {
 		last = e.choose(t, i%2+1)
 		// Each delta reaches the reading listener while the stuck one's
@@ -245,7 +247,7 @@ func TestGapTriggersSnapshot(t *testing.T) {
 	e.client.Publish(ctx, rooms.Channel(e.room.ID), fake)
 	testproc.WaitFor(t, 5*time.Second, "a gap resync", func() bool { return e.hub.Stats.ResyncGap.Load() > 0 })
 	// The snapshot brings the stream to the stored version v+2.
-	waitPos(t, ch, rooms.Position{Epoch: v.Epoch, Version: v.Version + 2}, false)
+	waitPos(t, ch, menusync.Position{Epoch: v.Epoch, Version: v.Version + 2}, false)
 }
 
 // TestReconnectResyncs kills the hub's pub/sub connection; go-redis
@@ -270,7 +272,7 @@ func TestReconnectResyncs(t *testing.T) {
 
 func TestExpiryClosesListeners(t *testing.T) {
 	e := setup(t, pubsub.Config{ExpiryInterval: 50 * time.Millisecond})
-	short, err := e.store.Create(context.Background(), rooms.CreateInput{Menu: []rooms.MenuItem{{Name: "x"}}, TTL: time.Second})
+	short, err := e.store.Create(context.Background(), rooms.CreateInput{Menu: []menusync.MenuItem{{Name: "x"}}, TTL: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,9 +289,9 @@ func TestExpiryClosesListeners(t *testing.T) {
 }
 
 func TestCursorRules(t *testing.T) {
-	p := pubsub.Cursor{Position: rooms.Position{Epoch: "e1", Version: 5}}
+	p := pubsub.Cursor{Position: menusync.Position{Epoch: "e1", Version: 5}}
 	fr := func(e string, v uint64) *pubsub.Frame {
-		return &pubsub.Frame{Position: rooms.Position{Epoch: e, Version: v}}
+		return &pubsub.Frame{Position: menusync.Position{Epoch: e, Version: v}}
 	}
 	if w, r := p.Delta(fr("e1", 5)); w || r != 0 {
 		t.Fatal("duplicate written")
@@ -314,7 +316,7 @@ func TestCursorRules(t *testing.T) {
 	if w, r := p.Delta(fr("e2", 10)); w || r != 10 {
 		t.Fatalf("delta of another epoch: write=%v resync=%d", w, r)
 	}
-	if w, r := p.Snapshot(fr("e2", 4)); !w || r != 0 || p.Position != (rooms.Position{Epoch: "e2", Version: 4}) {
+	if w, r := p.Snapshot(fr("e2", 4)); !w || r != 0 || p.Position != (menusync.Position{Epoch: "e2", Version: 4}) {
 		t.Fatalf("older snapshot of a new epoch: write=%v resync=%d at %v", w, r, p.Position)
 	}
 	if w, _ := p.Delta(fr("e2", 5)); !w {
@@ -335,7 +337,7 @@ func TestEpochChangeReplacesState(t *testing.T) {
 	go h.Run(context.Background())
 	t.Cleanup(func() { _ = h.Close() })
 	ctx := context.Background()
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "A"}}})
+	room, _ := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}}})
 	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	e := &env{redis: r, client: c, store: s, hub: h, room: room, member: m}
 	l := listen(t, h, room.ID)
@@ -350,7 +352,7 @@ func TestEpochChangeReplacesState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last rooms.Position
+	var last menusync.Position
 	for q := 2; q <= 6; q++ {
 		last = e.choose(t, q)
 	}
@@ -362,7 +364,7 @@ func TestEpochChangeReplacesState(t *testing.T) {
 	}
 	r.Start()
 	// The follower gets Redis' older state, in a new epoch.
-	var got rooms.Position
+	var got menusync.Position
 	testproc.WaitFor(t, 15*time.Second, "a snapshot of the new epoch", func() bool {
 		for {
 			select {
@@ -402,7 +404,7 @@ func TestFirstSnapshotShared(t *testing.T) {
 	before := e.hub.Stats.SnapshotReads.Load()
 	const n = 50
 	var wg sync.WaitGroup
-	versions := make([]rooms.Position, n)
+	versions := make([]menusync.Position, n)
 	for i := range n {
 		wg.Go(func() {
 			f, err := e.hub.FirstSnapshot(ctx, e.room.ID, after)

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/menusync/menusync/rooms"
+	"github.com/menusync/menusync"
 )
 
 // Listener is one local consumer of a room's events, normally one SSE
@@ -106,11 +106,11 @@ func (l *Listener) send(f *Frame) bool {
 }
 
 // Cursor is what a stream has written so far, and the rules that keep it
-// gap-free (rooms.Position's): a delta is written only if it is the next
+// gap-free (menusync.Position's): a delta is written only if it is the next
 // version of the same epoch, a snapshot only if it replaces what was
 // written. Anything else asks for a resync.
 type Cursor struct {
-	rooms.Position
+	menusync.Position
 	behind uint64 // newest version of this epoch seen but not yet covered
 }
 

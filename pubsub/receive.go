@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/menusync/menusync/rooms"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/rooms"
 )
 
 // maxConcurrentResyncs bounds the snapshot reads one replica runs at once,
@@ -21,8 +23,7 @@ const maxConcurrentResyncs = 32
 // resync), it never drops a message for a full channel, and it hands each
 // message to the listeners without blocking.
 func (h *Hub) receiveLoop(s *shard) {
-	pingSent := false
-	failures := 0
+	var st receiveState
 	for h.ctx.Err() == nil {
 		h.mu.Lock()
 		conn := s.conn
@@ -32,59 +33,72 @@ func (h *Hub) receiveLoop(s *shard) {
 		case <-h.ctx.Done():
 			return
 		}
-		ps := conn.ps
-		msg, err := ps.ReceiveTimeout(h.ctx, h.cfg.PingInterval)
+		msg, err := conn.ps.ReceiveTimeout(h.ctx, h.cfg.PingInterval)
 		if h.ctx.Err() != nil {
 			return
 		}
 		if err != nil {
-			var ne net.Error
-			switch {
-			case errors.As(err, &ne) && ne.Timeout():
-				if pingSent {
-					// A half-open TCP connection looks silent, not broken.
-					h.log.Warn("pubsub connection did not answer a ping; replacing it", "shard", s.key)
-					h.replaceShard(s)
-					pingSent = false
-					continue
-				}
-				pingSent = ps.Ping(h.ctx) == nil
-			case errors.Is(err, redis.ErrClosed):
-				// replaced by replaceShard, or the hub is closing
-			case isReply(err):
-				// Redis refused a command; the connection is fine. A MOVED
-				// means the slot has a new owner: place the rooms again.
-				h.log.Warn("pubsub command refused", "shard", s.key, "err", err)
-				if strings.HasPrefix(err.Error(), "MOVED ") {
-					h.replaceShard(s)
-				}
-			default:
-				if failures == 0 {
-					h.log.Warn("pubsub connection lost; will resubscribe and resync", "shard", s.key, "err", err)
-				}
-				if h.cluster != nil {
-					// The master may have failed over: find the new owners.
-					h.replaceShard(s) // counts the reconnect
-				} else {
-					h.Stats.Reconnects.Add(1)
-					h.connectionLost(s)
-				}
-				failures++
-				h.pause(min(100*time.Millisecond<<min(failures, 5), 2*time.Second))
-			}
+			h.receiveFailed(s, conn.ps, &st, err)
 			continue
 		}
-		if failures > 0 {
-			h.log.Info("pubsub connection back", "shard", s.key, "after_failures", failures)
-			failures = 0
+		if st.failures > 0 {
+			h.log.Info("pubsub connection back", "shard", s.key, "after_failures", st.failures)
+			st.failures = 0
 		}
-		pingSent = false
+		st.pingSent = false
 		switch m := msg.(type) {
 		case *redis.Subscription:
 			h.confirmed(s, m)
 		case *redis.Message:
 			h.dispatch(m)
 		}
+	}
+}
+
+// receiveState is what a receive loop remembers between messages.
+type receiveState struct {
+	pingSent bool
+	failures int
+}
+
+// receiveFailed decides what a failed receive means: a silent connection
+// gets a PING, then a replacement; a refused command leaves the
+// connection as it is (a MOVED places the rooms again); anything else is
+// a lost connection, which resubscribes and resyncs.
+func (h *Hub) receiveFailed(s *shard, ps *redis.PubSub, st *receiveState, err error) {
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		if st.pingSent {
+			// A half-open TCP connection looks silent, not broken.
+			h.log.Warn("pubsub connection did not answer a ping; replacing it", "shard", s.key)
+			h.replaceShard(s)
+			st.pingSent = false
+			return
+		}
+		st.pingSent = ps.Ping(h.ctx) == nil
+	case errors.Is(err, redis.ErrClosed):
+		// replaced by replaceShard, or the hub is closing
+	case isReply(err):
+		// Redis refused a command; the connection is fine. A MOVED means
+		// the slot has a new owner: place the rooms again.
+		h.log.Warn("pubsub command refused", "shard", s.key, "err", err)
+		if strings.HasPrefix(err.Error(), "MOVED ") {
+			h.replaceShard(s)
+		}
+	default:
+		if st.failures == 0 {
+			h.log.Warn("pubsub connection lost; will resubscribe and resync", "shard", s.key, "err", err)
+		}
+		if h.cluster != nil {
+			// The master may have failed over: find the new owners.
+			h.replaceShard(s) // counts the reconnect
+		} else {
+			h.Stats.Reconnects.Add(1)
+			h.connectionLost(s)
+		}
+		st.failures++
+		h.pause(min(100*time.Millisecond<<min(st.failures, 5), 2*time.Second))
 	}
 }
 
@@ -179,11 +193,11 @@ func (h *Hub) dispatch(m *redis.Message) {
 	}
 	ev, err := rooms.ParseEvent(m.Payload)
 	if err != nil {
-		h.log.Warn("ignoring malformed message", "room", rooms.Tag(id), "err", err)
+		h.log.Warn("ignoring malformed message", "room", menusync.Tag(id), "err", err)
 		return
 	}
 	f := NewFrame(ev.Pos(), ev.Type, ev.Data, ev.PublishedAt)
-	if ev.Type == rooms.TypeLeft {
+	if ev.Type == menusync.TypeLeft {
 		var who struct {
 			MemberID string `json:"memberId"`
 		}
@@ -199,7 +213,7 @@ func (h *Hub) dispatch(m *redis.Message) {
 	if r.epoch != "" && ev.Epoch != r.epoch {
 		// The room's history was rewritten: what listeners hold may be
 		// newer than what Redis has. Only a snapshot can tell them.
-		h.log.Info("room epoch changed; resyncing its listeners", "room", rooms.Tag(id), "from", r.epoch, "to", ev.Epoch)
+		h.log.Info("room epoch changed; resyncing its listeners", "room", menusync.Tag(id), "from", r.epoch, "to", ev.Epoch)
 		h.Stats.Epochs.Add(1)
 		r.epoch, r.last = ev.Epoch, ev.Version
 		h.requestResyncLocked(r, ev.Version, ReasonEpoch)
@@ -284,7 +298,7 @@ func (h *Hub) resync(r *room) {
 		f, err := h.SnapshotFrame(ctx, r.id)
 		cancel()
 		<-h.resyncSlots
-		if errors.Is(err, rooms.ErrNotFound) {
+		if errors.Is(err, menusync.ErrNotFound) {
 			h.closeRoom(r)
 			h.mu.Lock()
 			r.resyncing, r.resyncMin = false, 0
@@ -292,7 +306,7 @@ func (h *Hub) resync(r *room) {
 			return
 		}
 		if err != nil {
-			h.log.Warn("resync failed; retrying", "room", rooms.Tag(r.id), "err", err)
+			h.log.Warn("resync failed; retrying", "room", menusync.Tag(r.id), "err", err)
 			h.pause(backoff)
 			backoff = min(backoff*2, 2*time.Second)
 			continue

@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/internal/testproc"
 	"github.com/menusync/menusync/rooms"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestEpochChangesWhenRedisComesBackOlder restarts Redis from an RDB
@@ -120,7 +122,7 @@ func TestDeadlinePassedInRedis(t *testing.T) {
 	before := fingerprint(t, c, room.ID)
 	behind := rooms.NewStore(c, rooms.PublishClassic, func() time.Time { return time.Now().Add(-time.Hour) })
 	_, err := behind.SetChoice(ctx, room.ID, m.ID, "d0", 2, rooms.WriteOpts{Deadline: time.Now().Add(-time.Second)})
-	if !errors.Is(err, rooms.ErrExpired) {
+	if !errors.Is(err, menusync.ErrExpired) {
 		t.Fatalf("late change: %v, want ErrExpired", err)
 	}
 	if after := fingerprint(t, c, room.ID); after != before {
@@ -129,7 +131,7 @@ func TestDeadlinePassedInRedis(t *testing.T) {
 	if _, err := s.SetChoice(ctx, room.ID, m.ID, "d0", 2, rooms.WriteOpts{Deadline: time.Now().Add(time.Minute)}); err != nil {
 		t.Fatalf("change in time: %v", err)
 	}
-	if _, err := s.SetChoice(ctx, room.ID, m.ID, "d0", 3, rooms.WriteOpts{Deadline: time.Now().Add(-time.Millisecond)}); !errors.Is(err, rooms.ErrExpired) {
+	if _, err := s.SetChoice(ctx, room.ID, m.ID, "d0", 3, rooms.WriteOpts{Deadline: time.Now().Add(-time.Millisecond)}); !errors.Is(err, menusync.ErrExpired) {
 		t.Fatalf("change past its deadline by the store's own clock: %v", err)
 	}
 }
@@ -159,10 +161,10 @@ func TestLeave(t *testing.T) {
 	if len(snap.Choices) != 1 || snap.Choices[0].MemberID != ana.ID || snap.Summary.Quantity != 2 {
 		t.Fatalf("choices after leaving: %+v, summary %+v", snap.Choices, snap.Summary)
 	}
-	if _, err := s.SetChoice(ctx, room.ID, ana.ID, "d0", 3, rooms.WriteOpts{}); !errors.Is(err, rooms.ErrMemberNotFound) {
+	if _, err := s.SetChoice(ctx, room.ID, ana.ID, "d0", 3, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrMemberNotFound) {
 		t.Fatalf("a member who left could still choose: %v", err)
 	}
-	if _, err := s.Leave(ctx, room.ID, ana.ID, "left", true, rooms.WriteOpts{}); !errors.Is(err, rooms.ErrMemberNotFound) {
+	if _, err := s.Leave(ctx, room.ID, ana.ID, "left", true, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrMemberNotFound) {
 		t.Fatalf("leaving twice: %v", err)
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-)
 
-// TypePresence is the event of a member coming online or going offline.
-const TypePresence = "presence"
+	"github.com/menusync/menusync"
+)
 
 // Conn is one connection's part in its member being online (a stream, or
 // all of a member's long-polls, which share one ConnID). How it is kept
@@ -37,18 +36,18 @@ func (s *Store) SweepPresence(ctx context.Context, roomID string) error {
 }
 
 func (s *Store) presence(ctx context.Context, roomID, conn string, until time.Time) error {
-	if !ValidRoomID(roomID) {
-		return ErrNotFound
+	if !menusync.ValidRoomID(roomID) {
+		return menusync.ErrNotFound
 	}
 	k := keysOf(roomID)
 	now := s.now()
 	res, err := presenceScript.Run(ctx, s.rdb, []string{k.room, k.conns, k.online, k.nconn, k.members},
-		string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), conn, strconv.FormatInt(until.UnixMilli(), 10), newEpoch()).Int64Slice()
+		string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), conn, strconv.FormatInt(until.UnixMilli(), 10), menusync.NewEpoch()).Int64Slice()
 	if err != nil {
 		return unavailable(err)
 	}
 	if len(res) > 0 && res[0] == -1 {
-		return ErrNotFound
+		return menusync.ErrNotFound
 	}
 	return nil
 }
@@ -64,7 +63,7 @@ func (s *Store) RenewPresence(ctx context.Context, conns map[string][]Conn, unti
 	cmds := make([]*redis.IntCmd, 0, len(conns))
 	_, err := s.reader.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for id, cs := range conns {
-			if !ValidRoomID(id) || len(cs) == 0 {
+			if !menusync.ValidRoomID(id) || len(cs) == 0 {
 				continue
 			}
 			zs := make([]redis.Z, len(cs))

@@ -5,58 +5,27 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/menusync/menusync"
 )
-
-// Summary is the running order to show the waiter.
-type Summary struct {
-	Items    []ItemTotal   `json:"items"`
-	Members  []MemberTotal `json:"members"`
-	Quantity int           `json:"quantity"`
-	// Total is present when the menu has prices; unpriced dishes count 0.
-	Total *float64 `json:"total,omitempty"`
-}
-
-// ItemTotal is how many of one dish the table ordered.
-type ItemTotal struct {
-	MenuID   string   `json:"menuId"`
-	Name     string   `json:"name"`
-	Quantity int      `json:"quantity"`
-	Total    *float64 `json:"total,omitempty"`
-}
-
-// MemberTotal is one member's part of the order.
-type MemberTotal struct {
-	MemberID string       `json:"memberId"`
-	Name     string       `json:"name"`
-	Items    []ItemChoice `json:"items"`
-	Quantity int          `json:"quantity"`
-	Total    *float64     `json:"total,omitempty"`
-}
-
-// ItemChoice is one line of a member's order.
-type ItemChoice struct {
-	MenuID   string `json:"menuId"`
-	Quantity int    `json:"quantity"`
-}
 
 // Snapshot reads the whole room in one script, so state and version
 // belong to the same moment, and the epoch is checked as it is read.
-func (s *Store) Snapshot(ctx context.Context, roomID string) (*Snapshot, error) {
-	if !ValidRoomID(roomID) {
-		return nil, ErrNotFound
+func (s *Store) Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, error) {
+	if !menusync.ValidRoomID(roomID) {
+		return nil, menusync.ErrNotFound
 	}
 	k := keysOf(roomID)
-	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online}, newEpoch()).Slice()
+	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online}, menusync.NewEpoch()).Slice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
 	if len(res) != 5 {
-		return nil, ErrNotFound
+		return nil, menusync.ErrNotFound
 	}
 	var online []string
 	for _, v := range asList(res[4]) {
@@ -81,11 +50,11 @@ func pairs(v any) map[string]string {
 	return m
 }
 
-func decodeSnapshot(roomID string, room, members, choices, left map[string]string, online []string) (*Snapshot, error) {
+func decodeSnapshot(roomID string, room, members, choices, left map[string]string, online []string) (*menusync.Snapshot, error) {
 	if len(room) == 0 || room["menu"] == "" {
-		return nil, ErrNotFound
+		return nil, menusync.ErrNotFound
 	}
-	snap := &Snapshot{Room: Room{ID: roomID, Epoch: room["epoch"]}, Epoch: room["epoch"]}
+	snap := &menusync.Snapshot{Room: menusync.Room{ID: roomID, Epoch: room["epoch"]}, Epoch: room["epoch"]}
 	if err := json.Unmarshal([]byte(room["menu"]), &snap.Room.Menu); err != nil {
 		return nil, fmt.Errorf("decode menu of %s: %w", roomID, err)
 	}
@@ -109,7 +78,7 @@ func decodeSnapshot(roomID string, room, members, choices, left map[string]strin
 	for i, it := range snap.Room.Menu {
 		itemPos[it.ID] = i
 	}
-	snap.Choices = make([]Choice, 0, len(choices))
+	snap.Choices = make([]menusync.Choice, 0, len(choices))
 	for f, q := range choices {
 		memberID, menuID, ok := strings.Cut(f, "|")
 		if !ok {
@@ -122,21 +91,21 @@ func decodeSnapshot(roomID string, room, members, choices, left map[string]strin
 		if err != nil || n <= 0 {
 			continue
 		}
-		snap.Choices = append(snap.Choices, Choice{MenuID: menuID, MemberID: memberID, Quantity: n})
+		snap.Choices = append(snap.Choices, menusync.Choice{MenuID: menuID, MemberID: memberID, Quantity: n})
 	}
-	slices.SortFunc(snap.Choices, func(a, b Choice) int {
+	slices.SortFunc(snap.Choices, func(a, b menusync.Choice) int {
 		return cmp.Or(cmp.Compare(memberPos[a.MemberID], memberPos[b.MemberID]),
 			cmp.Compare(itemPos[a.MenuID], itemPos[b.MenuID]))
 	})
-	snap.Summary = Summarize(snap.Room.Menu, everyone, snap.Choices)
+	snap.Summary = menusync.Summarize(snap.Room.Menu, everyone, snap.Choices)
 	return snap, nil
 }
 
 // decodeMembers reads a members hash ("<join version>|<json>" by id) in
 // join order.
-func decodeMembers(roomID string, members map[string]string, online []string) ([]Member, error) {
+func decodeMembers(roomID string, members map[string]string, online []string) ([]menusync.Member, error) {
 	type joined struct {
-		m   Member
+		m   menusync.Member
 		seq int64
 	}
 	js := make([]joined, 0, len(members))
@@ -145,7 +114,7 @@ func decodeMembers(roomID string, members map[string]string, online []string) ([
 		if !ok {
 			return nil, fmt.Errorf("member %s of %s: malformed value", id, roomID)
 		}
-		var m Member
+		var m menusync.Member
 		if err := json.Unmarshal([]byte(body), &m); err != nil {
 			return nil, fmt.Errorf("member %s of %s: %w", id, roomID, err)
 		}
@@ -153,73 +122,9 @@ func decodeMembers(roomID string, members map[string]string, online []string) ([
 		js = append(js, joined{m: m, seq: atoiDefault(seq)})
 	}
 	slices.SortFunc(js, func(a, b joined) int { return cmp.Compare(a.seq, b.seq) })
-	out := make([]Member, len(js))
+	out := make([]menusync.Member, len(js))
 	for i, j := range js {
 		out[i] = j.m
 	}
 	return out, nil
-}
-
-// Summarize computes the order summary: per dish (menu order), per member
-// (join order) and for the table. Totals exist only if some dish has a
-// price; they are rounded to 4 decimals to hide float noise.
-func Summarize(menu []MenuItem, members []Member, choices []Choice) Summary {
-	priced := slices.ContainsFunc(menu, func(it MenuItem) bool { return it.Price != nil })
-	itemPos := make(map[string]int, len(menu))
-	price := make([]float64, len(menu))
-	for i, it := range menu {
-		itemPos[it.ID] = i
-		if it.Price != nil {
-			price[i] = *it.Price
-		}
-	}
-	itemQty := make([]int, len(menu))
-	memberPos := make(map[string]int, len(members))
-	mt := make([]MemberTotal, len(members))
-	mtSum := make([]float64, len(members))
-	for i, m := range members {
-		memberPos[m.ID] = i
-		mt[i] = MemberTotal{MemberID: m.ID, Name: m.Name, Items: []ItemChoice{}}
-	}
-	var sum Summary
-	var grand float64
-	for _, c := range choices {
-		ip, ok1 := itemPos[c.MenuID]
-		mp, ok2 := memberPos[c.MemberID]
-		if !ok1 || !ok2 || c.Quantity <= 0 {
-			continue
-		}
-		itemQty[ip] += c.Quantity
-		mt[mp].Items = append(mt[mp].Items, ItemChoice{MenuID: c.MenuID, Quantity: c.Quantity})
-		mt[mp].Quantity += c.Quantity
-		mtSum[mp] += price[ip] * float64(c.Quantity)
-		sum.Quantity += c.Quantity
-		grand += price[ip] * float64(c.Quantity)
-	}
-	sum.Items = []ItemTotal{}
-	for i, it := range menu {
-		if itemQty[i] == 0 {
-			continue
-		}
-		t := ItemTotal{MenuID: it.ID, Name: it.Name, Quantity: itemQty[i]}
-		if priced {
-			t.Total = round4(price[i] * float64(itemQty[i]))
-		}
-		sum.Items = append(sum.Items, t)
-	}
-	for i := range mt {
-		if priced {
-			mt[i].Total = round4(mtSum[i])
-		}
-	}
-	sum.Members = mt
-	if priced {
-		sum.Total = round4(grand)
-	}
-	return sum
-}
-
-func round4(x float64) *float64 {
-	r := math.Round(x*1e4) / 1e4
-	return &r
 }

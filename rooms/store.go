@@ -2,9 +2,7 @@ package rooms
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
 )
 
 // PublishMode selects the publish command the write scripts use. A single
@@ -57,7 +57,7 @@ func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: rdb, reader: rdb, publish: publish, now: now, defaultTTL: DefaultTTL, maxTTL: MaxTTL}
+	s := &Store{rdb: rdb, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
 	for _, o := range opts {
 		o(s)
 	}
@@ -77,7 +77,7 @@ func (s *Store) reserve(ctx context.Context, id string, expires time.Time) error
 		return unavailable(err)
 	}
 	if ok != 1 {
-		return fmt.Errorf("%w: %d rooms are open", ErrBudget, s.maxRooms)
+		return fmt.Errorf("%w: %d rooms are open", menusync.ErrBudget, s.maxRooms)
 	}
 	return nil
 }
@@ -91,20 +91,20 @@ func (s *Store) renewed(ctx context.Context, id string, expires int64) {
 }
 
 // Create opens a new room with a fresh unguessable id.
-func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
-	menu, err := validateMenu(in.Menu)
+func (s *Store) Create(ctx context.Context, in CreateInput) (menusync.Room, error) {
+	menu, err := menusync.ValidateMenu(in.Menu)
 	if err != nil {
-		return Room{}, err
+		return menusync.Room{}, err
 	}
 	ttl, err := s.validTTL(in.TTL)
 	if err != nil {
-		return Room{}, err
+		return menusync.Room{}, err
 	}
 	menuJSON, err := json.Marshal(menu)
 	if err != nil {
-		return Room{}, fmt.Errorf("encode menu: %w", err)
+		return menusync.Room{}, fmt.Errorf("encode menu: %w", err)
 	}
-	id := newRoomID()
+	id := menusync.NewRoomID()
 	if in.IdempotencyKey != "" {
 		sum := sha256.Sum256(append(menuJSON, strconv.FormatInt(int64(ttl), 10)...))
 		prev, replay, err := s.claimCreate(ctx, in.IdempotencyKey, id, hex.EncodeToString(sum[:16]))
@@ -117,9 +117,9 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		if in.IdempotencyKey != "" {
 			s.reader.Del(context.WithoutCancel(ctx), createKey(in.IdempotencyKey)) // let a retry try again
 		}
-		return Room{}, err
+		return menusync.Room{}, err
 	}
-	epoch := newEpoch()
+	epoch := menusync.NewEpoch()
 	args := make([]any, 0, 4+len(menu))
 	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()), epoch)
 	for _, it := range menu {
@@ -134,13 +134,13 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (Room, error) {
 		if s.maxRooms > 0 {
 			s.reader.ZRem(context.WithoutCancel(ctx), budgetKey, id)
 		}
-		return Room{}, unavailable(err)
+		return menusync.Room{}, unavailable(err)
 	}
 	if created != 1 {
 		// 128 random bits collided: treat as an internal fault, not a retry loop.
-		return Room{}, fmt.Errorf("room id collision for %s", id)
+		return menusync.Room{}, fmt.Errorf("room id collision for %s", id)
 	}
-	return Room{ID: id, Epoch: epoch, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
+	return menusync.Room{ID: id, Epoch: epoch, Menu: menu, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC(), Version: 1}, nil
 }
 
 func createKey(key string) string { return "idem:{create:" + key + "}" }
@@ -148,22 +148,22 @@ func createKey(key string) string { return "idem:{create:" + key + "}" }
 // claimCreate records that key creates room id (for 10 minutes). When
 // the key was claimed already, it returns that room instead, waiting a
 // moment if the first request is still creating it.
-func (s *Store) claimCreate(ctx context.Context, key, id, fingerprint string) (Room, bool, error) {
+func (s *Store) claimCreate(ctx context.Context, key, id, fingerprint string) (menusync.Room, bool, error) {
 	k := createKey(key)
 	ok, err := s.reader.SetNX(ctx, k, id+"|"+fingerprint, 10*time.Minute).Result()
 	if err != nil {
-		return Room{}, false, unavailable(err)
+		return menusync.Room{}, false, unavailable(err)
 	}
 	if ok {
-		return Room{}, false, nil
+		return menusync.Room{}, false, nil
 	}
 	prev, err := s.reader.Get(ctx, k).Result()
 	if err != nil {
-		return Room{}, true, unavailable(err)
+		return menusync.Room{}, true, unavailable(err)
 	}
 	prevID, prevFP, _ := strings.Cut(prev, "|")
 	if prevFP != fingerprint {
-		return Room{}, true, ErrIdempotencyReused
+		return menusync.Room{}, true, menusync.ErrIdempotencyReused
 	}
 	for range 20 {
 		snap, err := s.Snapshot(ctx, prevID)
@@ -171,67 +171,67 @@ func (s *Store) claimCreate(ctx context.Context, key, id, fingerprint string) (R
 			snap.Room.Replayed = true
 			return snap.Room, true, nil
 		}
-		if !errors.Is(err, ErrNotFound) {
-			return Room{}, true, err
+		if !errors.Is(err, menusync.ErrNotFound) {
+			return menusync.Room{}, true, err
 		}
 		select {
 		case <-ctx.Done():
-			return Room{}, true, ctx.Err()
+			return menusync.Room{}, true, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return Room{}, true, fmt.Errorf("%w: the first request with this key did not finish", ErrUnavailable)
+	return menusync.Room{}, true, fmt.Errorf("%w: the first request with this key did not finish", menusync.ErrUnavailable)
 }
 
 // Join adds a member to a room. A retry with the same idempotency key
 // returns the member the first call created.
-func (s *Store) Join(ctx context.Context, roomID, name string, o WriteOpts) (Member, Result, error) {
-	name, err := validMemberName(name)
+func (s *Store) Join(ctx context.Context, roomID, name string, o WriteOpts) (menusync.Member, Result, error) {
+	name, err := menusync.CleanMemberName(name)
 	if err != nil {
-		return Member{}, Result{}, err
+		return menusync.Member{}, Result{}, err
 	}
-	id := newMemberID()
+	id := menusync.NewMemberID()
 	esc, err := json.Marshal(name)
 	if err != nil {
-		return Member{}, Result{}, fmt.Errorf("encode name: %w", err)
+		return menusync.Member{}, Result{}, fmt.Errorf("encode name: %w", err)
 	}
 	roomForNumber := "0"
-	if utf8.RuneCountInString(name)+3 <= MaxMemberNameLen { // " 64"
+	if utf8.RuneCountInString(name)+3 <= menusync.MaxMemberNameLen { // " 64"
 		roomForNumber = "1"
 	}
-	r, err := s.run(ctx, joinScript, roomID, "join", o, name, TypeMember, "", id, string(esc[1:len(esc)-1]), nameKey(name), MaxMembers, roomForNumber)
+	r, err := s.run(ctx, joinScript, roomID, "join", o, name, menusync.TypeMember, "", id, string(esc[1:len(esc)-1]), menusync.NameKey(name), menusync.MaxMembers, roomForNumber)
 	if err != nil {
-		return Member{}, Result{}, err
+		return menusync.Member{}, Result{}, err
 	}
-	var m Member
+	var m menusync.Member
 	if err := json.Unmarshal([]byte(r.extra), &m); err != nil {
-		return Member{}, Result{}, fmt.Errorf("joined member: %w", err)
+		return menusync.Member{}, Result{}, fmt.Errorf("joined member: %w", err)
 	}
 	return m, r.Result, nil
 }
 
 // SetChoice sets memberID's quantity of menuID; quantity 0 removes it.
 func (s *Store) SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, o WriteOpts) (ChoiceResult, error) {
-	if err := validQuantity(quantity); err != nil {
+	if err := menusync.ValidQuantity(quantity); err != nil {
 		return ChoiceResult{}, err
 	}
 	if menuID == "" {
-		return ChoiceResult{}, invalidf("menuId is required")
+		return ChoiceResult{}, menusync.Invalidf("menuId is required")
 	}
-	if checkItemID(menuID) != nil {
-		return ChoiceResult{}, fmt.Errorf("%w: %q", ErrUnknownMenuItem, menuID)
+	if menusync.CheckItemID(menuID) != nil {
+		return ChoiceResult{}, fmt.Errorf("%w: %q", menusync.ErrUnknownMenuItem, menuID)
 	}
-	c := Choice{MenuID: menuID, MemberID: memberID, Quantity: quantity}
+	c := menusync.Choice{MenuID: menuID, MemberID: memberID, Quantity: quantity}
 	cj, err := json.Marshal(c)
 	if err != nil {
 		return ChoiceResult{}, fmt.Errorf("encode choice: %w", err)
 	}
 	prefix := string(cj[:len(cj)-1]) + `,"version":`
 	fp := menuID + "=" + strconv.Itoa(quantity)
-	r, err := s.run(ctx, choiceScript, roomID, memberID, o, fp, TypeChoice, prefix, memberID, menuID, quantity)
+	r, err := s.run(ctx, choiceScript, roomID, memberID, o, fp, menusync.TypeChoice, prefix, memberID, menuID, quantity)
 	if err != nil {
-		if errors.Is(err, ErrUnknownMenuItem) {
-			err = fmt.Errorf("%w: %q", ErrUnknownMenuItem, menuID)
+		if errors.Is(err, menusync.ErrUnknownMenuItem) {
+			err = fmt.Errorf("%w: %q", menusync.ErrUnknownMenuItem, menuID)
 		}
 		return ChoiceResult{}, err
 	}
@@ -247,14 +247,14 @@ func (s *Store) Leave(ctx context.Context, roomID, memberID, reason string, keep
 	if keepChoices {
 		keep = "1"
 	}
-	r, err := s.run(ctx, leaveScript, roomID, memberID, o, "leave:"+keep, TypeLeft, prefix, memberID, keep)
+	r, err := s.run(ctx, leaveScript, roomID, memberID, o, "leave:"+keep, menusync.TypeLeft, prefix, memberID, keep)
 	return r.Result, err
 }
 
 // Refresh bumps the version and tells every listener to refetch.
 // memberID scopes the idempotency key.
 func (s *Store) Refresh(ctx context.Context, roomID, memberID string, o WriteOpts) (Result, error) {
-	r, err := s.run(ctx, refreshScript, roomID, memberID, o, "refresh", TypeRefresh, `{"version":`)
+	r, err := s.run(ctx, refreshScript, roomID, memberID, o, "refresh", menusync.TypeRefresh, `{"version":`)
 	return r.Result, err
 }
 
@@ -272,14 +272,14 @@ type scriptResult struct {
 // run calls one of the write scripts with the shared calling convention
 // (see lua/write.lua).
 func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string, o WriteOpts, fingerprint, typ, prefix string, extra ...any) (scriptResult, error) {
-	if !ValidRoomID(roomID) {
-		return scriptResult{}, ErrNotFound
+	if !menusync.ValidRoomID(roomID) {
+		return scriptResult{}, menusync.ErrNotFound
 	}
 	now := s.now()
 	var deadline int64
 	if !o.Deadline.IsZero() {
 		if !now.Before(o.Deadline) {
-			return scriptResult{}, ErrExpired // no need to ask Redis
+			return scriptResult{}, menusync.ErrExpired // no need to ask Redis
 		}
 		deadline = o.Deadline.UnixMilli()
 	}
@@ -288,7 +288,7 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string,
 		ttl = IdempotencyWindow
 	}
 	args := make([]any, 0, 9+len(extra))
-	args = append(args, string(s.publish), Channel(roomID), now.Unix(), now.UnixMicro(), prefix, newEpoch(), deadline, int64(ttl/time.Second))
+	args = append(args, string(s.publish), Channel(roomID), now.Unix(), now.UnixMicro(), prefix, menusync.NewEpoch(), deadline, int64(ttl/time.Second))
 	args = append(args, extra...)
 	args = append(args, fingerprint)
 	keys := keysOf(roomID).writeKeys()
@@ -299,40 +299,45 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string,
 	if err != nil {
 		return scriptResult{}, unavailable(err)
 	}
-	status, _ := res[0].(int64)
-	switch status {
-	case 0:
-		if len(res) < 6 {
-			break
-		}
-		var r scriptResult
-		v, _ := res[1].(int64)
-		changed, _ := res[2].(int64)
-		r.extra, _ = res[3].(string)
-		replayed, _ := res[4].(int64)
-		r.Epoch, _ = res[5].(string)
-		r.Version, r.Changed, r.Replayed = uint64(v), changed == 1, replayed == 1
-		if len(res) > 6 {
-			exp, _ := res[6].(int64)
-			s.renewed(ctx, roomID, exp)
-		}
-		return r, nil
-	case -1:
-		return scriptResult{}, ErrNotFound
-	case -2:
-		return scriptResult{}, ErrMemberNotFound
-	case -3:
-		return scriptResult{}, ErrUnknownMenuItem
-	case -4:
-		return scriptResult{}, fmt.Errorf("%w: the limit is %d members", ErrRoomFull, MaxMembers)
-	case -5:
-		return scriptResult{}, ErrIdempotencyReused
-	case -6:
-		return scriptResult{}, ErrExpired
-	case -7:
-		return scriptResult{}, ErrNameTaken
+	r, renewed, err := readReply(res)
+	if err == nil {
+		s.renewed(ctx, roomID, renewed)
 	}
-	return scriptResult{}, fmt.Errorf("unexpected script reply %v", res)
+	return r, err
+}
+
+// scriptStatus are the write scripts' refusals (lua/write.lua), by status.
+var scriptStatus = map[int64]error{
+	-1: menusync.ErrNotFound,
+	-2: menusync.ErrMemberNotFound,
+	-3: menusync.ErrUnknownMenuItem,
+	-4: fmt.Errorf("%w: the limit is %d members", menusync.ErrRoomFull, menusync.MaxMembers),
+	-5: menusync.ErrIdempotencyReused,
+	-6: menusync.ErrExpired,
+	-7: menusync.ErrNameTaken,
+}
+
+// readReply reads {status, version, changed, extra, replayed, epoch,
+// renewed expiry}.
+func readReply(res []any) (r scriptResult, renewed int64, err error) {
+	status, _ := res[0].(int64)
+	if status != 0 {
+		if err, ok := scriptStatus[status]; ok {
+			return r, 0, err
+		}
+		return r, 0, fmt.Errorf("unexpected script reply %v", res)
+	}
+	if len(res) < 7 {
+		return r, 0, fmt.Errorf("unexpected script reply %v", res)
+	}
+	v, _ := res[1].(int64)
+	changed, _ := res[2].(int64)
+	r.extra, _ = res[3].(string)
+	replayed, _ := res[4].(int64)
+	r.Epoch, _ = res[5].(string)
+	renewed, _ = res[6].(int64)
+	r.Version, r.Changed, r.Replayed = uint64(v), changed == 1, replayed == 1
+	return r, renewed, nil
 }
 
 // Exists reports whether the room is still there (it expires on its own).
@@ -360,21 +365,9 @@ func unavailable(err error) error {
 	if errors.As(err, &re) && strings.HasPrefix(re.Error(), "OOM ") {
 		// maxmemory reached with noeviction: Redis refuses every write
 		// (a script as a whole, before it runs).
-		return fmt.Errorf("%w: %w", ErrStoreFull, err)
+		return fmt.Errorf("%w: %w", menusync.ErrStoreFull, err)
 	}
-	return fmt.Errorf("%w: %w", ErrUnavailable, err)
-}
-
-func newRoomID() string {
-	var b [roomIDBytes]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-func newMemberID() string {
-	var b [memberIDBytes]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return fmt.Errorf("%w: %w", menusync.ErrUnavailable, err)
 }
 
 func atoiDefault(s string) int64 {

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/internal/testproc"
 	"github.com/menusync/menusync/rooms"
-	"github.com/redis/go-redis/v9"
 )
 
 func price(p float64) *float64 { return &p }
@@ -24,10 +26,10 @@ func newStore(t *testing.T) (*rooms.Store, *redis.Client) {
 	return rooms.NewStore(c, rooms.PublishClassic, nil), c
 }
 
-func menu(n int) []rooms.MenuItem {
-	m := make([]rooms.MenuItem, n)
+func menu(n int) []menusync.MenuItem {
+	m := make([]menusync.MenuItem, n)
 	for i := range m {
-		m[i] = rooms.MenuItem{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("Dish %d", i), Price: price(float64(i) + 0.5)}
+		m[i] = menusync.MenuItem{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("Dish %d", i), Price: price(float64(i) + 0.5)}
 	}
 	return m
 }
@@ -43,7 +45,7 @@ func TestConcurrentChoices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var members []rooms.Member
+	var members []menusync.Member
 	for i := range 4 {
 		m, _, err := s.Join(ctx, room.ID, fmt.Sprintf("m%d", i), rooms.WriteOpts{})
 		if err != nil {
@@ -151,7 +153,7 @@ func TestConcurrentChoices(t *testing.T) {
 func TestSnapshotAndSummary(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{
+	room, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{
 		{Name: "비빔밥", Price: price(12.5)},
 		{Name: "ต้มยำกุ้ง", Price: price(9.1)},
 		{Name: "شاي"},
@@ -220,38 +222,38 @@ func TestRejectsChangeNothing(t *testing.T) {
 		do   func() error
 		want error
 	}{
-		{"quantity -1", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", -1, rooms.WriteOpts{}); return err }, rooms.ErrInvalid},
-		{"quantity 100", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", 100, rooms.WriteOpts{}); return err }, rooms.ErrInvalid},
-		{"unknown dish", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "nope", 1, rooms.WriteOpts{}); return err }, rooms.ErrUnknownMenuItem},
+		{"quantity -1", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", -1, rooms.WriteOpts{}); return err }, menusync.ErrInvalid},
+		{"quantity 100", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", 100, rooms.WriteOpts{}); return err }, menusync.ErrInvalid},
+		{"unknown dish", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "nope", 1, rooms.WriteOpts{}); return err }, menusync.ErrUnknownMenuItem},
 		{"unknown member", func() error {
 			_, err := s.SetChoice(ctx, room.ID, "0123456789abcdef", "d1", 1, rooms.WriteOpts{})
 			return err
-		}, rooms.ErrMemberNotFound},
+		}, menusync.ErrMemberNotFound},
 		{"unknown room", func() error {
 			_, err := s.SetChoice(ctx, "AAAAAAAAAAAAAAAAAAAAAA", m.ID, "d1", 1, rooms.WriteOpts{})
 			return err
-		}, rooms.ErrNotFound},
+		}, menusync.ErrNotFound},
 		{"long name", func() error {
 			_, _, err := s.Join(ctx, room.ID, strings.Repeat("é", 65), rooms.WriteOpts{})
 			return err
-		}, rooms.ErrInvalid},
-		{"empty name", func() error { _, _, err := s.Join(ctx, room.ID, "  ", rooms.WriteOpts{}); return err }, rooms.ErrInvalid},
-		{"join unknown room", func() error { _, _, err := s.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x", rooms.WriteOpts{}); return err }, rooms.ErrNotFound},
-		{"refresh unknown room", func() error { _, err := s.Refresh(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "", rooms.WriteOpts{}); return err }, rooms.ErrNotFound},
-		{"too many items", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(501)}); return err }, rooms.ErrInvalid},
-		{"empty menu", func() error { _, err := s.Create(ctx, rooms.CreateInput{}); return err }, rooms.ErrInvalid},
+		}, menusync.ErrInvalid},
+		{"empty name", func() error { _, _, err := s.Join(ctx, room.ID, "  ", rooms.WriteOpts{}); return err }, menusync.ErrInvalid},
+		{"join unknown room", func() error { _, _, err := s.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x", rooms.WriteOpts{}); return err }, menusync.ErrNotFound},
+		{"refresh unknown room", func() error { _, err := s.Refresh(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "", rooms.WriteOpts{}); return err }, menusync.ErrNotFound},
+		{"too many items", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(501)}); return err }, menusync.ErrInvalid},
+		{"empty menu", func() error { _, err := s.Create(ctx, rooms.CreateInput{}); return err }, menusync.ErrInvalid},
 		{"duplicate ids", func() error {
-			_, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{ID: "a", Name: "x"}, {ID: "a", Name: "y"}}})
+			_, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "x"}, {ID: "a", Name: "y"}}})
 			return err
-		}, rooms.ErrInvalid},
+		}, menusync.ErrInvalid},
 		{"bad ttl", func() error {
 			_, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 8 * 24 * time.Hour})
 			return err
-		}, rooms.ErrInvalid},
+		}, menusync.ErrInvalid},
 		{"negative price", func() error {
-			_, err := s.Create(ctx, rooms.CreateInput{Menu: []rooms.MenuItem{{Name: "x", Price: price(-1)}}})
+			_, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{Name: "x", Price: price(-1)}}})
 			return err
-		}, rooms.ErrInvalid},
+		}, menusync.ErrInvalid},
 	}
 	for _, tc := range cases {
 		if err := tc.do(); !errors.Is(err, tc.want) {
@@ -274,12 +276,12 @@ func TestRoomFullAndTTL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range rooms.MaxMembers {
+	for i := range menusync.MaxMembers {
 		if _, _, err := s.Join(ctx, room.ID, fmt.Sprint("m", i), rooms.WriteOpts{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := s.Join(ctx, room.ID, "one too many", rooms.WriteOpts{}); !errors.Is(err, rooms.ErrRoomFull) {
+	if _, _, err := s.Join(ctx, room.ID, "one too many", rooms.WriteOpts{}); !errors.Is(err, menusync.ErrRoomFull) {
 		t.Fatalf("join past the limit: %v", err)
 	}
 	for _, k := range c.Keys(ctx, "room:{"+room.ID+"}*").Val() {

@@ -1,175 +1,21 @@
 package rooms
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"math"
-	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/menusync/menusync"
 )
-
-// validateMenu checks a menu and fills in missing item ids (1-based
-// positions), so a pasted list of names is enough to open a room. Text is
-// cleaned as cleanText says.
-func validateMenu(menu []MenuItem) ([]MenuItem, error) {
-	if len(menu) == 0 {
-		return nil, invalidf("menu must have at least one item")
-	}
-	if len(menu) > MaxMenuItems {
-		return nil, invalidf("menu has %d items; the limit is %d", len(menu), MaxMenuItems)
-	}
-	out := make([]MenuItem, len(menu))
-	seen := make(map[string]int, len(menu))
-	for i, it := range menu {
-		if it.ID == "" {
-			it.ID = strconv.Itoa(i + 1)
-		}
-		if err := checkItemID(it.ID); err != nil {
-			return nil, invalidf("menu[%d].id: %s", i, err.Error())
-		}
-		if j, dup := seen[it.ID]; dup {
-			return nil, invalidf("menu[%d].id %q repeats menu[%d].id", i, it.ID, j)
-		}
-		seen[it.ID] = i
-		var err error
-		if it.Name, err = cleanText(it.Name, 1, MaxItemNameLen, false); err != nil {
-			return nil, invalidf("menu[%d].name: %s", i, err.Error())
-		}
-		if it.Description, err = cleanText(it.Description, 0, MaxDescriptionLen, true); err != nil {
-			return nil, invalidf("menu[%d].description: %s", i, err.Error())
-		}
-		if it.Price != nil {
-			p := *it.Price
-			if math.IsNaN(p) || p < 0 || p > MaxPrice {
-				return nil, invalidf("menu[%d].price must be between 0 and %d", i, MaxPrice)
-			}
-		}
-		out[i] = it
-	}
-	return out, nil
-}
 
 // validTTL reports the TTL to use for a requested one (zero: default).
 func (s *Store) validTTL(ttl time.Duration) (time.Duration, error) {
 	if ttl == 0 {
 		return s.defaultTTL, nil
 	}
-	if ttl < MinTTL || ttl > s.maxTTL {
-		return 0, invalidf("ttlSeconds must be between %d and %d", int(MinTTL.Seconds()), int(s.maxTTL.Seconds()))
+	if ttl < menusync.MinTTL || ttl > s.maxTTL {
+		return 0, menusync.Invalidf("ttlSeconds must be between %d and %d", int(menusync.MinTTL.Seconds()), int(s.maxTTL.Seconds()))
 	}
 	return ttl.Truncate(time.Second), nil
 }
 
 // MaxTTL is the most a room may be given when Store says nothing else.
 func (s *Store) MaxTTL() time.Duration { return s.maxTTL }
-
-// validMemberName cleans a display name and checks it.
-func validMemberName(name string) (string, error) {
-	name, err := cleanText(name, 1, MaxMemberNameLen, false)
-	if err != nil {
-		return "", invalidf("name: %s", err.Error())
-	}
-	return name, nil
-}
-
-// nameKey is how names are compared for "already taken": case and
-// spacing do not make two people at a table distinguishable.
-func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
-
-func validQuantity(q int) error {
-	if q < 0 || q > MaxQuantity {
-		return invalidf("quantity must be between 0 and %d", MaxQuantity)
-	}
-	return nil
-}
-
-// checkItemID keeps ids printable and free of the separator used in the
-// choices hash field ("<memberId>|<menuId>").
-func checkItemID(id string) error {
-	if len(id) > MaxItemIDLen {
-		return invalidf("must be at most %d characters", MaxItemIDLen)
-	}
-	for _, r := range id {
-		ok := r < utf8.RuneSelf && (r == '-' || r == '_' || r == '.' || r == '~' ||
-			(r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
-		if !ok {
-			return invalidf("may only contain letters, digits and - _ . ~")
-		}
-	}
-	return nil
-}
-
-// cleanText normalises text people typed and checks it: Unicode NFC (so
-// the same name typed on two phones is the same bytes), line breaks as LF
-// (descriptions only; names are one line), spaces trimmed. It counts
-// characters, not bytes, so a Thai or Korean name gets the same room as a
-// Latin one, and refuses control characters and invisible format
-// characters (bidi overrides that reorder what others see, zero-width
-// spaces that make two names look alike), except a zero-width joiner or
-// non-joiner between two visible characters, which Persian, Indic
-// scripts and emoji sequences need.
-func cleanText(s string, min, max int, multiline bool) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", invalidf("must be valid UTF-8")
-	}
-	s = norm.NFC.String(s)
-	if multiline {
-		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	}
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	if n < min {
-		if min == 1 {
-			return "", invalidf("must not be empty")
-		}
-		return "", invalidf("must be at least %d characters", min)
-	}
-	if n > max {
-		return "", invalidf("must be at most %d characters (got %d)", max, n)
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')):
-			return "", invalidf("must not contain control characters")
-		case r == '\u2028' || r == '\u2029':
-			return "", invalidf("must not contain line or paragraph separators")
-		case unicode.Is(unicode.Cf, r):
-			joiner := r == '\u200c' || r == '\u200d'
-			if !joiner || i == 0 || i == len(rs)-1 || unicode.Is(unicode.Cf, rs[i-1]) || unicode.IsSpace(rs[i-1]) || unicode.IsSpace(rs[i+1]) {
-				return "", invalidf("must not contain invisible formatting characters (U+%04X)", r)
-			}
-		}
-	}
-	return s, nil
-}
-
-// ValidRoomID reports whether id has the shape of a room id, so malformed
-// ids are answered without a Redis round trip.
-func ValidRoomID(id string) bool { return len(id) == encodedRoomIDLen && urlSafe(id) }
-
-// ValidMemberID reports whether id has the shape of a member id.
-func ValidMemberID(id string) bool { return len(id) == encodedMemberIDLen && urlSafe(id) }
-
-func urlSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-			return false
-		}
-	}
-	return true
-}
-
-// Tag names a room in logs without giving it away: a room id is a
-// capability (anyone holding it can join), a log line is read by many.
-// Eight hex digits of its SHA-256 tell rooms apart in an incident.
-func Tag(roomID string) string {
-	sum := sha256.Sum256([]byte(roomID))
-	return "room~" + hex.EncodeToString(sum[:4])
-}

@@ -1,5 +1,3 @@
-// Package web holds the browser app served at / (plain HTML, CSS and
-// JavaScript, no build step), embedded in the binary.
 package web
 
 import "embed"

@@ -160,48 +160,19 @@ func (l *load) openRoom(ctx context.Context) (*loadRoom, error) {
 }
 
 // stream reads one event stream: it needs one goroutine and one small
-// buffer, and keeps only the last version it saw.
+// buffer, and keeps only the last position it saw.
 func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- struct{}) {
 	began := time.Now()
-	var resp *http.Response
-	// Like EventSource, try again when the connection is refused or times
-	// out (a storm overflows accept queues); the first snapshot's time
-	// still counts from the first attempt.
-	for attempt := 1; ; attempt++ {
-		req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		var err error
-		resp, err = l.client.Do(req)
-		if err == nil && resp.StatusCode == 200 {
-			break
-		}
-		msg := ""
-		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err // the URL carries a token
-			}
-			msg = err.Error()
-		} else {
-			msg = "stream status " + resp.Status
-			resp.Body.Close()
-		}
-		if attempt == 5 || ctx.Err() != nil {
-			l.httpErrors.Add(1)
-			l.noteError(msg)
-			up <- struct{}{}
-			return
-		}
-		l.retried.Add(1)
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Duration(attempt) * time.Second):
-		}
+	resp := l.open(ctx, r, token)
+	if resp == nil {
+		up <- struct{}{}
+		return
 	}
 	defer resp.Body.Close()
 	br := bufio.NewReaderSize(resp.Body, 4096)
-	var last, id uint64
-	var event, epoch, lastEpoch string
+	var t tracker
+	var id uint64
+	var event, epoch string
 	var data []byte
 	first := true
 	for {
@@ -239,34 +210,88 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 				first, data = false, nil
 				up <- struct{}{}
 			}
-			switch {
-			case event == "snapshot" && epoch != lastEpoch:
-				last, lastEpoch = 0, epoch // another history: start over
-			case epoch != lastEpoch:
-				l.reordered.Add(1) // a delta of another epoch before its snapshot
-			case event == "snapshot":
-				if id < last {
-					l.reordered.Add(1)
-				}
-			case id == last:
-				l.duplicated.Add(1)
-			case id < last:
-				l.reordered.Add(1)
-			case last != 0 && id > last+1:
-				l.lost.Add(int64(id - last - 1))
-			}
+			l.count(t.see(event, epoch, id))
 			if event == "choice" {
 				l.delivered.Add(1)
 				if sent := r.sentAt.Load(); sent > 0 {
 					l.latency.add(now.Sub(time.Unix(0, sent)))
 				}
 			}
-			if id > last {
-				last = id
-			}
 			event = ""
 		}
 	}
+}
+
+// open opens a stream. Like EventSource, it tries again when the
+// connection is refused or times out (a storm overflows accept queues);
+// the first snapshot's time still counts from the first attempt.
+func (l *load) open(ctx context.Context, r *loadRoom, token string) *http.Response {
+	for attempt := 1; ; attempt++ {
+		req, _ := http.NewRequestWithContext(ctx, "GET", l.cfg.url+"/v1/rooms/"+r.id+"/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := l.client.Do(req)
+		if err == nil && resp.StatusCode == 200 {
+			return resp
+		}
+		msg := ""
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			msg = err.Error()
+		} else {
+			msg = "stream status " + resp.Status
+			resp.Body.Close()
+		}
+		if attempt == 5 || ctx.Err() != nil {
+			l.httpErrors.Add(1)
+			l.noteError(msg)
+			return nil
+		}
+		l.retried.Add(1)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
+	}
+}
+
+// tracker checks a stream's positions: within an epoch versions go up by
+// one; only a snapshot may start another epoch.
+type tracker struct {
+	epoch string
+	last  uint64
+}
+
+// seen is what one event was, for the counts.
+type seen struct{ lost, duplicated, reordered int64 }
+
+func (t *tracker) see(event, epoch string, id uint64) (s seen) {
+	switch {
+	case event == "snapshot" && epoch != t.epoch:
+		t.last, t.epoch = 0, epoch // another history: start over
+	case epoch != t.epoch:
+		s.reordered++ // a delta of another epoch before its snapshot
+	case event == "snapshot":
+		if id < t.last {
+			s.reordered++
+		}
+	case id == t.last:
+		s.duplicated++
+	case id < t.last:
+		s.reordered++
+	case t.last != 0 && id > t.last+1:
+		s.lost += int64(id - t.last - 1)
+	}
+	t.last = max(t.last, id)
+	return s
+}
+
+func (l *load) count(s seen) {
+	l.lost.Add(s.lost)
+	l.duplicated.Add(s.duplicated)
+	l.reordered.Add(s.reordered)
 }
 
 // goodSnapshot checks a first snapshot: its room, its version (the

@@ -133,15 +133,6 @@ func (l *load) runChild(ctx context.Context, in io.Reader, out io.Writer) error 
 // process may hold at most 20,000 open files here), starts the POSTs in
 // all of them at once, and adds up what they measured.
 func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	type child struct {
-		cmd   *exec.Cmd
-		stdin io.WriteCloser
-		lines *bufio.Scanner
-	}
 	var kids []child
 	defer func() {
 		for _, k := range kids {
@@ -154,24 +145,12 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 		if i < cfg.streams%cfg.procs {
 			n++
 		}
-		cargs := append(append([]string{}, args...), "-child", "-procs", "1", "-streams", strconv.Itoa(n),
-			"-rate", strconv.FormatFloat(cfg.rate/float64(cfg.procs), 'f', -1, 64), "-pid", "")
-		cmd := exec.CommandContext(ctx, self, cargs...)
-		cmd.Stderr = os.Stderr
-		stdin, err := cmd.StdinPipe()
+		k, err := startChild(ctx, append(append([]string{}, args...), "-child", "-procs", "1", "-streams", strconv.Itoa(n),
+			"-rate", strconv.FormatFloat(cfg.rate/float64(cfg.procs), 'f', -1, 64), "-pid", ""))
 		if err != nil {
 			return err
 		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			return err
-		}
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		kids = append(kids, child{cmd: cmd, stdin: stdin, lines: sc})
+		kids = append(kids, k)
 	}
 	for i, k := range kids {
 		if !k.lines.Scan() || k.lines.Text() != "ready" {
@@ -183,6 +162,48 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 	for _, k := range kids {
 		fmt.Fprintln(k.stdin, "go")
 	}
+	total, err := collect(kids)
+	after := sample(cfg.pids)
+	if err != nil {
+		return err
+	}
+	return report(out, cfg, total, before, after)
+}
+
+// child is one process of a run over several.
+type child struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	lines *bufio.Scanner
+}
+
+// startChild starts this program again with args; it says "ready" once
+// its streams are up, starts on "go", and prints its result as JSON.
+func startChild(ctx context.Context, args []string) (child, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return child{}, err
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return child{}, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return child{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return child{}, err
+	}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	return child{cmd: cmd, stdin: stdin, lines: sc}, nil
+}
+
+// collect adds up the children's results as they finish.
+func collect(kids []child) (result, error) {
 	var mu sync.Mutex
 	var total result
 	var errs []error
@@ -207,9 +228,5 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 		})
 	}
 	wg.Wait()
-	after := sample(cfg.pids)
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	return report(out, cfg, total, before, after)
+	return total, errors.Join(errs...)
 }

@@ -14,9 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/client"
-	"github.com/menusync/menusync/client/api"
-	"github.com/menusync/menusync/rooms"
 )
 
 // The client subcommands: what a person uses from a terminal.
@@ -34,12 +33,15 @@ var subcommands = map[string]func(cli, context.Context, []string) error{
 }
 
 const cliUsage = `usage:
+  menusync [flags]                              run the server (settings below)
   menusync create [-ttl 3h] MENU.json|MENU.csv   open a room; prints its id
   menusync join ROOM NAME                       join; prints export MENUSYNC_TOKEN=...
   menusync choose ROOM DISH QUANTITY            set your quantity of a dish (0 removes it)
   menusync watch ROOM                           print the order summary as it changes
-flags before the subcommand's arguments: -url (MENUSYNC_URL, default http://localhost:8080),
--token (MENUSYNC_TOKEN). With no subcommand, menusync runs the server.`
+  menusync healthcheck                          ask the local server's /healthz (the container's probe)
+  menusync help                                 this text
+the client subcommands take, before their arguments: -url (MENUSYNC_URL, default
+http://localhost:8080), -token (MENUSYNC_TOKEN)`
 
 func runClient(ctx context.Context, name string, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("menusync "+name, flag.ContinueOnError)
@@ -81,9 +83,9 @@ func (x cli) create(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(x.out, "room %s\n%d dishes, expires %s without activity\n", room.Id, len(room.Menu), room.ExpiresAt.Format(time.RFC3339))
+	fmt.Fprintf(x.out, "room %s\n%d dishes, expires %s without activity\n", room.ID, len(room.Menu), room.ExpiresAt.Format(time.RFC3339))
 	for _, it := range room.Menu {
-		fmt.Fprintf(x.out, "  %-12s %s%s\n", it.Id, it.Name, priceSuffix(it.Price))
+		fmt.Fprintf(x.out, "  %-12s %s%s\n", it.ID, it.Name, priceSuffix(it.Price))
 	}
 	return nil
 }
@@ -96,7 +98,7 @@ func (x cli) join(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(x.out, "member %s (%s)\nexport MENUSYNC_TOKEN=%s\n", j.Member.Id, j.Member.Name, j.Token)
+	fmt.Fprintf(x.out, "member %s (%s)\nexport MENUSYNC_TOKEN=%s\n", j.Member.ID, j.Member.Name, j.Token)
 	return nil
 }
 
@@ -108,11 +110,19 @@ func (x cli) choose(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("quantity %q is not a number", args[2])
 	}
-	r, err := x.c.Choose(ctx, args[0], args[1], q)
+	pos, err := x.c.Choose(ctx, args[0], args[1], q)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(x.out, "version %d: %d × %s\n", r.Version, r.Choice.Quantity, r.Choice.MenuId)
+	name := args[1]
+	if snap, err := x.c.Snapshot(ctx, args[0]); err == nil {
+		for _, it := range snap.Room.Menu {
+			if it.ID == args[1] {
+				name = it.Name
+			}
+		}
+	}
+	fmt.Fprintf(x.out, "version %d: %d × %s\n", pos.Version, q, name)
 	return nil
 }
 
@@ -128,7 +138,7 @@ func (x cli) watch(ctx context.Context, args []string) error {
 		switch {
 		case ev.Err != nil:
 			return ev.Err
-		case ev.Type == rooms.TypeClosed:
+		case ev.Type == menusync.TypeClosed:
 			fmt.Fprintln(x.out, "the room has closed")
 			return nil
 		case ev.State != nil:
@@ -178,7 +188,7 @@ func priceSuffix(p *float64) string {
 // readMenu reads a JSON menu (an array of items, or {"menu": [...]}) or a
 // CSV with a header naming its columns: name (required), id, price,
 // description.
-func readMenu(path string) ([]api.MenuItemInput, error) {
+func readMenu(path string) ([]menusync.MenuItem, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -186,10 +196,10 @@ func readMenu(path string) ([]api.MenuItemInput, error) {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		return parseCSVMenu(string(b))
 	}
-	var items []api.MenuItemInput
+	var items []menusync.MenuItem
 	if err := json.Unmarshal(b, &items); err != nil {
 		var wrapped struct {
-			Menu []api.MenuItemInput `json:"menu"`
+			Menu []menusync.MenuItem `json:"menu"`
 		}
 		if err2 := json.Unmarshal(b, &wrapped); err2 != nil || wrapped.Menu == nil {
 			return nil, fmt.Errorf("%s: want a JSON array of {id?, name, price?, description?} or {\"menu\": [...]}: %w", path, err)
@@ -199,7 +209,7 @@ func readMenu(path string) ([]api.MenuItemInput, error) {
 	return items, nil
 }
 
-func parseCSVMenu(text string) ([]api.MenuItemInput, error) {
+func parseCSVMenu(text string) ([]menusync.MenuItem, error) {
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\uFEFF")))
 	r.TrimLeadingSpace = true
 	rows, err := r.ReadAll()
@@ -222,15 +232,11 @@ func parseCSVMenu(text string) ([]api.MenuItemInput, error) {
 		}
 		return ""
 	}
-	var items []api.MenuItemInput
+	var items []menusync.MenuItem
 	for n, row := range rows[1:] {
-		it := api.MenuItemInput{Name: get(row, "name")}
-		if id := get(row, "id"); id != "" {
-			it.Id = &id
-		}
-		if d := get(row, "description"); d != "" {
-			it.Description = &d
-		}
+		it := menusync.MenuItem{Name: get(row, "name")}
+		it.ID = get(row, "id")
+		it.Description = get(row, "description")
 		if p := get(row, "price"); p != "" {
 			f, err := strconv.ParseFloat(p, 64)
 			if err != nil {

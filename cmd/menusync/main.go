@@ -1,6 +1,7 @@
 // Command menusync serves rooms over REST and their live changes over
-// Server-Sent Events. Configuration comes from the environment (see
-// README.md); flags mirror it.
+// Server-Sent Events, and, with a subcommand, is a client of such a
+// server from a terminal. Configuration comes from the environment (see
+// README.md); flags mirror it; `menusync help` lists both.
 package main
 
 import (

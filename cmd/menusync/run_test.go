@@ -19,21 +19,25 @@ func envOf(kv ...string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-func TestConfigErrors(t *testing.T) {
-	cases := map[string]func(string) string{
-		"secret required with REDIS_URL": envOf("REDIS_URL", "redis://127.0.0.1:1"),
-		"short secret":                   envOf("REDIS_URL", "redis://127.0.0.1:1", "MENUSYNC_SECRET", "short"),
-		"bad heartbeat":                  envOf("MENUSYNC_HEARTBEAT", "1m"),
-		"unparsable heartbeat":           envOf("MENUSYNC_HEARTBEAT", "soon"),
-	}
-	for name, env := range cases {
-		if _, err := parseConfig(nil, env); err == nil {
-			t.Errorf("%s: accepted", name)
+// TestSubcommandsAndHelp: help lists the subcommands and the server's
+// settings; a typo is an error, not a server starting.
+func TestSubcommandsAndHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
+		out := &testproc.Buffer{}
+		if err := run(context.Background(), args, envOf(), out); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		for _, want := range []string{"menusync create", "menusync watch", "MENUSYNC_ADDR, -addr", "MENUSYNC_SECRET, (environment only)"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%v does not list %q:\n%s", args, want, out)
+			}
 		}
 	}
-	c, err := parseConfig([]string{"-addr", "127.0.0.1:9", "-replica", "r9"}, envOf("MENUSYNC_ADDR", ":1", "MENUSYNC_API_KEY", "k"))
-	if err != nil || c.addr != "127.0.0.1:9" || c.replica != "r9" || c.apiKey != "k" || c.heartbeat != 15*time.Second {
-		t.Fatalf("flags over env: %+v %v", c, err)
+	for _, args := range [][]string{{"craete", "menu.csv"}, {"-addr", "127.0.0.1:0", "stray"}, {"-no-such-flag"}} {
+		err := run(context.Background(), args, envOf(), &testproc.Buffer{})
+		if err == nil {
+			t.Errorf("%v: accepted", args)
+		}
 	}
 }
 

@@ -84,28 +84,7 @@ func startNginx(t testing.TB, serverConf string, upstreams []string) *Nginx {
 	for _, u := range upstreams {
 		fmt.Fprintf(&servers, "        server %s max_fails=0;\n", u) // as nginx/nginx.conf
 	}
-	conf := fmt.Sprintf(`daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-events { worker_connections 4096; }
-http {
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    include %[2]s/menusync-http.conf;
-    access_log %[1]s/access.log menusync;
-    upstream menusync {
-%[3]s        keepalive 16;
-    }
-    server {
-        listen %[4]s;
-        %[5]s
-    }
-}
-`, dir, repo, servers.String(), n.Addr, serverConf)
+	conf := nginxConf(dir, repo, servers.String(), n.Addr, serverConf)
 	confPath := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -148,4 +127,31 @@ func httpOK(url string) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
+}
+
+// nginxConf is a test nginx's whole config: what the test needs to say
+// (paths, listen address, upstreams), around the repo's own includes.
+func nginxConf(dir, repo, servers, addr, serverConf string) string {
+	return fmt.Sprintf(`daemon off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+events { worker_connections 4096; }
+http {
+    client_body_temp_path %[1]s/body;
+    proxy_temp_path %[1]s/proxy;
+    fastcgi_temp_path %[1]s/fastcgi;
+    uwsgi_temp_path %[1]s/uwsgi;
+    scgi_temp_path %[1]s/scgi;
+    include %[2]s/menusync-http.conf;
+    access_log %[1]s/access.log menusync;
+    upstream menusync {
+%[3]s        keepalive 16;
+    }
+    server {
+        listen %[4]s;
+        %[5]s
+    }
+}
+`, dir, repo, servers, addr, serverConf)
 }

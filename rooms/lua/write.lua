@@ -31,7 +31,7 @@ if idem then
   if prev then
     local fp, e, v, changed, extra = string.match(prev, '^(.-)\n(.-)\n(%d+)\n(%d)\n(.*)$')
     if fp ~= fingerprint then return {-5} end
-    return {0, tonumber(v), tonumber(changed), extra, 1, e}
+    return {0, tonumber(v), tonumber(changed), extra, 1, e, 0}
   end
 end
 local epoch = room_epoch(KEYS[1], ARGV[6])

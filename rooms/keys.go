@@ -5,37 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/menusync/menusync"
 )
-
-// Event types carried on a room's channel and on the SSE stream.
-const (
-	TypeSnapshot = "snapshot"
-	TypeChoice   = "choice"
-	TypeMember   = "member"
-	TypeRefresh  = "refresh"
-	TypeClosed   = "closed"
-	TypeLeft     = "left"
-	// TypeHeartbeat is sent on idle streams; it has no id and changes
-	// nothing. It is an event, not a comment, so browsers see it too.
-	TypeHeartbeat = "heartbeat"
-)
-
-// Event is one published change, as every replica receives it.
-//
-// On the wire it is "<epoch>\n<version>\n<type>\n<publish unix µs>\n<json>",
-// where the JSON already holds the version and epoch: the Lua script
-// splices them after a prefix built in Go, so no replica has to re-encode
-// a delta and Lua needs no JSON library (miniredis has none).
-type Event struct {
-	Epoch       string
-	Version     uint64
-	Type        string
-	PublishedAt time.Time
-	Data        []byte
-}
-
-// Pos is the event's position.
-func (e Event) Pos() Position { return Position{Epoch: e.Epoch, Version: e.Version} }
 
 // ChannelPrefix starts every room channel name; the room id sits in a hash
 // tag so that the channel and the room's keys share one cluster slot.
@@ -51,16 +23,21 @@ func RoomOfChannel(ch string) (string, bool) {
 		return "", false
 	}
 	id, ok := strings.CutSuffix(rest, "}:events")
-	return id, ok && ValidRoomID(id)
+	return id, ok && menusync.ValidRoomID(id)
 }
 
 var errBadEvent = errors.New("malformed room event")
 
-// ParseEvent decodes a message published by the write scripts.
-func ParseEvent(payload string) (Event, error) {
+// ParseEvent decodes a message published by the scripts in lua/. The
+// message is "<epoch>\n<version>\n<type>\n<publish unix µs>\n<json>",
+// where the JSON already holds the version and epoch: the Lua script
+// splices them after a prefix built in Go, so no replica has to re-encode
+// a delta and Lua needs no JSON library (miniredis has none). The format
+// is the store's business; the Event is the domain's.
+func ParseEvent(payload string) (menusync.Event, error) {
 	epoch, payload, ok0 := strings.Cut(payload, "\n")
-	if !ok0 || !ValidEpoch(epoch) {
-		return Event{}, errBadEvent
+	if !ok0 || !menusync.ValidEpoch(epoch) {
+		return menusync.Event{}, errBadEvent
 	}
 	v, rest, ok1 := strings.Cut(payload, "\n")
 	typ, rest, ok2 := strings.Cut(rest, "\n")
@@ -68,17 +45,17 @@ func ParseEvent(payload string) (Event, error) {
 	// The data becomes one SSE data line: a line break in it (from a stray
 	// publisher on our channel) could start a field of its own.
 	if !ok1 || !ok2 || !ok3 || typ == "" || data == "" || strings.ContainsAny(data, "\r\n") || !validType(typ) {
-		return Event{}, errBadEvent
+		return menusync.Event{}, errBadEvent
 	}
 	ver, err := strconv.ParseUint(v, 10, 64)
 	if err != nil || ver == 0 {
-		return Event{}, errBadEvent
+		return menusync.Event{}, errBadEvent
 	}
 	us, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return Event{}, errBadEvent
+		return menusync.Event{}, errBadEvent
 	}
-	return Event{Epoch: epoch, Version: ver, Type: typ, PublishedAt: time.UnixMicro(us), Data: []byte(data)}, nil
+	return menusync.Event{Epoch: epoch, Version: ver, Type: typ, PublishedAt: time.UnixMicro(us), Data: []byte(data)}, nil
 }
 
 func validType(t string) bool {
@@ -103,9 +80,4 @@ func keysOf(id string) keys {
 // writeKeys are the keys of the write scripts' calling convention.
 func (k keys) writeKeys() []string {
 	return []string{k.room, k.members, k.choices, k.items, k.left, k.names}
-}
-
-// all is every key a room may have, for tests and deletion.
-func (k keys) all() []string {
-	return []string{k.room, k.members, k.choices, k.items, k.left, k.names, k.conns, k.online, k.nconn}
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -12,9 +12,8 @@ import (
 // TestEmbeddedStoreNeedsItsPassword: another local process that finds the
 // embedded store's port cannot read or write it.
 func TestEmbeddedStoreNeedsItsPassword(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	raw, stop, err := startEmbedded(ctx)
+	ctx := context.Background()
+	raw, stop, err := startEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}

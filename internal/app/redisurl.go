@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"errors"
@@ -71,42 +71,53 @@ func parseRedisURL(raw string) (redisTarget, error) {
 	}
 	switch kind {
 	case modeCluster:
-		if p := strings.Trim(u.Path, "/"); p != "" && p != "0" {
-			return redisTarget{}, errors.New("a cluster has only database 0")
-		}
-		u.Path = ""
-		q := u.Query()
-		for _, h := range hosts[1:] {
-			q.Add("addr", h)
-		}
-		u.RawQuery = q.Encode()
-		o, err := redis.ParseClusterURL(u.String())
-		if err != nil {
-			return redisTarget{}, err
-		}
-		return redisTarget{mode: modeCluster, cluster: o}, nil
+		return clusterTarget(u, hosts)
 	case modeSentinel:
-		q := u.Query()
-		master := q.Get("master")
-		if master == "" {
-			return redisTarget{}, errors.New("redis+sentinel:// needs ?master=NAME")
-		}
-		f := &redis.FailoverOptions{MasterName: master, SentinelAddrs: hosts,
-			SentinelUsername: q.Get("sentinel_username"), SentinelPassword: q.Get("sentinel_password")}
-		q.Del("master")
-		q.Del("sentinel_username")
-		q.Del("sentinel_password")
-		u.RawQuery = q.Encode()
-		o, err := redis.ParseURL(u.String())
-		if err != nil {
-			return redisTarget{}, err
-		}
-		f.Username, f.Password, f.DB, f.TLSConfig = o.Username, o.Password, o.DB, o.TLSConfig
-		f.DialTimeout, f.ReadTimeout, f.WriteTimeout, f.PoolTimeout = o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout
-		f.PoolSize, f.MaxRetries, f.MinIdleConns, f.Protocol = o.PoolSize, o.MaxRetries, o.MinIdleConns, o.Protocol
-		return redisTarget{mode: modeSentinel, failover: f}, nil
+		return sentinelTarget(u, hosts)
 	}
 	return redisTarget{}, fmt.Errorf("scheme %q: want redis, rediss, redis+cluster or redis+sentinel", scheme)
+}
+
+// clusterTarget reads a cluster URL whose first seed is in u.
+func clusterTarget(u *url.URL, seeds []string) (redisTarget, error) {
+	if p := strings.Trim(u.Path, "/"); p != "" && p != "0" {
+		return redisTarget{}, errors.New("a cluster has only database 0")
+	}
+	u.Path = ""
+	q := u.Query()
+	for _, h := range seeds[1:] {
+		q.Add("addr", h)
+	}
+	u.RawQuery = q.Encode()
+	o, err := redis.ParseClusterURL(u.String())
+	if err != nil {
+		return redisTarget{}, err
+	}
+	return redisTarget{mode: modeCluster, cluster: o}, nil
+}
+
+// sentinelTarget reads a Sentinel URL: the sentinels' addresses, the
+// master's name, and the data nodes' options.
+func sentinelTarget(u *url.URL, sentinels []string) (redisTarget, error) {
+	q := u.Query()
+	master := q.Get("master")
+	if master == "" {
+		return redisTarget{}, errors.New("redis+sentinel:// needs ?master=NAME")
+	}
+	f := &redis.FailoverOptions{MasterName: master, SentinelAddrs: sentinels,
+		SentinelUsername: q.Get("sentinel_username"), SentinelPassword: q.Get("sentinel_password")}
+	q.Del("master")
+	q.Del("sentinel_username")
+	q.Del("sentinel_password")
+	u.RawQuery = q.Encode()
+	o, err := redis.ParseURL(u.String())
+	if err != nil {
+		return redisTarget{}, err
+	}
+	f.Username, f.Password, f.DB, f.TLSConfig = o.Username, o.Password, o.DB, o.TLSConfig
+	f.DialTimeout, f.ReadTimeout, f.WriteTimeout, f.PoolTimeout = o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout
+	f.PoolSize, f.MaxRetries, f.MinIdleConns, f.Protocol = o.PoolSize, o.MaxRetries, o.MinIdleConns, o.Protocol
+	return redisTarget{mode: modeSentinel, failover: f}, nil
 }
 
 // client opens the target. Timeouts the URL left unset fail fast, so a
@@ -145,4 +156,26 @@ func (t redisTarget) client(name string) redis.UniversalClient {
 	o.ClientName = name
 	fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
 	return redis.NewClient(o)
+}
+
+// redactURL hides passwords in a Redis URL (the userinfo's and a
+// sentinel_password option) before it is logged.
+func redactURL(u string) string {
+	if u == "" {
+		return "embedded"
+	}
+	if at := strings.LastIndex(u, "@"); at >= 0 {
+		if scheme := strings.Index(u, "://"); scheme >= 0 && scheme < at {
+			u = u[:scheme+3] + "***" + u[at:]
+		}
+	}
+	if i := strings.Index(u, "sentinel_password="); i >= 0 {
+		end := strings.IndexByte(u[i:], '&')
+		rest := ""
+		if end >= 0 {
+			rest = u[i+end:]
+		}
+		u = u[:i] + "sentinel_password=***" + rest
+	}
+	return u
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // (one replica, nothing kept across restarts) and returns its URL. It
 // listens on loopback, where any local process could connect and write
 // into rooms: a password of this process's own keeps them out.
-func startEmbedded(ctx context.Context) (url string, stop func(), err error) {
+func startEmbedded() (url string, stop func(), err error) {
 	mr, err := miniredis.Run()
 	if err != nil {
 		return "", nil, fmt.Errorf("embedded store: %w", err)
@@ -22,8 +22,9 @@ func startEmbedded(ctx context.Context) (url string, stop func(), err error) {
 	var pw [16]byte
 	_, _ = rand.Read(pw[:])
 	mr.RequireAuth(hex.EncodeToString(pw[:]))
+	ctx, cancel := context.WithCancel(context.Background())
 	go advanceClock(ctx, mr)
-	return "redis://:" + hex.EncodeToString(pw[:]) + "@" + mr.Addr(), mr.Close, nil
+	return "redis://:" + hex.EncodeToString(pw[:]) + "@" + mr.Addr(), func() { cancel(); mr.Close() }, nil
 }
 
 // advanceClock makes the embedded store's TTLs run in real time: miniredis

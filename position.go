@@ -1,4 +1,4 @@
-package rooms
+package menusync
 
 import (
 	"crypto/rand"
@@ -53,7 +53,8 @@ const epochBytes = 8
 // ValidEpoch reports whether s has the shape of an epoch.
 func ValidEpoch(s string) bool { return s != "" && len(s) <= 32 && urlSafe(s) }
 
-func newEpoch() string {
+// NewEpoch mints an epoch id.
+func NewEpoch() string {
 	var b [epochBytes]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
