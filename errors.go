@@ -28,6 +28,16 @@ var (
 	ErrExpired = errors.New("request expired before it was carried out")
 	// ErrIdempotencyReused: an Idempotency-Key came back with another request.
 	ErrIdempotencyReused = errors.New("idempotency key reused for a different request")
+	// ErrOrderLocked: the host locked the order; choices (and new
+	// members) wait until it is unlocked.
+	ErrOrderLocked = errors.New("the order is locked")
+	// ErrRoomClosed: the host closed the table; it takes no more changes.
+	ErrRoomClosed = errors.New("the table is closed")
+	// ErrNotHost: only the table's host may do this.
+	ErrNotHost = errors.New("only the host may do this")
+	// ErrConflict: the room changed while a change was being prepared
+	// from it, again and again.
+	ErrConflict = errors.New("the room changed meanwhile")
 )
 
 // InvalidError describes which value was rejected. Its message is written

@@ -10,7 +10,7 @@ import (
 
 // FuzzValidateMenu: any JSON menu is either rejected or meets every limit.
 func FuzzValidateMenu(f *testing.F) {
-	f.Add([]byte(`[{"name":"비빔밥","price":12.5},{"id":"tea","name":"tea","description":"hot\nsweet"}]`))
+	f.Add([]byte(`[{"name":"비빔밥","priceMinor":12000,"names":{"en":"Bibimbap"}},{"id":"tea","name":"tea","description":"hot\nsweet"}]`))
 	f.Add([]byte(`[{"id":"a|b","name":"x"}]`))
 	f.Add([]byte(`[{"name":"\u0000"}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -35,8 +35,11 @@ func FuzzValidateMenu(f *testing.F) {
 			if n < 1 || n > MaxItemNameLen || strings.IndexFunc(it.Name, unicode.IsControl) >= 0 {
 				t.Fatalf("bad name %q accepted", it.Name)
 			}
-			if it.Price != nil && (*it.Price < 0 || *it.Price > MaxPrice) {
-				t.Fatalf("bad price %v accepted", *it.Price)
+			if it.PriceMinor != nil && (*it.PriceMinor < 0 || *it.PriceMinor > MaxPriceMinor) {
+				t.Fatalf("bad price %v accepted", *it.PriceMinor)
+			}
+			if len(it.Names) > MaxNamesPerItem {
+				t.Fatalf("%d names accepted", len(it.Names))
 			}
 		}
 	})

@@ -1,102 +1,197 @@
 package menusync
 
-import (
-	"math"
-	"slices"
-)
+import "slices"
 
-// Summary is the running order to show the waiter.
+// Summary is the running order, and the fair split of its bill. Every
+// amount is in minor units of the room's currency; the amounts appear
+// when some dish has a price (unpriced dishes count 0).
+//
+// The split: a member pays for the dishes they chose. A dish chosen "for
+// the table" (shared) costs the table: its total splits evenly among the
+// members at the table now (not those who left), one minor unit more for
+// the first few in join order when it does not divide. The service charge
+// and the tip are percentages of the table's subtotal, rounded half up,
+// split in proportion to what each member's dishes cost, by largest
+// remainder. So every member's total is exact, and the members' totals
+// always add up to the table's total.
 type Summary struct {
-	Items    []ItemTotal   `json:"items"`
-	Members  []MemberTotal `json:"members"`
-	Quantity int           `json:"quantity"`
-	// Total is present when the menu has prices; unpriced dishes count 0.
-	Total *float64 `json:"total,omitempty"`
+	Currency       string        `json:"currency,omitempty"`
+	CurrencyDigits int           `json:"currencyDigits"`
+	Items          []ItemTotal   `json:"items"`
+	Members        []MemberShare `json:"members"`
+	Quantity       int           `json:"quantity"`
+	SubtotalMinor  *int64        `json:"subtotalMinor,omitempty"`
+	ServiceMinor   *int64        `json:"serviceMinor,omitempty"`
+	TipMinor       *int64        `json:"tipMinor,omitempty"`
+	TotalMinor     *int64        `json:"totalMinor,omitempty"`
 }
 
 // ItemTotal is how many of one dish the table ordered.
 type ItemTotal struct {
-	MenuID   string   `json:"menuId"`
-	Name     string   `json:"name"`
-	Quantity int      `json:"quantity"`
-	Total    *float64 `json:"total,omitempty"`
+	MenuID         string `json:"menuId"`
+	Name           string `json:"name"`
+	Quantity       int    `json:"quantity"`
+	SharedQuantity int    `json:"sharedQuantity"`
+	TotalMinor     *int64 `json:"totalMinor,omitempty"`
 }
 
-// MemberTotal is one member's part of the order.
-type MemberTotal struct {
-	MemberID string       `json:"memberId"`
-	Name     string       `json:"name"`
-	Items    []ItemChoice `json:"items"`
-	Quantity int          `json:"quantity"`
-	Total    *float64     `json:"total,omitempty"`
+// MemberShare is one member's part of the order and of the bill.
+type MemberShare struct {
+	MemberID      string      `json:"memberId"`
+	Name          string      `json:"name"`
+	Items         []ShareLine `json:"items"`
+	Quantity      int         `json:"quantity"` // of their own dishes
+	SubtotalMinor *int64      `json:"subtotalMinor,omitempty"`
+	ServiceMinor  *int64      `json:"serviceMinor,omitempty"`
+	TipMinor      *int64      `json:"tipMinor,omitempty"`
+	TotalMinor    *int64      `json:"totalMinor,omitempty"`
 }
 
-// ItemChoice is one line of a member's order.
-type ItemChoice struct {
-	MenuID   string `json:"menuId"`
-	Quantity int    `json:"quantity"`
+// ShareLine is one line of a member's part: a dish they chose, or their
+// share of a dish for the table (Shared, split SharedBy ways).
+type ShareLine struct {
+	MenuID      string `json:"menuId"`
+	Quantity    int    `json:"quantity"`
+	Shared      bool   `json:"shared"`
+	SharedBy    int    `json:"sharedBy,omitempty"`
+	AmountMinor *int64 `json:"amountMinor,omitempty"`
+	Note        string `json:"note,omitempty"`
 }
 
-// Summarize computes the order summary: per dish (menu order), per member
-// (join order) and for the table. Totals exist only if some dish has a
-// price; they are rounded to 4 decimals to hide float noise.
-func Summarize(menu []MenuItem, members []Member, choices []Choice) Summary {
-	priced := slices.ContainsFunc(menu, func(it MenuItem) bool { return it.Price != nil })
-	itemPos := make(map[string]int, len(menu))
-	price := make([]float64, len(menu))
-	for i, it := range menu {
-		itemPos[it.ID] = i
-		if it.Price != nil {
-			price[i] = *it.Price
-		}
-	}
-	itemQty := make([]int, len(menu))
-	memberPos := make(map[string]int, len(members))
-	mt := make([]MemberTotal, len(members))
-	mtSum := make([]float64, len(members))
-	for i, m := range members {
-		memberPos[m.ID] = i
-		mt[i] = MemberTotal{MemberID: m.ID, Name: m.Name, Items: []ItemChoice{}}
-	}
-	var sum Summary
-	var grand float64
+// Summarize computes the summary and the split: dishes in menu order,
+// members in join order (those who left with their choices kept last).
+func Summarize(room *Room, members, left []Member, choices []Choice) Summary {
+	menu := room.Menu
+	t := newTally(menu, append(slices.Clone(members), left...))
 	for _, c := range choices {
-		ip, ok1 := itemPos[c.MenuID]
-		mp, ok2 := memberPos[c.MemberID]
-		if !ok1 || !ok2 || c.Quantity <= 0 {
-			continue
-		}
-		itemQty[ip] += c.Quantity
-		mt[mp].Items = append(mt[mp].Items, ItemChoice{MenuID: c.MenuID, Quantity: c.Quantity})
-		mt[mp].Quantity += c.Quantity
-		mtSum[mp] += price[ip] * float64(c.Quantity)
-		sum.Quantity += c.Quantity
-		grand += price[ip] * float64(c.Quantity)
+		t.add(c)
 	}
-	sum.Items = []ItemTotal{}
+	t.shareDishes(len(members))
+	return t.summary(room)
+}
+
+// tally gathers a table's choices by dish and by member.
+type tally struct {
+	menu      []MenuItem
+	members   []Member
+	itemPos   map[string]int
+	memberPos map[string]int
+	priced    bool
+	qty       []int         // by dish
+	sharedQty []int         // by dish
+	lines     [][]ShareLine // by member
+	sub       []int64       // by member
+}
+
+func newTally(menu []MenuItem, everyone []Member) *tally {
+	t := &tally{menu: menu, members: everyone, itemPos: make(map[string]int, len(menu)), memberPos: make(map[string]int, len(everyone)),
+		qty: make([]int, len(menu)), sharedQty: make([]int, len(menu)), lines: make([][]ShareLine, len(everyone)), sub: make([]int64, len(everyone))}
 	for i, it := range menu {
-		if itemQty[i] == 0 {
+		t.itemPos[it.ID] = i
+		t.priced = t.priced || it.PriceMinor != nil
+	}
+	for i, m := range everyone {
+		t.memberPos[m.ID] = i
+	}
+	return t
+}
+
+func (t *tally) price(i int) int64 {
+	if p := t.menu[i].PriceMinor; p != nil {
+		return *p
+	}
+	return 0
+}
+
+// add counts one choice: a member's own dish goes on their part at once;
+// a shared one waits for shareDishes.
+func (t *tally) add(c Choice) {
+	ip, ok1 := t.itemPos[c.MenuID]
+	mp, ok2 := t.memberPos[c.MemberID]
+	if !ok1 || !ok2 || c.Quantity <= 0 {
+		return
+	}
+	t.qty[ip] += c.Quantity
+	if c.Shared {
+		t.sharedQty[ip] += c.Quantity
+		return
+	}
+	amount := t.price(ip) * int64(c.Quantity)
+	t.lines[mp] = append(t.lines[mp], ShareLine{MenuID: c.MenuID, Quantity: c.Quantity, AmountMinor: &amount, Note: c.Note})
+	t.sub[mp] += amount
+}
+
+// shareDishes splits each dish for the table among the members at the
+// table now (the first present members in join order); if nobody is, the
+// whole room (those who left) shares it.
+func (t *tally) shareDishes(present int) {
+	if present == 0 {
+		present = len(t.members)
+	}
+	for ip, q := range t.sharedQty {
+		if q == 0 || present == 0 {
 			continue
 		}
-		t := ItemTotal{MenuID: it.ID, Name: it.Name, Quantity: itemQty[i]}
-		if priced {
-			t.Total = round4(price[i] * float64(itemQty[i]))
+		equal := make([]int64, present)
+		for i := range equal {
+			equal[i] = 1
 		}
-		sum.Items = append(sum.Items, t)
-	}
-	for i := range mt {
-		if priced {
-			mt[i].Total = round4(mtSum[i])
+		for mp, part := range apportion(t.price(ip)*int64(q), equal) {
+			amount := part
+			t.lines[mp] = append(t.lines[mp], ShareLine{MenuID: t.menu[ip].ID, Quantity: q, Shared: true, SharedBy: present, AmountMinor: &amount})
+			t.sub[mp] += part
 		}
 	}
-	sum.Members = mt
-	if priced {
-		sum.Total = round4(grand)
+}
+
+// summary lays out the tally, with the service charge and tip split in
+// proportion to each member's subtotal.
+func (t *tally) summary(room *Room) Summary {
+	sum := Summary{Items: []ItemTotal{}, Members: make([]MemberShare, len(t.members))}
+	var subtotal int64
+	for i, it := range t.menu {
+		if t.qty[i] == 0 {
+			continue
+		}
+		total := t.price(i) * int64(t.qty[i])
+		subtotal += total
+		sum.Quantity += t.qty[i]
+		sum.Items = append(sum.Items, ItemTotal{MenuID: it.ID, Name: it.Name, Quantity: t.qty[i], SharedQuantity: t.sharedQty[i], TotalMinor: t.amount(total)})
+	}
+	service, tip := room.ServiceChargePercent.Of(subtotal), room.TipPercent.Of(subtotal)
+	services, tips := apportion(service, t.sub), apportion(tip, t.sub)
+	for i, m := range t.members {
+		ms := MemberShare{MemberID: m.ID, Name: m.Name, Items: t.lines[i]}
+		if ms.Items == nil {
+			ms.Items = []ShareLine{}
+		}
+		for j := range ms.Items {
+			if !ms.Items[j].Shared {
+				ms.Quantity += ms.Items[j].Quantity
+			}
+			if !t.priced {
+				ms.Items[j].AmountMinor = nil
+			}
+		}
+		if t.priced {
+			ms.SubtotalMinor, ms.ServiceMinor, ms.TipMinor = ptr(t.sub[i]), ptr(services[i]), ptr(tips[i])
+			ms.TotalMinor = ptr(t.sub[i] + services[i] + tips[i])
+		}
+		sum.Members[i] = ms
+	}
+	if t.priced {
+		sum.Currency, sum.CurrencyDigits = room.Currency, room.CurrencyDigits
+		sum.SubtotalMinor, sum.ServiceMinor, sum.TipMinor = ptr(subtotal), ptr(service), ptr(tip)
+		sum.TotalMinor = ptr(subtotal + service + tip)
 	}
 	return sum
 }
 
-func round4(x float64) *float64 {
-	r := math.Round(x*1e4) / 1e4
-	return &r
+func (t *tally) amount(v int64) *int64 {
+	if !t.priced {
+		return nil
+	}
+	return ptr(v)
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"math"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -44,11 +44,17 @@ func ValidateMenu(menu []MenuItem) ([]MenuItem, error) {
 		if it.Description, err = cleanText(it.Description, 0, MaxDescriptionLen, true); err != nil {
 			return nil, Invalidf("menu[%d].description: %s", i, err.Error())
 		}
-		if it.Price != nil {
-			p := *it.Price
-			if math.IsNaN(p) || p < 0 || p > MaxPrice {
-				return nil, Invalidf("menu[%d].price must be between 0 and %d", i, MaxPrice)
-			}
+		if it.PriceMinor != nil && (*it.PriceMinor < 0 || *it.PriceMinor > MaxPriceMinor) {
+			return nil, Invalidf("menu[%d].priceMinor must be between 0 and %d", i, MaxPriceMinor)
+		}
+		if it.Names, err = CleanNames(it.Names); err != nil {
+			return nil, Invalidf("menu[%d].names: %s", i, err.Error())
+		}
+		if it.SuggestedNames, err = CleanNames(it.SuggestedNames); err != nil {
+			return nil, Invalidf("menu[%d].suggestedNames: %s", i, err.Error())
+		}
+		if it.Romanized, err = cleanText(it.Romanized, 0, MaxItemNameLen, false); err != nil {
+			return nil, Invalidf("menu[%d].romanized: %s", i, err.Error())
 		}
 		out[i] = it
 	}
@@ -62,6 +68,66 @@ func CleanMemberName(name string) (string, error) {
 		return "", Invalidf("name: %s", err.Error())
 	}
 	return name, nil
+}
+
+// CleanNames checks a dish's names by language: at most
+// MaxNamesPerItem, each under a BCP 47 tag (written canonically) and a
+// name like a dish's.
+func CleanNames(names map[string]string) (map[string]string, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	if len(names) > MaxNamesPerItem {
+		return nil, Invalidf("at most %d languages", MaxNamesPerItem)
+	}
+	out := make(map[string]string, len(names))
+	for tag, name := range names {
+		lang, err := CleanLang(tag)
+		if err != nil {
+			return nil, err
+		}
+		if out[lang], err = cleanText(name, 1, MaxItemNameLen, false); err != nil {
+			return nil, Invalidf("%s: %s", lang, err.Error())
+		}
+	}
+	return out, nil
+}
+
+// CleanLang reads a BCP 47 language tag ("ko", "zh-Hant", "pt-BR") and
+// writes it canonically.
+func CleanLang(tag string) (string, error) {
+	t, err := language.Parse(tag)
+	if err != nil || len(tag) > 35 || tag == "" {
+		return "", Invalidf("%q is not a language tag like en, ko or zh-Hant", tag)
+	}
+	return t.String(), nil
+}
+
+// CleanNote checks a note for the kitchen: one line, at most MaxNoteLen.
+func CleanNote(note string) (string, error) {
+	note, err := cleanText(note, 0, MaxNoteLen, false)
+	if err != nil {
+		return "", Invalidf("note: %s", err.Error())
+	}
+	return note, nil
+}
+
+// CleanRoomName checks a table's name: at most MaxRoomNameLen, may be empty.
+func CleanRoomName(name string) (string, error) {
+	name, err := cleanText(name, 0, MaxRoomNameLen, false)
+	if err != nil {
+		return "", Invalidf("name: %s", err.Error())
+	}
+	return name, nil
+}
+
+// CleanReason checks why a table was closed: one short line.
+func CleanReason(reason string) (string, error) {
+	reason, err := cleanText(reason, 0, MaxReasonLen, false)
+	if err != nil {
+		return "", Invalidf("reason: %s", err.Error())
+	}
+	return reason, nil
 }
 
 // NameKey is how names are compared for "already taken": case and

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -78,7 +77,7 @@ func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	}
 	// Every change is JSON, with or without a body (the server refuses
 	// other types, to keep other sites' forms out).
-	if req.Method == http.MethodPost && req.Header.Get("Content-Type") == "" {
+	if req.Method != http.MethodGet && req.Method != http.MethodDelete && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	return nil
@@ -108,25 +107,6 @@ func apiError(resp *http.Response, body []byte) error {
 		e.Problem.Detail = &d
 	}
 	return e
-}
-
-// CreateRoom opens a room. ttl zero takes the server's default.
-func (c *Client) CreateRoom(ctx context.Context, menu []menusync.MenuItem, ttl time.Duration) (*menusync.Room, error) {
-	body := struct {
-		Menu       []menusync.MenuItem `json:"menu"`
-		TTLSeconds int64               `json:"ttlSeconds,omitempty"`
-	}{menu, int64(ttl / time.Second)}
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return post[menusync.Room](ctx, http.StatusCreated, func(key string) (*http.Response, []byte, error) {
-		resp, err := c.API.CreateRoomWithBodyWithResponse(ctx, &api.CreateRoomParams{IdempotencyKey: &key}, "application/json", bytes.NewReader(b))
-		if err != nil {
-			return nil, nil, err
-		}
-		return resp.HTTPResponse, resp.Body, nil
-	})
 }
 
 // Joined is a new member and the token to act as them (WithToken).
@@ -198,17 +178,7 @@ func (c *Client) Refresh(ctx context.Context, roomID string) (menusync.Position,
 // Leave takes this member out of the room; keepChoices leaves their
 // choices in the order. The token stops working.
 func (c *Client) Leave(ctx context.Context, roomID string, keepChoices bool) error {
-	choices := api.Remove
-	if keepChoices {
-		choices = api.Keep
-	}
-	_, err := post[changed](ctx, http.StatusOK, func(key string) (*http.Response, []byte, error) {
-		resp, err := c.API.LeaveRoomWithResponse(ctx, roomID, "me", &api.LeaveRoomParams{IdempotencyKey: &key, Choices: &choices})
-		if err != nil {
-			return nil, nil, err
-		}
-		return resp.HTTPResponse, resp.Body, nil
-	})
+	_, err := c.Remove(ctx, roomID, "me", keepChoices)
 	return err
 }
 
@@ -244,3 +214,6 @@ func ErrorFrom(resp *http.Response, body []byte) error {
 	}
 	return apiError(resp, body)
 }
+
+// MemberOf is the member the client acts as (from its token), or "".
+func MemberOf(c *Client) string { return c.memberID() }

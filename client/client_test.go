@@ -20,8 +20,8 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 var menu = []menusync.MenuItem{
-	{ID: "pho", Name: "Phở bò", Price: ptr(9.5)},
-	{ID: "banhmi", Name: "Bánh mì", Price: ptr(6.0)},
+	{ID: "pho", Name: "Phở bò", PriceMinor: ptr(int64(950))},
+	{ID: "banhmi", Name: "Bánh mì", PriceMinor: ptr(int64(600))},
 	{Name: "Trà đá"},
 }
 
@@ -46,7 +46,7 @@ func TestGeneratedClientScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := c.CreateRoom(ctx, menu, time.Hour)
+	room, err := c.CreateRoom(ctx, client.NewRoom{Menu: menu, Currency: "USD", TTL: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,11 +71,11 @@ func TestGeneratedClientScenario(t *testing.T) {
 		t.Fatalf("get: %v %s", err, resp.Body)
 	}
 	snap := resp.JSON200
-	if snap.Version != 5 || len(snap.Members) != 2 || snap.Summary.Total == nil || *snap.Summary.Total != 19 {
+	if snap.Version != 5 || len(snap.Members) != 2 || snap.Summary.TotalMinor == nil || *snap.Summary.TotalMinor != 1900 || snap.Room.Currency == nil || *snap.Room.Currency != "USD" {
 		t.Fatalf("snapshot: %s", resp.Body)
 	}
 
-	other, _ := c.CreateRoom(ctx, menu, 0)
+	other, _ := c.CreateRoom(ctx, client.NewRoom{Menu: menu})
 	stranger, _ := c.Join(ctx, other.ID, "Stranger")
 	cases := []struct {
 		name string
@@ -90,12 +90,8 @@ func TestGeneratedClientScenario(t *testing.T) {
 		{"403 other room", 403, func() error { _, err := c.WithToken(stranger.Token).Choose(ctx, room.ID, "pho", 1); return err }},
 		{"404 unknown room", 404, func() error { _, err := c.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x"); return err }},
 		{"413 body too large", 413, func() error {
-			big := make([]menusync.MenuItem, 400)
-			for i := range big {
-				big[i] = menusync.MenuItem{Name: strings.Repeat("x", 190)}
-			}
-			_, err := c.CreateRoom(ctx, big, 0)
-			return err
+			r, err := a.API.SetChoiceWithBodyWithResponse(ctx, room.ID, nil, "application/json", strings.NewReader(`{"menuId":"`+strings.Repeat("x", 70<<10)+`","quantity":1}`))
+			return asErr(r.HTTPResponse, r.Body, err)
 		}},
 		{"422 quantity", 422, func() error { _, err := a.Choose(ctx, room.ID, "pho", 100); return err }},
 		{"422 unknown dish", 422, func() error { _, err := a.Choose(ctx, room.ID, "pizza", 1); return err }},
@@ -196,7 +192,7 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	direct, _ := client.New(rep.URL(), nil)
-	room, _ := direct.CreateRoom(ctx, menu, 0)
+	room, _ := direct.CreateRoom(ctx, client.NewRoom{Menu: menu})
 	ana, _ := direct.Join(ctx, room.ID, "Ana")
 	bo, _ := direct.Join(ctx, room.ID, "Bo")
 	b := direct.WithToken(bo.Token)
@@ -257,7 +253,7 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 			t.Fatalf("choice %d: local %+v, server %+v", i, last.Choices[i], want.Choices[i])
 		}
 	}
-	if got, w := last.Summary().Quantity, want.Summary.Quantity; got != w {
+	if got, w := last.Summary.Quantity, want.Summary.Quantity; got != w {
 		t.Fatalf("summary quantity %d, server %d", got, w)
 	}
 }
@@ -265,7 +261,7 @@ func TestWatchSurvivesDisconnect(t *testing.T) {
 func TestWatchRefusesBadToken(t *testing.T) {
 	rep := testproc.StartReplica(t, "bad", "REDIS_URL=")
 	c, _ := client.New(rep.URL(), nil)
-	room, _ := c.CreateRoom(context.Background(), menu, 0)
+	room, _ := c.CreateRoom(context.Background(), client.NewRoom{Menu: menu})
 	_, err := c.WithToken("nope").Watch(context.Background(), room.ID)
 	if status(t, err) != 401 {
 		t.Fatalf("watch with a bad token: %v", err)

@@ -38,44 +38,23 @@ type Event struct {
 	Err error
 }
 
-// State is the local copy of a room.
+// State is the local copy of a room: the last snapshot with every delta
+// since applied the way the server means it (menusync.Snapshot.Apply),
+// its Summary (the split) and AllDone kept current.
 type State struct {
-	Room    menusync.Room
-	Members []menusync.Member
-	Left    []menusync.Member // who left with their choices kept
-	Choices []menusync.Choice
+	menusync.Snapshot
 	// Position is what was applied: a snapshot, then deltas in order. A
 	// new epoch replaces everything.
 	Position menusync.Position
 }
 
-// Summary computes the order summary the same way the server does.
-func (s *State) Summary() menusync.Summary {
-	return menusync.Summarize(s.Room.Menu, append(slices.Clone(s.Members), s.Left...), s.Choices)
-}
-
 func (s *State) clone() *State {
-	c := *s
-	c.Members = slices.Clone(s.Members)
-	c.Left = slices.Clone(s.Left)
-	c.Choices = slices.Clone(s.Choices)
-	return &c
+	return &State{Snapshot: *s.Snapshot.Clone(), Position: s.Position}
 }
 
 func stateOf(snap *menusync.Snapshot) *State {
-	return &State{Room: snap.Room, Members: snap.Members, Left: snap.Left, Choices: snap.Choices, Position: snap.Pos()}
-}
-
-func (s *State) applyChoice(c menusync.Choice) {
-	i := slices.IndexFunc(s.Choices, func(x menusync.Choice) bool { return x.MemberID == c.MemberID && x.MenuID == c.MenuID })
-	switch {
-	case i >= 0 && c.Quantity == 0:
-		s.Choices = slices.Delete(s.Choices, i, i+1)
-	case i >= 0:
-		s.Choices[i].Quantity = c.Quantity
-	case c.Quantity > 0:
-		s.Choices = append(s.Choices, c)
-	}
+	snap.Finish() // the split, computed here as the server does
+	return &State{Snapshot: *snap, Position: snap.Pos()}
 }
 
 // MaxEventSize bounds one event on the stream; a snapshot of a full room
@@ -226,7 +205,20 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 			w.state = stateOf(&snap)
 			w.emit(ctx, ev)
 		}
-	case menusync.TypeChoice, menusync.TypeMember, menusync.TypeRefresh, menusync.TypePresence, menusync.TypeLeft:
+		if snap.Room.Closed {
+			w.cancel() // a closed table: its stream ends, and so does watching
+		}
+	case menusync.TypeClosed:
+		// The host's close is a change (apply it); an expiry repeats the
+		// last id. Either way the room is over.
+		if w.state != nil && w.state.Position.Follows(ev.Position) {
+			_ = w.state.Apply(ev.Type, raw.Data, ev.Position)
+			w.state.Position = ev.Position
+		}
+		w.emit(ctx, ev)
+		w.cancel()
+	case menusync.TypeChoice, menusync.TypeMember, menusync.TypeRefresh, menusync.TypePresence, menusync.TypeLeft,
+		menusync.TypeRoom, menusync.TypeMenu, menusync.TypeDishName, menusync.TypeDone, menusync.TypeRenamed:
 		if w.state == nil || w.state.Position.Covers(ev.Position) {
 			return // already applied (a resume or a refetch covered it)
 		}
@@ -235,78 +227,37 @@ func (w *watcher) handle(ctx context.Context, raw *sse.Event) {
 			return
 		}
 		w.applyDelta(ctx, ev)
-	case menusync.TypeClosed:
-		w.emit(ctx, ev)
-		w.cancel()
 	default:
 		w.emit(ctx, ev) // unknown to this client: pass it on untouched
 	}
 }
 
 func (w *watcher) applyDelta(ctx context.Context, ev Event) {
+	if err := w.state.Apply(ev.Type, ev.Data, ev.Position); err != nil {
+		w.refetch(ctx, ev) // an event this client does not know: fetch the room
+		return
+	}
+	w.state.Position = ev.Position
 	selfLeft := false
 	switch ev.Type {
 	case menusync.TypeChoice:
 		var c menusync.Choice
-		if json.Unmarshal(ev.Data, &c) != nil {
-			return
-		}
-		w.state.applyChoice(c)
+		_ = json.Unmarshal(ev.Data, &c)
 		ev.Choice = &c
 	case menusync.TypeMember:
-		var m struct{ Member menusync.Member }
-		if json.Unmarshal(ev.Data, &m) != nil {
-			return
-		}
-		w.state.Members = append(w.state.Members, m.Member)
+		var m menusync.MemberEvent
+		_ = json.Unmarshal(ev.Data, &m)
 		ev.Member = &m.Member
-	case menusync.TypePresence:
-		var p struct {
-			MemberID string `json:"memberId"`
-			Online   bool   `json:"online"`
-		}
-		if json.Unmarshal(ev.Data, &p) != nil {
-			return
-		}
-		for i := range w.state.Members {
-			if w.state.Members[i].ID == p.MemberID {
-				w.state.Members[i].Online = p.Online
-				ev.Member = &w.state.Members[i]
-			}
-		}
 	case menusync.TypeLeft:
-		var l struct {
-			MemberID    string `json:"memberId"`
-			KeepChoices bool   `json:"keepChoices"`
-		}
-		if json.Unmarshal(ev.Data, &l) != nil {
-			return
-		}
-		w.state.applyLeft(l.MemberID, l.KeepChoices)
+		var l menusync.LeftEvent
+		_ = json.Unmarshal(ev.Data, &l)
 		selfLeft = l.MemberID == w.c.memberID()
 	}
-	w.state.Position = ev.Position
-	w.state.Room.Version = ev.Position.Version
 	w.emit(ctx, ev)
 	if selfLeft {
 		// This member is out: the server refuses the token from now on.
 		w.fail(&Error{Status: http.StatusForbidden, Problem: api.Problem{Code: api.ProblemCodeMemberNotFound}})
 	}
-}
-
-func (s *State) applyLeft(memberID string, keepChoices bool) {
-	i := slices.IndexFunc(s.Members, func(m menusync.Member) bool { return m.ID == memberID })
-	if i < 0 {
-		return
-	}
-	m := s.Members[i]
-	m.Online = false
-	s.Members = slices.Delete(s.Members, i, i+1)
-	if keepChoices {
-		s.Left = append(s.Left, m)
-		return
-	}
-	s.Choices = slices.DeleteFunc(s.Choices, func(c menusync.Choice) bool { return c.MemberID == memberID })
 }
 
 // refetch replaces the state with a fresh snapshot: after a gap (a delta

@@ -79,7 +79,7 @@ func TestWatchAppliesScriptedStream(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("events:\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
-	if q := last.State.Summary().Quantity; q != 5 {
+	if q := last.State.Summary.Quantity; q != 5 {
 		t.Fatalf("final summary quantity %d", q)
 	}
 }

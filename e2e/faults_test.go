@@ -193,7 +193,7 @@ func TestStalledListener(t *testing.T) {
 	var final uint64
 	filled := -1
 	for i := 0; i < 300_000 && (filled < 0 || i < filled+500); i++ {
-		res, err := store.SetChoice(ctx, r.ID, member, []string{"a", "b"}[i%2], i%50+1, rooms.WriteOpts{})
+		res, err := store.SetChoice(ctx, r.ID, member, rooms.ChoiceInput{MenuID: []string{"a", "b"}[i%2], Quantity: i%50 + 1}, rooms.WriteOpts{})
 		if err != nil {
 			t.Fatal(err)
 		}

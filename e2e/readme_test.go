@@ -55,6 +55,7 @@ type session struct {
 	vars     map[string]string
 	cont     string
 	last     map[string]any    // the last JSON answer
+	text     []string          // the lines of a text answer not yet checked
 	event    map[string]string // the last stream event
 	stream   *bufio.Reader
 	commands int
@@ -74,6 +75,22 @@ func (s *session) step(line string) {
 		}
 		s.cont = ""
 		s.run(comment.ReplaceAllString(cmd, ""))
+		return
+	}
+	if s.text != nil {
+		// a text answer: the README shows it line by line
+		if line == "" {
+			if len(s.text) > 0 {
+				t.Fatalf("the README leaves out %q", s.text)
+			}
+			s.text = nil
+			return
+		}
+		if len(s.text) == 0 || s.text[0] != line {
+			t.Fatalf("the README shows %q, the server sent %q", line, s.text)
+		}
+		s.text = s.text[1:]
+		s.checked++
 		return
 	}
 	line = comment.ReplaceAllString(line, "")
@@ -98,14 +115,19 @@ func (s *session) step(line string) {
 // last answer holds: the room's id, a member's token) or a curl.
 func (s *session) run(cmd string) {
 	t := s.t
-	if name, _, ok := strings.Cut(cmd, "="); ok && !strings.Contains(name, " ") {
+	if name, value, ok := strings.Cut(cmd, "="); ok && !strings.Contains(name, " ") {
+		creator, _ := s.last["creator"].(map[string]any)
 		switch {
 		case name == "J":
 			s.vars["J"] = "Content-Type: application/json"
+		case !strings.HasPrefix(value, "eyJ"):
+			s.vars[name] = s.last["id"].(string)
 		case s.last["token"] != nil:
 			s.vars[name] = s.last["token"].(string)
+		case creator != nil:
+			s.vars[name] = creator["token"].(string)
 		default:
-			s.vars[name] = s.last["id"].(string)
+			t.Fatalf("%s: the last answer has no token", cmd)
 		}
 		return
 	}
@@ -153,7 +175,11 @@ func (s *session) run(cmd string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	s.last = nil
+	s.last, s.text = nil, nil
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		s.text = strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+		return
+	}
 	if err := json.Unmarshal(b, &s.last); err != nil {
 		t.Fatalf("%s: not JSON: %s", cmd, b)
 	}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -92,6 +93,9 @@ type indexed struct {
 }
 
 var languageColumns = []string{"en", "ja", "zh-Hans", "zh-Hant", "ko", "th", "vi"}
+
+// Languages are the tags the glossary names dishes in.
+func Languages() []string { return slices.Clone(languageColumns) }
 
 // Load reads a glossary: dishes and modifiers as tab-separated tables
 // with a header row; lines starting with # are comments. See dishes.tsv.

@@ -52,8 +52,10 @@ func TestRESTScenario(t *testing.T) {
 		t.Fatalf("snapshot: %s", r.body)
 	}
 	s := snap.Summary
-	if s.Quantity != 3 || *s.Total != 34 || s.Items[0].MenuID != "bibimbap" || s.Items[0].Quantity != 2 ||
-		s.Members[1].Name != "Bo" || *s.Members[1].Total != 25 {
+	// A room without a currency (prices sent as before currencies):
+	// hundredths, exactly.
+	if s.Quantity != 3 || *s.TotalMinor != 3400 || s.Items[0].MenuID != "bibimbap" || s.Items[0].Quantity != 2 ||
+		s.Members[1].Name != "Bo" || *s.Members[1].TotalMinor != 2500 || s.CurrencyDigits != 2 {
 		t.Fatalf("summary: %s", r.body)
 	}
 	if r.header.Get("X-Menusync-Replica") != "test-replica" {

@@ -29,7 +29,7 @@ func (s *Server) guardChanges(except ...string) func(http.Handler) http.Handler 
 				s.fail(w, r, errCrossSite)
 				return
 			}
-			if r.Method == http.MethodPost && !slices.Contains(except, r.URL.Path) {
+			if r.Method != http.MethodDelete && !slices.Contains(except, r.URL.Path) {
 				mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 				if err != nil || mt != "application/json" {
 					s.fail(w, r, errNotJSON)

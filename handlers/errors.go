@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/ocr"
 	"github.com/menusync/menusync/pubsub"
 )
 
@@ -41,6 +42,15 @@ const (
 	codeRoomsFull        = "rooms_full"
 	codeStoreFull        = "store_full"
 	codeInternal         = "internal"
+	codeOrderLocked      = "order_locked"
+	codeRoomClosed       = "room_closed"
+	codeNotHost          = "not_host"
+	codeConflict         = "conflict"
+	codeOCRUnavailable   = "ocr_unavailable"
+	codeImageTooLarge    = "image_too_large"
+	codeUnsupportedImage = "unsupported_image"
+	codeBadImage         = "bad_image"
+	codeScanBusy         = "scan_busy"
 )
 
 // httpError is an error the HTTP layer raises itself (bad JSON, missing
@@ -78,6 +88,7 @@ var (
 	errDraining          = newError(http.StatusServiceUnavailable, codeDraining, "this replica is shutting down; retry")
 	errFull              = newError(http.StatusServiceUnavailable, codeFull, "this replica has reached its stream limit; retry")
 	errStoreDown         = newError(http.StatusServiceUnavailable, codeUnavailable, "the room store is not reachable")
+	errOCRUnavailable    = newError(http.StatusServiceUnavailable, codeOCRUnavailable, "this server cannot read photos of menus; paste the menu's text instead")
 )
 
 // domainErrors maps the domain's sentinels, in the order they are tried.
@@ -97,6 +108,16 @@ var domainErrors = []struct {
 	{menusync.ErrBudget, http.StatusServiceUnavailable, codeRoomsFull, "as many tables as this service allows are open; try again in a few minutes"},
 	{menusync.ErrStoreFull, http.StatusServiceUnavailable, codeStoreFull, "the service has no room for more data right now; try again in a few minutes"},
 	{menusync.ErrExpired, http.StatusServiceUnavailable, codeRequestExpired, "the request waited too long on its way and was not carried out; retry it"},
+	{menusync.ErrOrderLocked, http.StatusConflict, codeOrderLocked, "the host has locked the order; ask them to unlock it"},
+	{menusync.ErrRoomClosed, http.StatusConflict, codeRoomClosed, "the host has closed this table"},
+	{menusync.ErrNotHost, http.StatusForbidden, codeNotHost, "only the table's host may do this"},
+	{menusync.ErrConflict, http.StatusConflict, codeConflict, ""},
+	{ocr.ErrUnavailable, http.StatusServiceUnavailable, codeOCRUnavailable, "this server cannot read photos in that language; paste the menu's text instead"},
+	{ocr.ErrTooLarge, http.StatusRequestEntityTooLarge, codeImageTooLarge, "the photo has too many pixels or bytes; send a smaller one"},
+	{ocr.ErrUnsupported, http.StatusUnsupportedMediaType, codeUnsupportedImage, "send the photo as JPEG, PNG or WebP"},
+	{ocr.ErrBadImage, http.StatusUnprocessableEntity, codeBadImage, "the photo could not be read as an image"},
+	{ocr.ErrBusy, http.StatusServiceUnavailable, codeScanBusy, "every photo reader is busy; retry after the time given"},
+	{ocr.ErrTimeout, http.StatusServiceUnavailable, codeScanBusy, "reading the photo took too long; retry, or send a smaller or clearer photo"},
 	{menusync.ErrUnavailable, http.StatusServiceUnavailable, codeUnavailable, "the room store is unavailable; retry shortly"},
 	{pubsub.ErrSubscribeTimeout, http.StatusServiceUnavailable, codeUnavailable, "the room store is unavailable; retry shortly"},
 	{context.Canceled, http.StatusServiceUnavailable, codeUnavailable, "the request was cancelled or timed out"},
@@ -135,3 +156,6 @@ func retryAfter(code string) string {
 	}
 	return "1"
 }
+
+// isScanBusy: a scan refused for load, worth a retry after Retry-After.
+func isScanBusy(err error) bool { return errors.Is(err, ocr.ErrBusy) || errors.Is(err, ocr.ErrTimeout) }

@@ -45,7 +45,8 @@ func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
 	for i := range bigMenu {
 		bigMenu[i] = map[string]string{"name": "x"}
 	}
-	huge := `{"menu":[{"name":"` + strings.Repeat("x", 70<<10) + `"}]}`
+	huge := `{"menuId":"` + strings.Repeat("x", 70<<10) + `","quantity":1}`
+	hugeMenu := `{"menu":[{"name":"` + strings.Repeat("x", handlers.MaxMenuBody) + `"}]}`
 	expiredTok := func() string {
 		tk, _ := handlers.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, func() time.Time { return time.Now().Add(-2 * time.Hour) })
 		s, _, _ := tk.Issue(p.room.ID, p.a.ID)
@@ -103,7 +104,8 @@ func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
 		{"menu empty", "POST", "/v1/rooms", "", `{"menu":[]}`, nil, 422, "invalid_value"},
 		{"ttl 0", "POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":0}`, nil, 422, "invalid_value"},
 		{"ttl huge", "POST", "/v1/rooms", "", `{"menu":[{"name":"x"}],"ttlSeconds":99999999999999}`, nil, 422, "invalid_value"},
-		{"body over 64 KiB", "POST", "/v1/rooms", "", huge, nil, 413, "body_too_large"},
+		{"body over 64 KiB", "POST", base + "/choices", p.tokenA, huge, nil, 413, "body_too_large"},
+		{"menu over 1 MiB", "POST", "/v1/rooms", "", hugeMenu, nil, 413, "body_too_large"},
 		{"non-numeric Last-Event-ID", "GET", base + "/events", p.tokenA, nil, []string{"Last-Event-ID", "abc"}, 400, "bad_last_event_id"},
 		{"negative lastEventId", "GET", base + "/events?lastEventId=-1", p.tokenA, nil, nil, 400, "bad_last_event_id"},
 		{"events without token", "GET", base + "/events", "", nil, nil, 401, "unauthorized"},

@@ -77,10 +77,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.cfg.Observer.StreamOpened()
-	st := stream.New(conn, o.listener, &s.streamCfg, s.shutdown, id.MemberID, snap.Position)
+	st := stream.New(conn, o.listener, &s.streamCfg, s.shutdown, id.MemberID, snap.Position, snap.Closed)
 	st.WriteHeader(w.Header())
 	st.Write(stream.RetryHint(s.cfg.Retry))
-	if !resumed || last != snap.Position {
+	if !resumed || last != snap.Position || snap.Closed {
 		// Behind, in another epoch, or unknown: one snapshot brings the
 		// client current.
 		st.Write(snap.Bytes)

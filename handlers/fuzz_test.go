@@ -21,7 +21,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"name":"Ana"} {"name":"Bo"}`))
 	f.Add([]byte(`{"quantity":1e999}`))
 	f.Add([]byte("\xff\xfe{"))
-	s := New(nil, nil, nil, nil, nil, Config{MaxBody: 1 << 10})
+	s := New(nil, nil, nil, nil, nil, nil, Config{MaxBody: 1 << 10})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, dst := range []any{&createRoomRequest{}, &joinRequest{}, &choiceRequest{}} {
 			r := httptest.NewRequest("POST", "/", bytes.NewReader(body))

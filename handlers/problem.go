@@ -25,7 +25,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else if status == http.StatusServiceUnavailable {
 		s.logFor(r).Warn("request not served", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
 	}
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", retryAfter(code))
 	}
 	if status == http.StatusUnauthorized {

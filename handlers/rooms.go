@@ -3,11 +3,6 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,9 +14,26 @@ import (
 	"github.com/menusync/menusync/rooms"
 )
 
+// MaxMenuBody bounds the bodies that carry a whole menu (creating a
+// room, the host's edit): 500 dishes with their names in a few
+// languages. nginx allows the same on those paths.
+const MaxMenuBody = 1 << 20
+
 type createRoomRequest struct {
-	Menu       []menusync.MenuItem `json:"menu"`
-	TTLSeconds *int64              `json:"ttlSeconds"`
+	Menu []menuItemInput `json:"menu"`
+	Name string          `json:"name"`
+	// Currency is the ISO 4217 code of the prices; without one, prices
+	// are hundredths of an unnamed currency (as before currencies).
+	Currency    string  `json:"currency"`
+	CreatorName *string `json:"creatorName"`
+	TTLSeconds  *int64  `json:"ttlSeconds"`
+}
+
+// createRoomResponse is the room, and with a creatorName the creator as
+// its first member and host, with their token.
+type createRoomResponse struct {
+	menusync.Room
+	Creator *joinResponse `json:"creator,omitempty"`
 }
 
 type joinRequest struct {
@@ -35,17 +47,6 @@ type joinResponse struct {
 	Epoch   string          `json:"epoch"`
 }
 
-type choiceRequest struct {
-	MenuID   *string `json:"menuId"`
-	Quantity *int    `json:"quantity"`
-}
-
-type choiceResponse struct {
-	Version uint64          `json:"version"`
-	Epoch   string          `json:"epoch"`
-	Choice  menusync.Choice `json:"choice"`
-}
-
 type versionResponse struct {
 	Version uint64 `json:"version"`
 	Epoch   string `json:"epoch"`
@@ -56,21 +57,59 @@ func versionOf(r rooms.Result) versionResponse {
 }
 
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
-	var req createRoomRequest
-	if err := s.decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Menu == nil {
-		s.fail(w, r, &menusync.InvalidError{Msg: "menu is required"})
-		return
-	}
-	key, err := idempotencyKey(r)
+	in, err := s.createInput(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	in := rooms.CreateInput{Menu: req.Menu}
+	c, err := s.store.Create(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp := createRoomResponse{Room: c.Room}
+	if c.Creator != nil {
+		tok, exp, err := s.tokens.Issue(c.Room.ID, c.Creator.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.setTokenCookie(w, r, c.Room.ID, tok, exp)
+		resp.Creator = &joinResponse{Member: *c.Creator, Token: tok, Version: c.Room.Version, Epoch: c.Room.Epoch}
+	}
+	w.Header().Set("Location", "/v1/rooms/"+c.Room.ID)
+	if c.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+func (s *Server) createInput(w http.ResponseWriter, r *http.Request) (rooms.CreateInput, error) {
+	var req createRoomRequest
+	if err := s.decodeLimit(w, r, &req, MaxMenuBody); err != nil {
+		return rooms.CreateInput{}, err
+	}
+	if req.Menu == nil {
+		return rooms.CreateInput{}, &menusync.InvalidError{Msg: "menu is required"}
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return rooms.CreateInput{}, err
+	}
+	cur, err := currencyOf(req.Currency)
+	if err != nil {
+		return rooms.CreateInput{}, err
+	}
+	in := rooms.CreateInput{Name: req.Name, Currency: cur}
+	if in.Menu, err = s.menuOf(req.Menu, cur); err != nil {
+		return rooms.CreateInput{}, err
+	}
+	if req.CreatorName != nil {
+		if *req.CreatorName == "" {
+			return rooms.CreateInput{}, menusync.Invalidf("creatorName: must not be empty")
+		}
+		in.CreatorName = *req.CreatorName
+	}
 	if key != "" {
 		in.IdempotencyKey = s.clientIP(r) + ":" + key // no member yet: scope by address
 	}
@@ -79,21 +118,11 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 		if t < 1 || t > int64(365*24*time.Hour/time.Second) {
 			// the store knows the configured maximum; this keeps the
 			// conversion to a Duration in range
-			s.fail(w, r, &menusync.InvalidError{Msg: "ttlSeconds must be at least 1 and at most the configured maximum"})
-			return
+			return rooms.CreateInput{}, &menusync.InvalidError{Msg: "ttlSeconds must be at least 1 and at most the configured maximum"}
 		}
 		in.TTL = time.Duration(t) * time.Second
 	}
-	room, err := s.store.Create(r.Context(), in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/rooms/"+room.ID)
-	if room.Replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeJSON(w, http.StatusCreated, room)
+	return in, nil
 }
 
 func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
@@ -153,37 +182,6 @@ func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, snap)
 }
 
-func (s *Server) setChoice(w http.ResponseWriter, r *http.Request) {
-	id := identityFrom(r.Context())
-	var req choiceRequest
-	if err := s.decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	switch {
-	case req.MenuID == nil:
-		s.fail(w, r, &menusync.InvalidError{Msg: "menuId is required"})
-		return
-	case req.Quantity == nil:
-		s.fail(w, r, &menusync.InvalidError{Msg: "quantity is required"})
-		return
-	}
-	o, err := s.writeOpts(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.store.SetChoice(r.Context(), id.RoomID, id.MemberID, *req.MenuID, *req.Quantity, o)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if res.Replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeJSON(w, http.StatusOK, choiceResponse{Version: res.Version, Epoch: res.Epoch, Choice: res.Choice})
-}
-
 func (s *Server) refreshRoom(w http.ResponseWriter, r *http.Request) {
 	id := identityFrom(r.Context())
 	o, err := s.writeOpts(r)
@@ -197,41 +195,6 @@ func (s *Server) refreshRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, versionOf(res))
-}
-
-// leaveRoom takes a member out: today only the member themselves
-// ("me" or their own id). ?choices=keep leaves their choices in the
-// order; by default they go with them.
-func (s *Server) leaveRoom(w http.ResponseWriter, r *http.Request) {
-	id := identityFrom(r.Context())
-	target := chi.URLParam(r, "memberId")
-	if target == "me" {
-		target = id.MemberID
-	}
-	if target != id.MemberID {
-		s.fail(w, r, errNotYourself)
-		return
-	}
-	keep := false
-	switch r.URL.Query().Get("choices") {
-	case "", "remove":
-	case "keep":
-		keep = true
-	default:
-		s.fail(w, r, errBadChoicesParam)
-		return
-	}
-	o, err := s.writeOpts(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.store.Leave(r.Context(), id.RoomID, target, "left", keep, o)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, versionOf(res))
 }
 
 // implicitJoinWindow is how long a keyless join by the same name from the
@@ -277,78 +240,4 @@ func idempotencyKey(r *http.Request) (string, error) {
 		return "", errBadIdempotencyKey
 	}
 	return k, nil
-}
-
-// decode reads one JSON object strictly: unknown fields, trailing data and
-// bodies over the limit are refused before anything is written.
-func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
-	if r.ContentLength > s.cfg.MaxBody {
-		return tooLarge(s.cfg.MaxBody)
-	}
-	// A body must arrive in time; headers already had ReadHeaderTimeout.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
-	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, s.cfg.MaxBody)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return tooLarge(s.cfg.MaxBody)
-		}
-		return errNotOneObject
-	}
-	return nil
-}
-
-func tooLarge(limit int64) error {
-	return newError(http.StatusRequestEntityTooLarge, codeBodyTooLarge, fmt.Sprintf("the request body is larger than %d bytes", limit))
-}
-
-func decodeError(err error, limit int64) error {
-	var (
-		mbe  *http.MaxBytesError
-		ne   net.Error
-		syn  *json.SyntaxError
-		typ  *json.UnmarshalTypeError
-		bad  = func(msg string) error { return newError(http.StatusBadRequest, codeMalformedJSON, msg) }
-		name string
-	)
-	switch {
-	case errors.As(err, &mbe):
-		return tooLarge(limit)
-	case errors.As(err, &ne) && ne.Timeout():
-		return errBodyTimeout
-	case errors.Is(err, io.EOF):
-		return bad("the request body is empty; a JSON object is expected")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return bad("the JSON body ends too early")
-	case errors.As(err, &syn):
-		return bad(fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
-	case errors.As(err, &typ):
-		name = typ.Field
-		if name == "" {
-			return bad("the body must be a JSON object")
-		}
-		return bad(fmt.Sprintf("field %q must be %s", name, jsonKind(typ.Type.Kind().String())))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return bad(strings.TrimPrefix(err.Error(), "json: ") + " is not allowed")
-	}
-	return bad("malformed JSON body")
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "int", "int64", "float64", "uint64":
-		return "a number"
-	case "string":
-		return "a string"
-	case "slice":
-		return "an array"
-	case "struct", "map":
-		return "an object"
-	}
-	return "of another type"
 }

@@ -7,10 +7,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 )
 
+// scanPath takes photos, not JSON (see guardChanges).
+const scanPath = "/v1/menus/scan"
+
 // Routes registers every endpoint.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog, s.cors, middleware.GetHead, s.guardChanges())
+	r.Use(s.replicaHeader, s.requestID, s.recoverer, s.accessLog, s.cors, middleware.GetHead, s.guardChanges(scanPath))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFoundPath) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
 
@@ -24,6 +27,8 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/metrics", s.metrics)
 	r.Get("/v1/config", s.config)
 
+	r.With(s.limitIP).Post("/v1/menus/parse", s.parseMenu)
+	r.With(s.limitIP).Post(scanPath, s.scanMenu)
 	r.With(s.requireAPIKey, s.limitIP, s.limitRoomCreation).Post("/v1/rooms", s.createRoom)
 	r.Route("/v1/rooms/{roomId}", func(r chi.Router) {
 		r.Use(s.roomID, middleware.GetHead)
@@ -37,7 +42,16 @@ func (s *Server) Routes() http.Handler {
 			r.With(s.limitIP, s.limitMember).Post("/session", s.startSession)
 			r.With(s.limitIP, s.limitMember).Post("/choices", s.setChoice)
 			r.With(s.limitIP, s.limitMember).Post("/refresh", s.refreshRoom)
-			r.With(s.limitIP, s.limitMember).Delete("/members/{memberId}", s.leaveRoom)
+			r.With(s.limitReads).Get("/order", s.getOrder)
+			r.Group(func(r chi.Router) {
+				r.Use(s.limitIP, s.limitMember)
+				r.Patch("/", s.updateRoom)
+				r.Post("/close", s.closeRoom)
+				r.Put("/menu", s.replaceMenu)
+				r.Put("/menu/{menuId}/names/{lang}", s.nameDish)
+				r.Patch("/members/{memberId}", s.updateMember)
+				r.Delete("/members/{memberId}", s.removeMember)
+			})
 		})
 	})
 	return r

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -18,15 +19,35 @@ import (
 
 // RoomStore is what the handlers need from the room store.
 type RoomStore interface {
-	Create(ctx context.Context, in rooms.CreateInput) (menusync.Room, error)
+	Create(ctx context.Context, in rooms.CreateInput) (rooms.Created, error)
 	Join(ctx context.Context, roomID, name string, o rooms.WriteOpts) (menusync.Member, rooms.Result, error)
-	SetChoice(ctx context.Context, roomID, memberID, menuID string, quantity int, o rooms.WriteOpts) (rooms.ChoiceResult, error)
+	SetChoice(ctx context.Context, roomID, memberID string, in rooms.ChoiceInput, o rooms.WriteOpts) (rooms.ChoiceResult, error)
 	Refresh(ctx context.Context, roomID, memberID string, o rooms.WriteOpts) (rooms.Result, error)
-	Leave(ctx context.Context, roomID, memberID, reason string, keepChoices bool, o rooms.WriteOpts) (rooms.Result, error)
+	Leave(ctx context.Context, roomID, actor, target string, keepChoices bool, o rooms.WriteOpts) (rooms.Result, error)
+	Rename(ctx context.Context, roomID, memberID, name string, o rooms.WriteOpts) (string, rooms.Result, error)
+	SetDone(ctx context.Context, roomID, memberID string, done bool, o rooms.WriteOpts) (rooms.Result, error)
+	NameDish(ctx context.Context, roomID, memberID, menuID, lang, name string, o rooms.WriteOpts) (menusync.DishNameEvent, rooms.Result, error)
+	UpdateRoom(ctx context.Context, roomID, actor string, in rooms.Settings, o rooms.WriteOpts) (rooms.Result, error)
+	Close(ctx context.Context, roomID, actor, message string, o rooms.WriteOpts) (rooms.Result, error)
+	ReplaceMenu(ctx context.Context, roomID, actor string, menu []menusync.MenuItem, o rooms.WriteOpts) ([]menusync.MenuItem, rooms.Result, error)
 	Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, error)
 	Exists(ctx context.Context, roomIDs ...string) ([]bool, error)
 	MarkPresent(ctx context.Context, roomID string, c rooms.Conn, until time.Time) error
 	RenewPresence(ctx context.Context, conns map[string][]rooms.Conn, until time.Time) ([]string, error)
+}
+
+// Menus reads menus people bring: pasted text and photos.
+type Menus interface {
+	// Annotate fills a dish's machine suggestions (glossary names,
+	// romanization) in place.
+	Annotate(it *menusync.MenuItem)
+	// Parse reads pasted text (lines, CSV, JSON) into a draft.
+	Parse(text, currency, lang string) menusync.Draft
+	// Scan reads a photo into a draft; its errors are ocr's.
+	Scan(ctx context.Context, r io.Reader, contentType, currency, lang string) (menusync.Draft, error)
+	// ScanInfo says whether photos can be read, in which languages, and
+	// how long a client should wait when scanning is busy.
+	ScanInfo() ScanInfo
 }
 
 // Hub is what the event stream needs from the replica's pub/sub hub.
@@ -104,6 +125,7 @@ const (
 // Server holds the handlers' collaborators.
 type Server struct {
 	store  RoomStore
+	menus  Menus
 	hub    Hub
 	tokens *Tokens
 	ready  func(context.Context) error
@@ -135,7 +157,7 @@ type Server struct {
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
-func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) error, log *slog.Logger, cfg Config) *Server {
+func New(store RoomStore, menus Menus, hub Hub, tokens *Tokens, ready func(context.Context) error, log *slog.Logger, cfg Config) *Server {
 	// Every setting's default is declared once, in internal/app's table;
 	// these are what the HTTP layer itself fixes.
 	cfg.MaxBody = MaxBody
@@ -147,7 +169,7 @@ func New(store RoomStore, hub Hub, tokens *Tokens, ready func(context.Context) e
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := cfg.Limits
-	s := &Server{store: store, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
+	s := &Server{store: store, menus: menus, hub: hub, tokens: tokens, ready: ready, log: log, cfg: cfg,
 		shutdown: make(chan struct{}), drained: make(chan struct{}), started: time.Now(),
 		limits: l, windows: cfg.Windows,
 		ipBuckets:         newBuckets(l.IPRate, l.IPBurst, l.MaxTracked),

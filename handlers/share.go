@@ -180,12 +180,21 @@ type clientConfig struct {
 }
 
 type capabilities struct {
-	// Scan: POST /v1/menus/scan works (OCR is installed).
-	Scan bool `json:"scan"`
+	// Scan: POST /v1/menus/scan works (OCR is installed); ScanLanguages
+	// are the menu languages it reads, ScanMaxBytes the largest photo.
+	Scan          bool     `json:"scan"`
+	ScanLanguages []string `json:"scanLanguages"`
+	ScanMaxBytes  int64    `json:"scanMaxBytes,omitempty"`
 }
 
 func (s *Server) config(w http.ResponseWriter, r *http.Request) {
 	c := clientConfig{HeartbeatSeconds: int((s.cfg.Heartbeat + 999_999_999) / 1_000_000_000)}
+	c.Capabilities.ScanLanguages = []string{}
+	if s.menus != nil {
+		if info := s.menus.ScanInfo(); info.Available {
+			c.Capabilities = capabilities{Scan: true, ScanLanguages: info.Languages, ScanMaxBytes: info.MaxBytes}
+		}
+	}
 	if s.public != nil {
 		c.PublicURL = s.public.String()
 	}

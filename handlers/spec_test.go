@@ -34,7 +34,7 @@ func TestSpecListsEveryRoute(t *testing.T) {
 			}
 		}
 	}
-	srv := handlers.New(nil, nil, nil, nil, nil, handlers.Config{})
+	srv := handlers.New(nil, nil, nil, nil, nil, nil, handlers.Config{})
 	var routed []string
 	err := chi.Walk(srv.Routes().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		if len(route) > 1 {

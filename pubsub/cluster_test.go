@@ -36,7 +36,7 @@ func TestClusterBurstOfRooms(t *testing.T) {
 	es := make([]*entry, 60)
 	masters := map[string]bool{}
 	for i := range es {
-		r, err := store.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}}})
+		r, err := createRoom(ctx, store, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestClusterBurstOfRooms(t *testing.T) {
 		defer es[i].l.Close()
 	}
 	for _, e := range es {
-		res, err := store.SetChoice(ctx, e.room.ID, e.member.ID, "a", 2, rooms.WriteOpts{})
+		res, err := store.SetChoice(ctx, e.room.ID, e.member.ID, rooms.ChoiceInput{MenuID: "a", Quantity: 2}, rooms.WriteOpts{})
 		if err != nil {
 			t.Fatal(err)
 		}

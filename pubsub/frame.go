@@ -20,6 +20,9 @@ type Frame struct {
 	// Members are a snapshot's members (not those who left), so a stream
 	// or long-poll can tell whether its member still belongs.
 	Members []string
+	// Closed: a snapshot of a table the host closed, or the closed event:
+	// the stream ends after it.
+	Closed bool
 }
 
 // EncodeFrame builds "id: <epoch>.<v>\nevent: <type>\ndata: <json>\n\n".

@@ -253,6 +253,7 @@ func (h *Hub) SnapshotFrame(ctx context.Context, roomID string) (*Frame, error) 
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
 	f := NewFrame(snap.Pos(), menusync.TypeSnapshot, data, time.Time{})
+	f.Closed = snap.Room.Closed
 	f.Members = make([]string, len(snap.Members))
 	for i, m := range snap.Members {
 		f.Members[i] = m.ID

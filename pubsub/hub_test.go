@@ -37,7 +37,7 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 	go h.Run(context.Background())
 	t.Cleanup(func() { _ = h.Close() })
 	ctx := context.Background()
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}})
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func setup(t *testing.T, cfg pubsub.Config) *env {
 
 func (e *env) choose(t *testing.T, q int) menusync.Position {
 	t.Helper()
-	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, "a", q, rooms.WriteOpts{})
+	res, err := e.store.SetChoice(context.Background(), e.room.ID, e.member.ID, rooms.ChoiceInput{MenuID: "a", Quantity: q}, rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestGapTriggersSnapshot(t *testing.T) {
 	ctx := context.Background()
 	e.client.PubSubNumSub(ctx) // no-op round trip keeps the order obvious
 	for _, q := range []int{2, 3} {
-		if _, err := e.store.SetChoice(ctx, e.room.ID, e.member.ID, "b", q, rooms.WriteOpts{}); err != nil {
+		if _, err := e.store.SetChoice(ctx, e.room.ID, e.member.ID, rooms.ChoiceInput{MenuID: "b", Quantity: q}, rooms.WriteOpts{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -272,7 +272,7 @@ func TestReconnectResyncs(t *testing.T) {
 
 func TestExpiryClosesListeners(t *testing.T) {
 	e := setup(t, pubsub.Config{ExpiryInterval: 50 * time.Millisecond})
-	short, err := e.store.Create(context.Background(), rooms.CreateInput{Menu: []menusync.MenuItem{{Name: "x"}}, TTL: time.Second})
+	short, err := createRoom(context.Background(), e.store, rooms.CreateInput{Menu: []menusync.MenuItem{{Name: "x"}}, TTL: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func TestEpochChangeReplacesState(t *testing.T) {
 	go h.Run(context.Background())
 	t.Cleanup(func() { _ = h.Close() })
 	ctx := context.Background()
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}}})
+	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "A"}}})
 	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	e := &env{redis: r, client: c, store: s, hub: h, room: room, member: m}
 	l := listen(t, h, room.ID)
@@ -429,4 +429,10 @@ func TestFirstSnapshotShared(t *testing.T) {
 	if err != nil || f.Position != v {
 		t.Fatalf("a stream subscribed after the choice got version %v (%v), want %v", f, err, v)
 	}
+}
+
+// createRoom creates a room without a creator.
+func createRoom(ctx context.Context, s *rooms.Store, in rooms.CreateInput) (menusync.Room, error) {
+	c, err := s.Create(ctx, in)
+	return c.Room, err
 }

@@ -197,6 +197,7 @@ func (h *Hub) dispatch(m *redis.Message) {
 		return
 	}
 	f := NewFrame(ev.Pos(), ev.Type, ev.Data, ev.PublishedAt)
+	f.Closed = ev.Type == menusync.TypeClosed
 	if ev.Type == menusync.TypeLeft {
 		var who struct {
 			MemberID string `json:"memberId"`

@@ -17,7 +17,7 @@ func BenchmarkSetChoice(b *testing.B) {
 	r := testproc.StartRedis(b)
 	s := rooms.NewStore(r.Client(), rooms.PublishClassic, nil)
 	ctx := context.Background()
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(20)})
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(20)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func BenchmarkSetChoice(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := s.SetChoice(ctx, room.ID, m.ID, fmt.Sprintf("d%d", i%20), i%50+1, rooms.WriteOpts{}); err != nil {
+		if _, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: fmt.Sprintf("d%d", i%20), Quantity: i%50 + 1}, rooms.WriteOpts{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -38,11 +38,11 @@ func BenchmarkSnapshot(b *testing.B) {
 	r := testproc.StartRedis(b)
 	s := rooms.NewStore(r.Client(), rooms.PublishClassic, nil)
 	ctx := context.Background()
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: menu(30)})
+	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(30)})
 	for i := range 8 {
 		m, _, _ := s.Join(ctx, room.ID, fmt.Sprintf("member %d", i), rooms.WriteOpts{})
 		for d := range 5 {
-			_, _ = s.SetChoice(ctx, room.ID, m.ID, fmt.Sprintf("d%d", (i+d)%30), d+1, rooms.WriteOpts{})
+			_, _ = s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: fmt.Sprintf("d%d", (i+d)%30), Quantity: d + 1}, rooms.WriteOpts{})
 		}
 	}
 	b.ReportAllocs()

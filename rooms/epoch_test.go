@@ -29,7 +29,7 @@ func TestEpochChangesWhenRedisComesBackOlder(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: rd.Addr, MaxRetries: 3})
 	defer c.Close()
 	s := rooms.NewStore(c, rooms.PublishClassic, nil)
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(2)})
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestEpochChangesOnWriteFirst(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: rd.Addr, MaxRetries: 3})
 	defer c.Close()
 	s := rooms.NewStore(c, rooms.PublishClassic, nil)
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: menu(1)})
+	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
 	m, before, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	rd.Stop()
 	rd.Start()
@@ -117,21 +117,21 @@ func TestEpochChangesOnWriteFirst(t *testing.T) {
 func TestDeadlinePassedInRedis(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: menu(1)})
+	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
 	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	before := fingerprint(t, c, room.ID)
 	behind := rooms.NewStore(c, rooms.PublishClassic, func() time.Time { return time.Now().Add(-time.Hour) })
-	_, err := behind.SetChoice(ctx, room.ID, m.ID, "d0", 2, rooms.WriteOpts{Deadline: time.Now().Add(-time.Second)})
+	_, err := behind.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 2}, rooms.WriteOpts{Deadline: time.Now().Add(-time.Second)})
 	if !errors.Is(err, menusync.ErrExpired) {
 		t.Fatalf("late change: %v, want ErrExpired", err)
 	}
 	if after := fingerprint(t, c, room.ID); after != before {
 		t.Fatalf("a refused change changed the room:\n%s\n%s", before, after)
 	}
-	if _, err := s.SetChoice(ctx, room.ID, m.ID, "d0", 2, rooms.WriteOpts{Deadline: time.Now().Add(time.Minute)}); err != nil {
+	if _, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 2}, rooms.WriteOpts{Deadline: time.Now().Add(time.Minute)}); err != nil {
 		t.Fatalf("change in time: %v", err)
 	}
-	if _, err := s.SetChoice(ctx, room.ID, m.ID, "d0", 3, rooms.WriteOpts{Deadline: time.Now().Add(-time.Millisecond)}); !errors.Is(err, menusync.ErrExpired) {
+	if _, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 3}, rooms.WriteOpts{Deadline: time.Now().Add(-time.Millisecond)}); !errors.Is(err, menusync.ErrExpired) {
 		t.Fatalf("change past its deadline by the store's own clock: %v", err)
 	}
 }
@@ -142,15 +142,15 @@ func TestDeadlinePassedInRedis(t *testing.T) {
 func TestLeave(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: menu(2)})
+	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
 	ana, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	bo, _, _ := s.Join(ctx, room.ID, "Bo", rooms.WriteOpts{})
 	mustChoose(t, s, room.ID, ana.ID, "d0", 2)
 	mustChoose(t, s, room.ID, bo.ID, "d1", 1)
-	if _, err := s.Leave(ctx, room.ID, ana.ID, "left", true, rooms.WriteOpts{}); err != nil {
+	if _, err := s.Leave(ctx, room.ID, ana.ID, ana.ID, true, rooms.WriteOpts{}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Leave(ctx, room.ID, bo.ID, "left", false, rooms.WriteOpts{})
+	res, err := s.Leave(ctx, room.ID, bo.ID, bo.ID, false, rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,10 +161,10 @@ func TestLeave(t *testing.T) {
 	if len(snap.Choices) != 1 || snap.Choices[0].MemberID != ana.ID || snap.Summary.Quantity != 2 {
 		t.Fatalf("choices after leaving: %+v, summary %+v", snap.Choices, snap.Summary)
 	}
-	if _, err := s.SetChoice(ctx, room.ID, ana.ID, "d0", 3, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrMemberNotFound) {
+	if _, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 3}, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrMemberNotFound) {
 		t.Fatalf("a member who left could still choose: %v", err)
 	}
-	if _, err := s.Leave(ctx, room.ID, ana.ID, "left", true, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrMemberNotFound) {
+	if _, err := s.Leave(ctx, room.ID, ana.ID, ana.ID, true, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrMemberNotFound) {
 		t.Fatalf("leaving twice: %v", err)
 	}
 }
@@ -175,7 +175,7 @@ func TestLeave(t *testing.T) {
 func TestPresenceEntriesBoundedPerConnection(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, _ := s.Create(ctx, rooms.CreateInput{Menu: menu(1)})
+	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
 	ana, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	bo, _, _ := s.Join(ctx, room.ID, "Bo", rooms.WriteOpts{})
 	now := time.Now()

@@ -69,15 +69,20 @@ func validType(t string) bool {
 
 // keys of one room; all share the {id} hash tag, so one script may touch
 // them all on a cluster.
-type keys struct{ room, members, choices, items, left, names, conns, online, nconn string }
+type keys struct {
+	room, members, choices, items, left, names string
+	dishnames, done                            string
+	conns, online, nconn                       string
+}
 
 func keysOf(id string) keys {
 	base := ChannelPrefix + id + "}"
 	return keys{room: base, members: base + ":members", choices: base + ":choices", items: base + ":items",
-		left: base + ":left", names: base + ":names", conns: base + ":conns", online: base + ":online", nconn: base + ":nconn"}
+		left: base + ":left", names: base + ":names", dishnames: base + ":dishnames", done: base + ":done",
+		conns: base + ":conns", online: base + ":online", nconn: base + ":nconn"}
 }
 
 // writeKeys are the keys of the write scripts' calling convention.
 func (k keys) writeKeys() []string {
-	return []string{k.room, k.members, k.choices, k.items, k.left, k.names}
+	return []string{k.room, k.members, k.choices, k.items, k.left, k.names, k.dishnames, k.done}
 }

@@ -8,11 +8,25 @@ import (
 
 // CreateInput is what a room is created from.
 type CreateInput struct {
-	Menu []menusync.MenuItem
-	TTL  time.Duration // zero means menusync.DefaultTTL
+	Menu     []menusync.MenuItem
+	Name     string            // the table's name; may be empty
+	Currency menusync.Currency // the prices' currency; zero: none
+	// CreatorName, when set, makes the creator the room's first member
+	// and its host.
+	CreatorName string
+	TTL         time.Duration // zero means menusync.DefaultTTL
 	// IdempotencyKey, when set, makes a retry return the room the first
 	// request created. The caller scopes it (by client address).
 	IdempotencyKey string
+}
+
+// Created is a new room, and its creator when the input named one.
+type Created struct {
+	Room    menusync.Room
+	Creator *menusync.Member
+	// Replayed: an earlier request with the same idempotency key created
+	// this room.
+	Replayed bool
 }
 
 // WriteOpts are what every change may carry besides its own values.
@@ -30,6 +44,10 @@ type WriteOpts struct {
 // IdempotencyWindow is how long a retry with the same key gets the first
 // answer.
 const IdempotencyWindow = 10 * time.Minute
+
+// ClosedGrace is how long a closed table is kept, so that members who
+// look late still see the final order and the split.
+const ClosedGrace = 30 * time.Minute
 
 // Result is the outcome of a change.
 type Result struct {
@@ -49,4 +67,21 @@ func (r Result) Pos() menusync.Position { return menusync.Position{Epoch: r.Epoc
 type ChoiceResult struct {
 	Result
 	Choice menusync.Choice
+}
+
+// ChoiceInput is one member's choice of one dish.
+type ChoiceInput struct {
+	MenuID   string
+	Quantity int
+	Note     string
+	Shared   bool
+}
+
+// Settings are what the host may change; nil leaves a setting as it is.
+type Settings struct {
+	Name                 *string
+	Locked               *bool
+	ServiceChargePercent *menusync.Percent
+	TipPercent           *menusync.Percent
+	HostID               *string
 }

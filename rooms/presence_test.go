@@ -18,7 +18,7 @@ func TestRenewPresence(t *testing.T) {
 	var ids []string
 	var members []string
 	for range 2 {
-		r, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1)})
+		r, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,24 +17,27 @@ import (
 // Snapshot reads the whole room in one script, so state and version
 // belong to the same moment, and the epoch is checked as it is read.
 func (s *Store) Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, error) {
+	snap, _, err := s.snapshot(ctx, roomID)
+	return snap, err
+}
+
+// snapshot also returns the names members gave dishes (by dish, by
+// language), which the snapshot shows merged into the menu.
+func (s *Store) snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, map[string]map[string]string, error) {
 	if !menusync.ValidRoomID(roomID) {
-		return nil, menusync.ErrNotFound
+		return nil, nil, menusync.ErrNotFound
 	}
 	k := keysOf(roomID)
-	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online}, menusync.NewEpoch()).Slice()
+	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online, k.dishnames, k.done}, menusync.NewEpoch()).Slice()
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
-	if len(res) != 5 {
-		return nil, menusync.ErrNotFound
+	if len(res) != 7 {
+		return nil, nil, menusync.ErrNotFound
 	}
-	var online []string
-	for _, v := range asList(res[4]) {
-		if s, ok := v.(string); ok {
-			online = append(online, s)
-		}
-	}
-	return decodeSnapshot(roomID, pairs(res[0]), pairs(res[1]), pairs(res[2]), pairs(res[3]), online)
+	raw := rawRoom{room: pairs(res[0]), members: pairs(res[1]), choices: pairs(res[2]), left: pairs(res[3]),
+		online: setOf(res[4]), dishnames: pairs(res[5]), done: setOf(res[6])}
+	return raw.decode(roomID)
 }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
@@ -50,25 +54,99 @@ func pairs(v any) map[string]string {
 	return m
 }
 
-func decodeSnapshot(roomID string, room, members, choices, left map[string]string, online []string) (*menusync.Snapshot, error) {
+// setOf reads an SMEMBERS reply.
+func setOf(v any) []string {
+	var out []string
+	for _, x := range asList(v) {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// rawRoom is a room as the snapshot script read it.
+type rawRoom struct {
+	room, members, choices, left, dishnames map[string]string
+	online, done                            []string
+}
+
+func (raw *rawRoom) decode(roomID string) (*menusync.Snapshot, map[string]map[string]string, error) {
+	room := raw.room
 	if len(room) == 0 || room["menu"] == "" {
-		return nil, menusync.ErrNotFound
+		return nil, nil, menusync.ErrNotFound
 	}
-	snap := &menusync.Snapshot{Room: menusync.Room{ID: roomID, Epoch: room["epoch"]}, Epoch: room["epoch"]}
-	if err := json.Unmarshal([]byte(room["menu"]), &snap.Room.Menu); err != nil {
-		return nil, fmt.Errorf("decode menu of %s: %w", roomID, err)
+	r, err := decodeRoom(roomID, room)
+	if err != nil {
+		return nil, nil, err
 	}
-	snap.Room.CreatedAt = time.Unix(atoiDefault(room["createdAt"]), 0).UTC()
-	snap.Room.ExpiresAt = time.Unix(atoiDefault(room["expiresAt"]), 0).UTC()
-	snap.Version = uint64(atoiDefault(room["version"]))
-	snap.Room.Version = snap.Version
-	var err error
-	if snap.Members, err = decodeMembers(roomID, members, online); err != nil {
-		return nil, err
+	snap := &menusync.Snapshot{Room: r, Version: r.Version, Epoch: r.Epoch}
+	if snap.Members, err = decodeMembers(roomID, raw.members, raw.online, raw.done); err != nil {
+		return nil, nil, err
 	}
-	if snap.Left, err = decodeMembers(roomID, left, nil); err != nil {
-		return nil, err
+	if snap.Left, err = decodeMembers(roomID, raw.left, nil, nil); err != nil {
+		return nil, nil, err
 	}
+	memberNames := dishNames(raw.dishnames)
+	mergeNames(snap.Room.Menu, memberNames, true)
+	snap.Choices = decodeChoices(raw.choices, snap)
+	snap.Finish()
+	return snap, memberNames, nil
+}
+
+// legacyItem reads menus stored before prices were exact: a float
+// price in hundredths.
+type legacyItem struct {
+	menusync.MenuItem
+	Price *float64 `json:"price"`
+}
+
+func decodeRoom(roomID string, room map[string]string) (menusync.Room, error) {
+	r := menusync.Room{ID: roomID, Epoch: room["epoch"], Name: room["name"], Currency: room["currency"],
+		HostID: room["hostId"], Locked: room["locked"] == "1", Closed: room["closed"] == "1", ClosedReason: room["closedReason"],
+		ServiceChargePercent: menusync.Percent(atoiDefault(room["service"])), TipPercent: menusync.Percent(atoiDefault(room["tip"])),
+		CreatedAt: time.Unix(atoiDefault(room["createdAt"]), 0).UTC(), ExpiresAt: time.Unix(atoiDefault(room["expiresAt"]), 0).UTC(),
+		Version: uint64(atoiDefault(room["version"]))}
+	var items []legacyItem
+	if err := json.Unmarshal([]byte(room["menu"]), &items); err != nil {
+		return r, fmt.Errorf("decode menu of %s: %w", roomID, err)
+	}
+	r.Menu = make([]menusync.MenuItem, len(items))
+	for i, it := range items {
+		if it.PriceMinor == nil && it.Price != nil {
+			p := int64(math.Round(*it.Price * 100))
+			it.PriceMinor = &p
+		}
+		r.Menu[i] = it.MenuItem
+	}
+	r.CurrencyDigits = 2
+	if d, ok := room["digits"]; ok {
+		r.CurrencyDigits = int(atoiDefault(d))
+	}
+	return r, nil
+}
+
+// dishNames reads the dish names hash ("<menuId>|<lang>" → name; the
+// "#<menuId>" fields count them).
+func dishNames(h map[string]string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for f, name := range h {
+		menuID, lang, ok := strings.Cut(f, "|")
+		if !ok || name == "" {
+			continue
+		}
+		if out[menuID] == nil {
+			out[menuID] = map[string]string{}
+		}
+		out[menuID][lang] = name
+	}
+	return out
+}
+
+// decodeChoices reads the choices hash ("<memberId>|<menuId>" →
+// "<quantity>|<shared>|<note>", or a bare quantity from before notes), in
+// member then menu order.
+func decodeChoices(choices map[string]string, snap *menusync.Snapshot) []menusync.Choice {
 	everyone := append(slices.Clone(snap.Members), snap.Left...)
 	memberPos := make(map[string]int, len(everyone))
 	for i, m := range everyone {
@@ -78,8 +156,8 @@ func decodeSnapshot(roomID string, room, members, choices, left map[string]strin
 	for i, it := range snap.Room.Menu {
 		itemPos[it.ID] = i
 	}
-	snap.Choices = make([]menusync.Choice, 0, len(choices))
-	for f, q := range choices {
+	out := make([]menusync.Choice, 0, len(choices))
+	for f, v := range choices {
 		memberID, menuID, ok := strings.Cut(f, "|")
 		if !ok {
 			continue
@@ -87,23 +165,24 @@ func decodeSnapshot(roomID string, room, members, choices, left map[string]strin
 		if _, known := memberPos[memberID]; !known {
 			continue
 		}
+		q, rest, _ := strings.Cut(v, "|")
+		shared, note, _ := strings.Cut(rest, "|")
 		n, err := strconv.Atoi(q)
 		if err != nil || n <= 0 {
 			continue
 		}
-		snap.Choices = append(snap.Choices, menusync.Choice{MenuID: menuID, MemberID: memberID, Quantity: n})
+		out = append(out, menusync.Choice{MenuID: menuID, MemberID: memberID, Quantity: n, Shared: shared == "1", Note: note})
 	}
-	slices.SortFunc(snap.Choices, func(a, b menusync.Choice) int {
+	slices.SortFunc(out, func(a, b menusync.Choice) int {
 		return cmp.Or(cmp.Compare(memberPos[a.MemberID], memberPos[b.MemberID]),
 			cmp.Compare(itemPos[a.MenuID], itemPos[b.MenuID]))
 	})
-	snap.Summary = menusync.Summarize(snap.Room.Menu, everyone, snap.Choices)
-	return snap, nil
+	return out
 }
 
 // decodeMembers reads a members hash ("<join version>|<json>" by id) in
 // join order.
-func decodeMembers(roomID string, members map[string]string, online []string) ([]menusync.Member, error) {
+func decodeMembers(roomID string, members map[string]string, online, done []string) ([]menusync.Member, error) {
 	type joined struct {
 		m   menusync.Member
 		seq int64
@@ -119,6 +198,7 @@ func decodeMembers(roomID string, members map[string]string, online []string) ([
 			return nil, fmt.Errorf("member %s of %s: %w", id, roomID, err)
 		}
 		m.Online = slices.Contains(online, m.ID)
+		m.Done = slices.Contains(done, m.ID)
 		js = append(js, joined{m: m, seq: atoiDefault(seq)})
 	}
 	slices.SortFunc(js, func(a, b joined) int { return cmp.Compare(a.seq, b.seq) })

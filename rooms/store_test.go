@@ -17,7 +17,13 @@ import (
 	"github.com/menusync/menusync/rooms"
 )
 
-func price(p float64) *float64 { return &p }
+func price(minor int64) *int64 { return &minor }
+
+// createRoom creates a room without a creator.
+func createRoom(ctx context.Context, s *rooms.Store, in rooms.CreateInput) (menusync.Room, error) {
+	c, err := s.Create(ctx, in)
+	return c.Room, err
+}
 
 func newStore(t *testing.T) (*rooms.Store, *redis.Client) {
 	t.Helper()
@@ -29,7 +35,7 @@ func newStore(t *testing.T) (*rooms.Store, *redis.Client) {
 func menu(n int) []menusync.MenuItem {
 	m := make([]menusync.MenuItem, n)
 	for i := range m {
-		m[i] = menusync.MenuItem{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("Dish %d", i), Price: price(float64(i) + 0.5)}
+		m[i] = menusync.MenuItem{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("Dish %d", i), PriceMinor: price(int64(i)*100 + 50)}
 	}
 	return m
 }
@@ -41,7 +47,7 @@ func menu(n int) []menusync.MenuItem {
 func TestConcurrentChoices(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(5)})
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +88,7 @@ func TestConcurrentChoices(t *testing.T) {
 				m := members[rng.IntN(len(members))]
 				d := fmt.Sprintf("d%d", rng.IntN(5))
 				q := rng.IntN(4)
-				res, err := s.SetChoice(ctx, room.ID, m.ID, d, q, rooms.WriteOpts{})
+				res, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: d, Quantity: q}, rooms.WriteOpts{})
 				if err != nil {
 					t.Error(err)
 					return
@@ -153,9 +159,9 @@ func TestConcurrentChoices(t *testing.T) {
 func TestSnapshotAndSummary(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{
-		{Name: "비빔밥", Price: price(12.5)},
-		{Name: "ต้มยำกุ้ง", Price: price(9.1)},
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: []menusync.MenuItem{
+		{Name: "비빔밥", PriceMinor: price(1250)},
+		{Name: "ต้มยำกุ้ง", PriceMinor: price(910)},
 		{Name: "شاي"},
 	}})
 	if err != nil {
@@ -187,17 +193,17 @@ func TestSnapshotAndSummary(t *testing.T) {
 		t.Fatalf("snapshot: %+v", snap)
 	}
 	sum := snap.Summary
-	if sum.Quantity != 6 || len(sum.Items) != 2 || sum.Items[0].Quantity != 3 || *sum.Items[0].Total != 37.5 {
+	if sum.Quantity != 6 || len(sum.Items) != 2 || sum.Items[0].Quantity != 3 || *sum.Items[0].TotalMinor != 3750 {
 		t.Fatalf("summary items: %+v", sum)
 	}
-	if *sum.Total != 12.5*3+9.1*3 || *sum.Members[0].Total != 25 || sum.Members[1].Quantity != 4 {
-		t.Fatalf("summary totals: total=%v members=%+v", *sum.Total, sum.Members)
+	if *sum.TotalMinor != 1250*3+910*3 || *sum.Members[0].TotalMinor != 2500 || sum.Members[1].Quantity != 4 {
+		t.Fatalf("summary totals: total=%v members=%+v", *sum.TotalMinor, sum.Members)
 	}
 }
 
 func mustChoose(t *testing.T, s *rooms.Store, room, member, menu string, q int) rooms.ChoiceResult {
 	t.Helper()
-	res, err := s.SetChoice(context.Background(), room, member, menu, q, rooms.WriteOpts{})
+	res, err := s.SetChoice(context.Background(), room, member, rooms.ChoiceInput{MenuID: menu, Quantity: q}, rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +215,7 @@ func mustChoose(t *testing.T, s *rooms.Store, room, member, menu string, q int) 
 func TestRejectsChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(3)})
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(3)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,15 +228,24 @@ func TestRejectsChangeNothing(t *testing.T) {
 		do   func() error
 		want error
 	}{
-		{"quantity -1", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", -1, rooms.WriteOpts{}); return err }, menusync.ErrInvalid},
-		{"quantity 100", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "d1", 100, rooms.WriteOpts{}); return err }, menusync.ErrInvalid},
-		{"unknown dish", func() error { _, err := s.SetChoice(ctx, room.ID, m.ID, "nope", 1, rooms.WriteOpts{}); return err }, menusync.ErrUnknownMenuItem},
+		{"quantity -1", func() error {
+			_, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d1", Quantity: -1}, rooms.WriteOpts{})
+			return err
+		}, menusync.ErrInvalid},
+		{"quantity 100", func() error {
+			_, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d1", Quantity: 100}, rooms.WriteOpts{})
+			return err
+		}, menusync.ErrInvalid},
+		{"unknown dish", func() error {
+			_, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "nope", Quantity: 1}, rooms.WriteOpts{})
+			return err
+		}, menusync.ErrUnknownMenuItem},
 		{"unknown member", func() error {
-			_, err := s.SetChoice(ctx, room.ID, "0123456789abcdef", "d1", 1, rooms.WriteOpts{})
+			_, err := s.SetChoice(ctx, room.ID, "0123456789abcdef", rooms.ChoiceInput{MenuID: "d1", Quantity: 1}, rooms.WriteOpts{})
 			return err
 		}, menusync.ErrMemberNotFound},
 		{"unknown room", func() error {
-			_, err := s.SetChoice(ctx, "AAAAAAAAAAAAAAAAAAAAAA", m.ID, "d1", 1, rooms.WriteOpts{})
+			_, err := s.SetChoice(ctx, "AAAAAAAAAAAAAAAAAAAAAA", m.ID, rooms.ChoiceInput{MenuID: "d1", Quantity: 1}, rooms.WriteOpts{})
 			return err
 		}, menusync.ErrNotFound},
 		{"long name", func() error {
@@ -240,18 +255,18 @@ func TestRejectsChangeNothing(t *testing.T) {
 		{"empty name", func() error { _, _, err := s.Join(ctx, room.ID, "  ", rooms.WriteOpts{}); return err }, menusync.ErrInvalid},
 		{"join unknown room", func() error { _, _, err := s.Join(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "x", rooms.WriteOpts{}); return err }, menusync.ErrNotFound},
 		{"refresh unknown room", func() error { _, err := s.Refresh(ctx, "AAAAAAAAAAAAAAAAAAAAAA", "", rooms.WriteOpts{}); return err }, menusync.ErrNotFound},
-		{"too many items", func() error { _, err := s.Create(ctx, rooms.CreateInput{Menu: menu(501)}); return err }, menusync.ErrInvalid},
-		{"empty menu", func() error { _, err := s.Create(ctx, rooms.CreateInput{}); return err }, menusync.ErrInvalid},
+		{"too many items", func() error { _, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(501)}); return err }, menusync.ErrInvalid},
+		{"empty menu", func() error { _, err := createRoom(ctx, s, rooms.CreateInput{}); return err }, menusync.ErrInvalid},
 		{"duplicate ids", func() error {
-			_, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "x"}, {ID: "a", Name: "y"}}})
+			_, err := createRoom(ctx, s, rooms.CreateInput{Menu: []menusync.MenuItem{{ID: "a", Name: "x"}, {ID: "a", Name: "y"}}})
 			return err
 		}, menusync.ErrInvalid},
 		{"bad ttl", func() error {
-			_, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 8 * 24 * time.Hour})
+			_, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1), TTL: 8 * 24 * time.Hour})
 			return err
 		}, menusync.ErrInvalid},
 		{"negative price", func() error {
-			_, err := s.Create(ctx, rooms.CreateInput{Menu: []menusync.MenuItem{{Name: "x", Price: price(-1)}}})
+			_, err := createRoom(ctx, s, rooms.CreateInput{Menu: []menusync.MenuItem{{Name: "x", PriceMinor: price(-1)}}})
 			return err
 		}, menusync.ErrInvalid},
 	}
@@ -272,7 +287,7 @@ func TestRejectsChangeNothing(t *testing.T) {
 func TestRoomFullAndTTL(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, err := s.Create(ctx, rooms.CreateInput{Menu: menu(1), TTL: 100 * time.Second})
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1), TTL: 100 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,17 +17,63 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ClosedEventReason.
 const (
 	Expired ClosedEventReason = "expired"
+	Host    ClosedEventReason = "host"
 )
 
 // Valid indicates whether the value is a known member of the ClosedEventReason enum.
 func (e ClosedEventReason) Valid() bool {
 	switch e {
 	case Expired:
+		return true
+	case Host:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DraftFormat.
+const (
+	DraftFormatCsv   DraftFormat = "csv"
+	DraftFormatJson  DraftFormat = "json"
+	DraftFormatLines DraftFormat = "lines"
+	DraftFormatPhoto DraftFormat = "photo"
+)
+
+// Valid indicates whether the value is a known member of the DraftFormat enum.
+func (e DraftFormat) Valid() bool {
+	switch e {
+	case DraftFormatCsv:
+		return true
+	case DraftFormatJson:
+		return true
+	case DraftFormatLines:
+		return true
+	case DraftFormatPhoto:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GlossaryMatchKind.
+const (
+	Exact GlossaryMatchKind = "exact"
+	Head  GlossaryMatchKind = "head"
+)
+
+// Valid indicates whether the value is a known member of the GlossaryMatchKind enum.
+func (e GlossaryMatchKind) Valid() bool {
+	switch e {
+	case Exact:
+		return true
+	case Head:
 		return true
 	default:
 		return false
@@ -57,16 +103,19 @@ const (
 	ProblemCodeBadGateway           ProblemCode = "bad_gateway"
 	ProblemCodeBadHost              ProblemCode = "bad_host"
 	ProblemCodeBadIdempotencyKey    ProblemCode = "bad_idempotency_key"
+	ProblemCodeBadImage             ProblemCode = "bad_image"
 	ProblemCodeBadLastEventId       ProblemCode = "bad_last_event_id"
 	ProblemCodeBadQuery             ProblemCode = "bad_query"
 	ProblemCodeBadRequest           ProblemCode = "bad_request"
 	ProblemCodeBodyTooLarge         ProblemCode = "body_too_large"
+	ProblemCodeConflict             ProblemCode = "conflict"
 	ProblemCodeCrossSite            ProblemCode = "cross_site"
 	ProblemCodeDraining             ProblemCode = "draining"
 	ProblemCodeForbidden            ProblemCode = "forbidden"
 	ProblemCodeFull                 ProblemCode = "full"
 	ProblemCodeGatewayTimeout       ProblemCode = "gateway_timeout"
 	ProblemCodeIdempotencyKeyReused ProblemCode = "idempotency_key_reused"
+	ProblemCodeImageTooLarge        ProblemCode = "image_too_large"
 	ProblemCodeInternal             ProblemCode = "internal"
 	ProblemCodeInvalidValue         ProblemCode = "invalid_value"
 	ProblemCodeMalformedJson        ProblemCode = "malformed_json"
@@ -74,16 +123,22 @@ const (
 	ProblemCodeMethodNotAllowed     ProblemCode = "method_not_allowed"
 	ProblemCodeNameTaken            ProblemCode = "name_taken"
 	ProblemCodeNotFound             ProblemCode = "not_found"
+	ProblemCodeNotHost              ProblemCode = "not_host"
+	ProblemCodeOcrUnavailable       ProblemCode = "ocr_unavailable"
+	ProblemCodeOrderLocked          ProblemCode = "order_locked"
 	ProblemCodeRateLimited          ProblemCode = "rate_limited"
 	ProblemCodeRequestExpired       ProblemCode = "request_expired"
+	ProblemCodeRoomClosed           ProblemCode = "room_closed"
 	ProblemCodeRoomFull             ProblemCode = "room_full"
 	ProblemCodeRoomNotFound         ProblemCode = "room_not_found"
 	ProblemCodeRoomsFull            ProblemCode = "rooms_full"
+	ProblemCodeScanBusy             ProblemCode = "scan_busy"
 	ProblemCodeStoreFull            ProblemCode = "store_full"
 	ProblemCodeTimeout              ProblemCode = "timeout"
 	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
 	ProblemCodeUnavailable          ProblemCode = "unavailable"
 	ProblemCodeUnknownMenuItem      ProblemCode = "unknown_menu_item"
+	ProblemCodeUnsupportedImage     ProblemCode = "unsupported_image"
 	ProblemCodeUnsupportedMediaType ProblemCode = "unsupported_media_type"
 )
 
@@ -96,6 +151,8 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeBadIdempotencyKey:
 		return true
+	case ProblemCodeBadImage:
+		return true
 	case ProblemCodeBadLastEventId:
 		return true
 	case ProblemCodeBadQuery:
@@ -103,6 +160,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeBadRequest:
 		return true
 	case ProblemCodeBodyTooLarge:
+		return true
+	case ProblemCodeConflict:
 		return true
 	case ProblemCodeCrossSite:
 		return true
@@ -115,6 +174,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeGatewayTimeout:
 		return true
 	case ProblemCodeIdempotencyKeyReused:
+		return true
+	case ProblemCodeImageTooLarge:
 		return true
 	case ProblemCodeInternal:
 		return true
@@ -130,15 +191,25 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeNotFound:
 		return true
+	case ProblemCodeNotHost:
+		return true
+	case ProblemCodeOcrUnavailable:
+		return true
+	case ProblemCodeOrderLocked:
+		return true
 	case ProblemCodeRateLimited:
 		return true
 	case ProblemCodeRequestExpired:
+		return true
+	case ProblemCodeRoomClosed:
 		return true
 	case ProblemCodeRoomFull:
 		return true
 	case ProblemCodeRoomNotFound:
 		return true
 	case ProblemCodeRoomsFull:
+		return true
+	case ProblemCodeScanBusy:
 		return true
 	case ProblemCodeStoreFull:
 		return true
@@ -149,6 +220,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnavailable:
 		return true
 	case ProblemCodeUnknownMenuItem:
+		return true
+	case ProblemCodeUnsupportedImage:
 		return true
 	case ProblemCodeUnsupportedMediaType:
 		return true
@@ -175,6 +248,24 @@ func (e LeaveRoomParamsChoices) Valid() bool {
 	}
 }
 
+// Defines values for GetOrderParamsFormat.
+const (
+	GetOrderParamsFormatJson GetOrderParamsFormat = "json"
+	GetOrderParamsFormatText GetOrderParamsFormat = "text"
+)
+
+// Valid indicates whether the value is a known member of the GetOrderParamsFormat enum.
+func (e GetOrderParamsFormat) Valid() bool {
+	switch e {
+	case GetOrderParamsFormatJson:
+		return true
+	case GetOrderParamsFormatText:
+		return true
+	default:
+		return false
+	}
+}
+
 // Changes defines model for Changes.
 type Changes struct {
 	// Epoch The id of the room's current history; see "Positions" above.
@@ -183,7 +274,7 @@ type Changes struct {
 		// Data The event's JSON, as on the stream.
 		Data interface{} `json:"data"`
 
-		// Event snapshot, choice, member, left, refresh, presence or closed; see the event stream
+		// Event snapshot, choice, member, left, refresh, presence, room, menu, dishname, done, renamed or closed; see the event stream
 		Event string `json:"event"`
 
 		// Id A position as an event id, `<epoch>.<version>`.
@@ -201,7 +292,13 @@ type Changes struct {
 type Choice struct {
 	MemberId string `json:"memberId"`
 	MenuId   string `json:"menuId"`
-	Quantity int    `json:"quantity"`
+
+	// Note For the kitchen (no cilantro, very spicy); shown to everyone and on the staff order.
+	Note     *string `json:"note,omitempty"`
+	Quantity int     `json:"quantity"`
+
+	// Shared For the table: its cost splits evenly among the members at the table.
+	Shared bool `json:"shared"`
 }
 
 // ChoiceEvent data of a `choice` event.
@@ -210,14 +307,24 @@ type ChoiceEvent struct {
 	Epoch    Epoch  `json:"epoch"`
 	MemberId string `json:"memberId"`
 	MenuId   string `json:"menuId"`
-	Quantity int    `json:"quantity"`
-	Version  int    `json:"version"`
+
+	// Note For the kitchen (no cilantro, very spicy); shown to everyone and on the staff order.
+	Note     *string `json:"note,omitempty"`
+	Quantity int     `json:"quantity"`
+
+	// Shared For the table: its cost splits evenly among the members at the table.
+	Shared  bool `json:"shared"`
+	Version int  `json:"version"`
 }
 
 // ChoiceRequest defines model for ChoiceRequest.
 type ChoiceRequest struct {
-	MenuId   string `json:"menuId"`
-	Quantity int    `json:"quantity"`
+	MenuId   string  `json:"menuId"`
+	Note     *string `json:"note,omitempty"`
+	Quantity int     `json:"quantity"`
+
+	// Shared For the table (default false).
+	Shared *bool `json:"shared,omitempty"`
 }
 
 // ChoiceResponse defines model for ChoiceResponse.
@@ -232,8 +339,14 @@ type ChoiceResponse struct {
 // ClientConfig defines model for ClientConfig.
 type ClientConfig struct {
 	Capabilities struct {
-		// Scan POST /v1/menus/scan works here (OCR is installed).
+		// Scan POST /v1/menus/scan works here (OCR is installed): show the camera button.
 		Scan bool `json:"scan"`
+
+		// ScanLanguages The menu languages photos are read in (BCP 47).
+		ScanLanguages []string `json:"scanLanguages"`
+
+		// ScanMaxBytes The largest photo accepted.
+		ScanMaxBytes *int `json:"scanMaxBytes,omitempty"`
 	} `json:"capabilities"`
 
 	// HeartbeatSeconds Seconds between a stream's heartbeats.
@@ -243,10 +356,19 @@ type ClientConfig struct {
 	PublicUrl *string `json:"publicUrl,omitempty"`
 }
 
-// ClosedEvent data of a `closed` event; the stream ends after it. Its id repeats the last position.
+// CloseRequest defines model for CloseRequest.
+type CloseRequest struct {
+	// Reason The host's words to everyone ("Paid, thanks!").
+	Reason *string `json:"reason,omitempty"`
+}
+
+// ClosedEvent data of a `closed` event; the stream ends after it. `host` is a versioned change (the host closed the table); `expired` repeats the last position as its id.
 type ClosedEvent struct {
 	// Epoch The id of the room's current history; see "Positions" above.
-	Epoch   Epoch             `json:"epoch"`
+	Epoch Epoch `json:"epoch"`
+
+	// Message The host's words.
+	Message *string           `json:"message,omitempty"`
 	Reason  ClosedEventReason `json:"reason"`
 	Version int               `json:"version"`
 }
@@ -256,10 +378,123 @@ type ClosedEventReason string
 
 // CreateRoomRequest defines model for CreateRoomRequest.
 type CreateRoomRequest struct {
-	Menu []MenuItemInput `json:"menu"`
+	// CreatorName The creator's name; they join as the first member and the host, and the response carries their token.
+	CreatorName *string `json:"creatorName,omitempty"`
+
+	// Currency The prices' ISO 4217 code (a draft's `currency`). Without one, prices are hundredths of an unnamed currency, as before rooms had currencies.
+	Currency *string         `json:"currency,omitempty"`
+	Menu     []MenuItemInput `json:"menu"`
+
+	// Name The table's name, "Dinner at Gwangjang".
+	Name *string `json:"name,omitempty"`
 
 	// TtlSeconds Lifetime without activity; default 10800 (3 h, configurable), at most the configured maximum (86400 by default).
 	TtlSeconds *int `json:"ttlSeconds,omitempty"`
+}
+
+// DishName defines model for DishName.
+type DishName struct {
+	// Lang The language tag, written canonically.
+	Lang   string `json:"lang"`
+	MenuId string `json:"menuId"`
+	Name   string `json:"name"`
+}
+
+// DishNameEvent data of a `dishname` event; the dish's name in that language is now this, for everyone.
+type DishNameEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch Epoch `json:"epoch"`
+
+	// Lang The language tag, written canonically.
+	Lang    string `json:"lang"`
+	MenuId  string `json:"menuId"`
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+}
+
+// DishNameRequest defines model for DishNameRequest.
+type DishNameRequest struct {
+	Name string `json:"name"`
+}
+
+// DishNameResponse defines model for DishNameResponse.
+type DishNameResponse struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch Epoch `json:"epoch"`
+
+	// Lang The language tag, written canonically.
+	Lang    string `json:"lang"`
+	MenuId  string `json:"menuId"`
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+}
+
+// DoneEvent data of a `done` event.
+type DoneEvent struct {
+	Done bool `json:"done"`
+
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch    Epoch  `json:"epoch"`
+	MemberId string `json:"memberId"`
+	Version  int    `json:"version"`
+}
+
+// Draft defines model for Draft.
+type Draft struct {
+	// Currency ISO 4217 code, given or detected; "" when undecided (a warning says why) or nothing is priced.
+	Currency       string      `json:"currency"`
+	CurrencyDigits int         `json:"currencyDigits"`
+	Format         DraftFormat `json:"format"`
+	Items          []DraftItem `json:"items"`
+
+	// Lang The language a photo was read in.
+	Lang *string `json:"lang,omitempty"`
+
+	// Lines A photo's recognised lines.
+	Lines *[]struct {
+		Confidence float32 `json:"confidence"`
+		Text       string  `json:"text"`
+	} `json:"lines,omitempty"`
+
+	// Warnings Lines to check, in line order; line 0 is about the whole menu.
+	Warnings []struct {
+		Code    string `json:"code"`
+		Line    int    `json:"line"`
+		Message string `json:"message"`
+	} `json:"warnings"`
+}
+
+// DraftFormat defines model for Draft.Format.
+type DraftFormat string
+
+// DraftItem A dish as read, to send back (corrected) in createRoom's menu.
+type DraftItem struct {
+	Description *string `json:"description,omitempty"`
+
+	// Glossary Which glossary entry the suggestions come from.
+	Glossary *GlossaryMatch `json:"glossary,omitempty"`
+	Id       string         `json:"id"`
+
+	// Line The input line the dish starts on.
+	Line int `json:"line"`
+
+	// Name The dish as printed on the menu.
+	Name string `json:"name"`
+
+	// Names The dish's name in other languages, by BCP 47 tag, from the menu, the host or any member (a member's correction replaces the menu's). Clients show the viewer's language beside the printed name.
+	Names *map[string]string `json:"names,omitempty"`
+
+	// Price The price written exactly in major units ("12000", "12.50").
+	Price *string `json:"price,omitempty"`
+
+	// PriceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	PriceMinor *MinorAmount `json:"priceMinor,omitempty"`
+
+	// Romanized How to say the printed name: Revised Romanization for Hangul (bibimbap, kimchi-jjigae), Hepburn for kana.
+	Romanized *string `json:"romanized,omitempty"`
+
+	// SuggestedNames Names the dish glossary suggests, by language, filled by machine; a name in `names` for the same language wins. Show them as suggestions a member can correct.
+	SuggestedNames *map[string]string `json:"suggestedNames,omitempty"`
 }
 
 // Epoch The id of the room's current history; see "Positions" above.
@@ -275,6 +510,21 @@ type EventPosition struct {
 	Version int   `json:"version"`
 }
 
+// GlossaryMatch Which glossary entry the suggestions come from.
+type GlossaryMatch struct {
+	// Entry The entry's stable id (kimchi-jjigae).
+	Entry string `json:"entry"`
+
+	// Kind exact: the printed name is the entry's; head: it ends with it (돌솥 비빔밥 is a 비빔밥).
+	Kind GlossaryMatchKind `json:"kind"`
+
+	// Modifier The words before the head.
+	Modifier *string `json:"modifier,omitempty"`
+}
+
+// GlossaryMatchKind exact: the printed name is the entry's; head: it ends with it (돌솥 비빔밥 is a 비빔밥).
+type GlossaryMatchKind string
+
 // Health defines model for Health.
 type Health struct {
 	Replica string `json:"replica"`
@@ -283,10 +533,13 @@ type Health struct {
 
 // ItemTotal defines model for ItemTotal.
 type ItemTotal struct {
-	MenuId   string   `json:"menuId"`
-	Name     string   `json:"name"`
-	Quantity int      `json:"quantity"`
-	Total    *float64 `json:"total,omitempty"`
+	MenuId         string `json:"menuId"`
+	Name           string `json:"name"`
+	Quantity       int    `json:"quantity"`
+	SharedQuantity int    `json:"sharedQuantity"`
+
+	// TotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	TotalMinor *MinorAmount `json:"totalMinor,omitempty"`
 }
 
 // JoinRequest defines model for JoinRequest.
@@ -308,7 +561,10 @@ type JoinResponse struct {
 // LeftEvent data of a `left` event; the member is out of the room (their choices go, or stay with the member listed under the snapshot's `left`).
 type LeftEvent struct {
 	// Epoch The id of the room's current history; see "Positions" above.
-	Epoch       Epoch           `json:"epoch"`
+	Epoch Epoch `json:"epoch"`
+
+	// HostId The host after it (a host who leaves hands the table to the member who joined first).
+	HostId      string          `json:"hostId"`
 	KeepChoices bool            `json:"keepChoices"`
 	MemberId    string          `json:"memberId"`
 	Reason      LeftEventReason `json:"reason"`
@@ -320,6 +576,8 @@ type LeftEventReason string
 
 // Member defines model for Member.
 type Member struct {
+	// Done The member is done choosing.
+	Done bool   `json:"done"`
 	Id   string `json:"id"`
 	Name string `json:"name"`
 
@@ -335,35 +593,191 @@ type MemberEvent struct {
 	Version int    `json:"version"`
 }
 
-// MemberTotal defines model for MemberTotal.
-type MemberTotal struct {
+// MemberPatch One of name or done.
+type MemberPatch struct {
+	Done *bool   `json:"done,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
+// MemberResponse defines model for MemberResponse.
+type MemberResponse struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch Epoch `json:"epoch"`
+
+	// Member The member's id, and the name they got or their done state.
+	Member struct {
+		Done *bool   `json:"done,omitempty"`
+		Id   string  `json:"id"`
+		Name *string `json:"name,omitempty"`
+	} `json:"member"`
+	Version int `json:"version"`
+}
+
+// MemberShare defines model for MemberShare.
+type MemberShare struct {
+	// Items Their dishes, and their shares of the dishes for the table.
 	Items []struct {
-		MenuId   string `json:"menuId"`
-		Quantity int    `json:"quantity"`
+		// AmountMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+		AmountMinor *MinorAmount `json:"amountMinor,omitempty"`
+		MenuId      string       `json:"menuId"`
+		Note        *string      `json:"note,omitempty"`
+		Quantity    int          `json:"quantity"`
+		Shared      bool         `json:"shared"`
+
+		// SharedBy How many people a shared dish is split between.
+		SharedBy *int `json:"sharedBy,omitempty"`
 	} `json:"items"`
-	MemberId string   `json:"memberId"`
-	Name     string   `json:"name"`
-	Quantity int      `json:"quantity"`
-	Total    *float64 `json:"total,omitempty"`
+	MemberId string `json:"memberId"`
+	Name     string `json:"name"`
+
+	// Quantity Of their own dishes.
+	Quantity int `json:"quantity"`
+
+	// ServiceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	ServiceMinor *MinorAmount `json:"serviceMinor,omitempty"`
+
+	// SubtotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	SubtotalMinor *MinorAmount `json:"subtotalMinor,omitempty"`
+
+	// TipMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	TipMinor *MinorAmount `json:"tipMinor,omitempty"`
+
+	// TotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	TotalMinor *MinorAmount `json:"totalMinor,omitempty"`
+}
+
+// MenuEvent data of a `menu` event; the whole new menu (choices of dishes no longer on it are gone).
+type MenuEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch      `json:"epoch"`
+	Menu    []MenuItem `json:"menu"`
+	Version int        `json:"version"`
 }
 
 // MenuItem defines model for MenuItem.
 type MenuItem struct {
-	Description *string  `json:"description,omitempty"`
-	Id          string   `json:"id"`
-	Name        string   `json:"name"`
-	Price       *float64 `json:"price,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// Glossary Which glossary entry the suggestions come from.
+	Glossary *GlossaryMatch `json:"glossary,omitempty"`
+	Id       string         `json:"id"`
+
+	// Name The dish as printed on the menu.
+	Name string `json:"name"`
+
+	// Names The dish's name in other languages, by BCP 47 tag, from the menu, the host or any member (a member's correction replaces the menu's). Clients show the viewer's language beside the printed name.
+	Names *map[string]string `json:"names,omitempty"`
+
+	// PriceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	PriceMinor *MinorAmount `json:"priceMinor,omitempty"`
+
+	// Romanized How to say the printed name: Revised Romanization for Hangul (bibimbap, kimchi-jjigae), Hepburn for kana.
+	Romanized *string `json:"romanized,omitempty"`
+
+	// SuggestedNames Names the dish glossary suggests, by language, filled by machine; a name in `names` for the same language wins. Show them as suggestions a member can correct.
+	SuggestedNames *map[string]string `json:"suggestedNames,omitempty"`
 }
 
-// MenuItemInput defines model for MenuItemInput.
+// MenuItemInput A dish as a client sends it; a draft's item may be sent back as it came. Give the price as `priceMinor` or as `price`, or both when they agree.
 type MenuItemInput struct {
 	Description *string `json:"description,omitempty"`
 
-	// Id Defaults to the 1-based position.
-	Id    *string  `json:"id,omitempty"`
-	Name  string   `json:"name"`
-	Price *float64 `json:"price,omitempty"`
+	// Glossary Which glossary entry the suggestions come from.
+	Glossary *GlossaryMatch `json:"glossary,omitempty"`
+
+	// Id Defaults to the 1-based position (on an edit, to a number no dish had).
+	Id *string `json:"id,omitempty"`
+
+	// Line A draft's; ignored.
+	Line  *int               `json:"line,omitempty"`
+	Name  string             `json:"name"`
+	Names *map[string]string `json:"names,omitempty"`
+
+	// Price The price as a plain decimal in major units of the room's currency ("12000", "12.50"); a JSON number is read from its text. At most the currency's decimals.
+	Price *MenuItemInput_Price `json:"price,omitempty"`
+
+	// PriceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	PriceMinor     *MinorAmount       `json:"priceMinor,omitempty"`
+	Romanized      *string            `json:"romanized,omitempty"`
+	SuggestedNames *map[string]string `json:"suggestedNames,omitempty"`
 }
+
+// MenuItemInputPrice0 defines model for MenuItemInput.Price.0.
+type MenuItemInputPrice0 = string
+
+// MenuItemInputPrice1 defines model for MenuItemInput.Price.1.
+type MenuItemInputPrice1 = float32
+
+// MenuItemInput_Price The price as a plain decimal in major units of the room's currency ("12000", "12.50"); a JSON number is read from its text. At most the currency's decimals.
+type MenuItemInput_Price struct {
+	union json.RawMessage
+}
+
+// MenuRequest defines model for MenuRequest.
+type MenuRequest struct {
+	Menu []MenuItemInput `json:"menu"`
+}
+
+// MenuResponse defines model for MenuResponse.
+type MenuResponse struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch   Epoch      `json:"epoch"`
+	Menu    []MenuItem `json:"menu"`
+	Version int        `json:"version"`
+}
+
+// MinorAmount An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+type MinorAmount = int64
+
+// NewRoom defines model for NewRoom.
+type NewRoom struct {
+	// Closed The host closed the table; it is kept a short while so late readers get the final order.
+	Closed       bool          `json:"closed"`
+	ClosedReason *string       `json:"closedReason,omitempty"`
+	CreatedAt    time.Time     `json:"createdAt"`
+	Creator      *JoinResponse `json:"creator,omitempty"`
+
+	// Currency ISO 4217 code of every amount; absent for a room without one (then amounts are hundredths).
+	Currency *string `json:"currency,omitempty"`
+
+	// CurrencyDigits Minor-unit digits of the currency: 0 for KRW and JPY, 2 for USD and EUR. An amount of 12000 with 0 digits is 12,000; 1250 with 2 digits is 12.50.
+	CurrencyDigits int `json:"currencyDigits"`
+
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch     Epoch     `json:"epoch"`
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	// HostId The member who runs the table; "" for a room opened without a creator.
+	HostId string `json:"hostId"`
+	Id     string `json:"id"`
+
+	// Locked The host locked the order.
+	Locked bool       `json:"locked"`
+	Menu   []MenuItem `json:"menu"`
+	Name   string     `json:"name"`
+
+	// ServiceChargePercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	ServiceChargePercent Percent `json:"serviceChargePercent"`
+
+	// TipPercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	TipPercent Percent `json:"tipPercent"`
+	Version    int     `json:"version"`
+}
+
+// ParseRequest defines model for ParseRequest.
+type ParseRequest struct {
+	// Currency The prices' ISO 4217 code; wins over what the menu shows.
+	Currency *string `json:"currency,omitempty"`
+
+	// Lang The menu's language (BCP 47), a hint for reading prices.
+	Lang *string `json:"lang,omitempty"`
+
+	// Text Pasted lines, CSV with a header row, or JSON.
+	Text string `json:"text"`
+}
+
+// Percent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+type Percent = float32
 
 // PresenceEvent data of a `presence` event; a member came online or went offline.
 type PresenceEvent struct {
@@ -393,20 +807,86 @@ type ProblemCode string
 // RefreshEvent data of a `refresh` event; clients refetch the room.
 type RefreshEvent = EventPosition
 
+// RenamedEvent data of a `renamed` event.
+type RenamedEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch    Epoch  `json:"epoch"`
+	MemberId string `json:"memberId"`
+	Name     string `json:"name"`
+	Version  int    `json:"version"`
+}
+
 // Room defines model for Room.
 type Room struct {
-	CreatedAt time.Time `json:"createdAt"`
+	// Closed The host closed the table; it is kept a short while so late readers get the final order.
+	Closed       bool      `json:"closed"`
+	ClosedReason *string   `json:"closedReason,omitempty"`
+	CreatedAt    time.Time `json:"createdAt"`
+
+	// Currency ISO 4217 code of every amount; absent for a room without one (then amounts are hundredths).
+	Currency *string `json:"currency,omitempty"`
+
+	// CurrencyDigits Minor-unit digits of the currency: 0 for KRW and JPY, 2 for USD and EUR. An amount of 12000 with 0 digits is 12,000; 1250 with 2 digits is 12.50.
+	CurrencyDigits int `json:"currencyDigits"`
 
 	// Epoch The id of the room's current history; see "Positions" above.
-	Epoch     Epoch      `json:"epoch"`
-	ExpiresAt time.Time  `json:"expiresAt"`
-	Id        string     `json:"id"`
-	Menu      []MenuItem `json:"menu"`
-	Version   int        `json:"version"`
+	Epoch     Epoch     `json:"epoch"`
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	// HostId The member who runs the table; "" for a room opened without a creator.
+	HostId string `json:"hostId"`
+	Id     string `json:"id"`
+
+	// Locked The host locked the order.
+	Locked bool       `json:"locked"`
+	Menu   []MenuItem `json:"menu"`
+	Name   string     `json:"name"`
+
+	// ServiceChargePercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	ServiceChargePercent Percent `json:"serviceChargePercent"`
+
+	// TipPercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	TipPercent Percent `json:"tipPercent"`
+	Version    int     `json:"version"`
+}
+
+// RoomEvent data of a `room` event; only the settings that changed are present.
+type RoomEvent struct {
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch Epoch `json:"epoch"`
+
+	// HostId Hand the host role to this member.
+	HostId *string `json:"hostId,omitempty"`
+	Locked *bool   `json:"locked,omitempty"`
+	Name   *string `json:"name,omitempty"`
+
+	// ServiceChargePercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	ServiceChargePercent *Percent `json:"serviceChargePercent,omitempty"`
+
+	// TipPercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	TipPercent *Percent `json:"tipPercent,omitempty"`
+	Version    int      `json:"version"`
+}
+
+// RoomPatch defines model for RoomPatch.
+type RoomPatch struct {
+	// HostId Hand the host role to this member.
+	HostId *string `json:"hostId,omitempty"`
+	Locked *bool   `json:"locked,omitempty"`
+	Name   *string `json:"name,omitempty"`
+
+	// ServiceChargePercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	ServiceChargePercent *Percent `json:"serviceChargePercent,omitempty"`
+
+	// TipPercent A percentage with at most two decimals (10, 12.5), read from its text, never through a float.
+	TipPercent *Percent `json:"tipPercent,omitempty"`
 }
 
 // Snapshot defines model for Snapshot.
 type Snapshot struct {
+	// AllDone There are members and every one is done choosing.
+	AllDone bool `json:"allDone"`
+
 	// Choices Quantities above 0, by member (join order) then menu order.
 	Choices []Choice `json:"choices"`
 
@@ -420,20 +900,74 @@ type Snapshot struct {
 	Members []Member `json:"members"`
 	Room    Room     `json:"room"`
 
-	// Summary The running order to show the waiter. Totals appear when the menu has prices (unpriced dishes count 0).
+	// Summary The running order and the fair split of its bill, exact in minor
+	// units of the room's currency. Amounts appear when some dish has a
+	// price (unpriced dishes count 0). A member pays for the dishes
+	// they chose; a dish for the table (shared) splits evenly among the
+	// members at the table now, one minor unit more for the first in
+	// join order when it does not divide. Service charge and tip are
+	// percentages of the subtotal (half up), split in proportion to
+	// each member's dishes by largest remainder. The members' totals
+	// always add up to the table's total.
 	Summary Summary `json:"summary"`
 	Version int     `json:"version"`
 }
 
-// Summary The running order to show the waiter. Totals appear when the menu has prices (unpriced dishes count 0).
+// StaffOrder defines model for StaffOrder.
+type StaffOrder struct {
+	// Lines By dish, in menu order.
+	Lines []struct {
+		MenuId string `json:"menuId"`
+
+		// Name As printed on the menu.
+		Name  string `json:"name"`
+		Notes []struct {
+			Member   string `json:"member"`
+			Note     string `json:"note"`
+			Quantity int    `json:"quantity"`
+		} `json:"notes"`
+		Quantity  int     `json:"quantity"`
+		Romanized *string `json:"romanized,omitempty"`
+
+		// SharedQuantity How many of them are for the table.
+		SharedQuantity int `json:"sharedQuantity"`
+	} `json:"lines"`
+	Locked   bool   `json:"locked"`
+	Quantity int    `json:"quantity"`
+	RoomName string `json:"roomName"`
+}
+
+// Summary The running order and the fair split of its bill, exact in minor
+// units of the room's currency. Amounts appear when some dish has a
+// price (unpriced dishes count 0). A member pays for the dishes
+// they chose; a dish for the table (shared) splits evenly among the
+// members at the table now, one minor unit more for the first in
+// join order when it does not divide. Service charge and tip are
+// percentages of the subtotal (half up), split in proportion to
+// each member's dishes by largest remainder. The members' totals
+// always add up to the table's total.
 type Summary struct {
-	// Items Dishes with a total above 0, in menu order.
+	Currency       *string `json:"currency,omitempty"`
+	CurrencyDigits int     `json:"currencyDigits"`
+
+	// Items Dishes with a quantity above 0, in menu order.
 	Items []ItemTotal `json:"items"`
 
-	// Members Every member, in join order.
-	Members  []MemberTotal `json:"members"`
+	// Members Every member in join order, then those who left with their choices kept.
+	Members  []MemberShare `json:"members"`
 	Quantity int           `json:"quantity"`
-	Total    *float64      `json:"total,omitempty"`
+
+	// ServiceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	ServiceMinor *MinorAmount `json:"serviceMinor,omitempty"`
+
+	// SubtotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	SubtotalMinor *MinorAmount `json:"subtotalMinor,omitempty"`
+
+	// TipMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	TipMinor *MinorAmount `json:"tipMinor,omitempty"`
+
+	// TotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	TotalMinor *MinorAmount `json:"totalMinor,omitempty"`
 }
 
 // VersionResponse defines model for VersionResponse.
@@ -451,6 +985,9 @@ type RoomId = string
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Problem
+
+// Changed defines model for Changed.
+type Changed = VersionResponse
 
 // Conflict defines model for Conflict.
 type Conflict = Problem
@@ -482,8 +1019,34 @@ type Unprocessable = Problem
 // UnsupportedMediaType defines model for UnsupportedMediaType.
 type UnsupportedMediaType = Problem
 
+// ScanMenuMultipartBody defines parameters for ScanMenu.
+type ScanMenuMultipartBody struct {
+	Currency *string            `json:"currency,omitempty"`
+	Image    openapi_types.File `json:"image"`
+	Lang     *string            `json:"lang,omitempty"`
+}
+
+// ScanMenuParams defines parameters for ScanMenu.
+type ScanMenuParams struct {
+	// Currency The prices' ISO 4217 code, when known.
+	Currency *string `form:"currency,omitempty" json:"currency,omitempty"`
+
+	// Lang The menu's language (ko, ja, zh-Hans, zh-Hant, th, vi, en); absent, the script is detected.
+	Lang *string `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
 // CreateRoomParams defines parameters for CreateRoom.
 type CreateRoomParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateRoomParams defines parameters for UpdateRoom.
+type UpdateRoomParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
 	// (by the same member; for joins, in the same room; for new rooms,
 	// from the same address) gets the first answer again, with
@@ -503,6 +1066,16 @@ type PollRoomParams struct {
 
 // SetChoiceParams defines parameters for SetChoice.
 type SetChoiceParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CloseRoomParams defines parameters for CloseRoom.
+type CloseRoomParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
 	// (by the same member; for joins, in the same room; for new rooms,
 	// from the same address) gets the first answer again, with
@@ -545,6 +1118,44 @@ type LeaveRoomParams struct {
 // LeaveRoomParamsChoices defines parameters for LeaveRoom.
 type LeaveRoomParamsChoices string
 
+// UpdateMemberParams defines parameters for UpdateMember.
+type UpdateMemberParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReplaceMenuParams defines parameters for ReplaceMenu.
+type ReplaceMenuParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// NameDishParams defines parameters for NameDish.
+type NameDishParams struct {
+	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
+	// (by the same member; for joins, in the same room; for new rooms,
+	// from the same address) gets the first answer again, with
+	// `Idempotent-Replayed: true`, and changes nothing.
+	// The same key with a different request is refused (422).
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetOrderParams defines parameters for GetOrder.
+type GetOrderParams struct {
+	Format *GetOrderParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// GetOrderParamsFormat defines parameters for GetOrder.
+type GetOrderParamsFormat string
+
 // RefreshRoomParams defines parameters for RefreshRoom.
 type RefreshRoomParams struct {
 	// IdempotencyKey Makes a retry safe: a request with a key used in the last 10 minutes
@@ -555,14 +1166,97 @@ type RefreshRoomParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ParseMenuJSONRequestBody defines body for ParseMenu for application/json ContentType.
+type ParseMenuJSONRequestBody = ParseRequest
+
+// ScanMenuMultipartRequestBody defines body for ScanMenu for multipart/form-data ContentType.
+type ScanMenuMultipartRequestBody ScanMenuMultipartBody
+
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
+
+// UpdateRoomJSONRequestBody defines body for UpdateRoom for application/json ContentType.
+type UpdateRoomJSONRequestBody = RoomPatch
 
 // SetChoiceJSONRequestBody defines body for SetChoice for application/json ContentType.
 type SetChoiceJSONRequestBody = ChoiceRequest
 
+// CloseRoomJSONRequestBody defines body for CloseRoom for application/json ContentType.
+type CloseRoomJSONRequestBody = CloseRequest
+
 // JoinRoomJSONRequestBody defines body for JoinRoom for application/json ContentType.
 type JoinRoomJSONRequestBody = JoinRequest
+
+// UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
+type UpdateMemberJSONRequestBody = MemberPatch
+
+// ReplaceMenuJSONRequestBody defines body for ReplaceMenu for application/json ContentType.
+type ReplaceMenuJSONRequestBody = MenuRequest
+
+// NameDishJSONRequestBody defines body for NameDish for application/json ContentType.
+type NameDishJSONRequestBody = DishNameRequest
+
+// AsMenuItemInputPrice0 returns the union data inside the MenuItemInput_Price as a MenuItemInputPrice0
+func (t MenuItemInput_Price) AsMenuItemInputPrice0() (MenuItemInputPrice0, error) {
+	var body MenuItemInputPrice0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMenuItemInputPrice0 overwrites any union data inside the MenuItemInput_Price as the provided MenuItemInputPrice0
+func (t *MenuItemInput_Price) FromMenuItemInputPrice0(v MenuItemInputPrice0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMenuItemInputPrice0 performs a merge with any union data inside the MenuItemInput_Price, using the provided MenuItemInputPrice0
+func (t *MenuItemInput_Price) MergeMenuItemInputPrice0(v MenuItemInputPrice0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMenuItemInputPrice1 returns the union data inside the MenuItemInput_Price as a MenuItemInputPrice1
+func (t MenuItemInput_Price) AsMenuItemInputPrice1() (MenuItemInputPrice1, error) {
+	var body MenuItemInputPrice1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMenuItemInputPrice1 overwrites any union data inside the MenuItemInput_Price as the provided MenuItemInputPrice1
+func (t *MenuItemInput_Price) FromMenuItemInputPrice1(v MenuItemInputPrice1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMenuItemInputPrice1 performs a merge with any union data inside the MenuItemInput_Price, using the provided MenuItemInputPrice1
+func (t *MenuItemInput_Price) MergeMenuItemInputPrice1(v MenuItemInputPrice1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t MenuItemInput_Price) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *MenuItemInput_Price) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -683,6 +1377,59 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/config (the `GetConfig` operationId).
 	GetConfig(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ParseMenuWithBody Read a pasted menu into a draft (creates nothing)
+	//
+	// Reads pasted lines, CSV (with a header row) or JSON (an array of
+	// dishes, or `{currency, items}`) and answers a draft to check and
+	// correct before opening a table with it. Prices are read by the
+	// currency and the language's conventions: `12,000원`, `₩12,000`,
+	// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+	// dotted leaders, a price at the end of a line after any text,
+	// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+	// becomes a warning on that line, never a silent guess. Dishes the
+	// glossary knows get `suggestedNames` and `romanized`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+	ParseMenuWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ParseMenu Read a pasted menu into a draft (creates nothing)
+	//
+	// Reads pasted lines, CSV (with a header row) or JSON (an array of
+	// dishes, or `{currency, items}`) and answers a draft to check and
+	// correct before opening a table with it. Prices are read by the
+	// currency and the language's conventions: `12,000원`, `₩12,000`,
+	// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+	// dotted leaders, a price at the end of a line after any text,
+	// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+	// becomes a warning on that line, never a silent guess. Dishes the
+	// glossary knows get `suggestedNames` and `romanized`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+	ParseMenu(ctx context.Context, body ParseMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScanMenuWithBody Read a photo of a menu into a draft (creates nothing)
+	//
+	// Reads the photo with OCR (EXIF orientation applied, slight
+	// rotation and dotted leaders handled) and the text as parseMenu
+	// does; the answer is the same draft plus the recognised `lines`
+	// with their confidence. The body is the image itself (JPEG, PNG or
+	// WebP, at most 8 MiB and 50 megapixels), or a multipart form with
+	// the image in a part named `image` (and optional `currency` and
+	// `lang` fields). Photos are read a few at a time per replica; past
+	// the queue the answer is 503 `scan_busy` with `Retry-After`.
+	// `GET /v1/config` says whether this server reads photos
+	// (`capabilities.scan`) and in which languages; without OCR the
+	// answer is 503 `ocr_unavailable`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/menus/scan (the `ScanMenu` operationId).
+	ScanMenuWithBody(ctx context.Context, params *ScanMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateRoomWithBody Open a room with a menu
 	//
 	// Takes any type of body and a specified content type.
@@ -702,6 +1449,32 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/rooms/{roomId} (the `GetRoom` operationId).
 	GetRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateRoomWithBody Change the table's settings (host)
+	//
+	// The table's name, locking the order (while locked, choices and
+	// new members get 409 `order_locked`), the service charge and tip
+	// in percent (with up to two decimals), and handing the host role
+	// to another member. Fields left out stay as they are. Everyone gets
+	// a `room` event with the fields that changed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+	UpdateRoomWithBody(ctx context.Context, roomId RoomId, params *UpdateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateRoom Change the table's settings (host)
+	//
+	// The table's name, locking the order (while locked, choices and
+	// new members get 409 `order_locked`), the service charge and tip
+	// in percent (with up to two decimals), and handing the host role
+	// to another member. Fields left out stay as they are. Everyone gets
+	// a `room` event with the fields that changed.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+	UpdateRoom(ctx context.Context, roomId RoomId, params *UpdateRoomParams, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PollRoom Long-poll the room (for proxies that buffer the event stream)
 	//
 	// Answers at once when the room's position differs from `after`, with
@@ -718,9 +1491,12 @@ type ClientInterface interface {
 	// SetChoiceWithBody Set the caller's quantity of one dish
 	//
 	// Sets, not adds: retrying the same request is harmless. When the
-	// quantity already has that value nothing changes, no event is sent
+	// choice already has these values nothing changes, no event is sent
 	// and the current version is returned. Quantity 0 removes the choice.
 	// The member is the token's; a member can only set their own choices.
+	// A choice may carry a note for the kitchen (allergies, spice) and
+	// be `shared`: for the table, its cost split among everyone at it.
+	// While the host has the order locked: 409 `order_locked`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -730,14 +1506,41 @@ type ClientInterface interface {
 	// SetChoice Set the caller's quantity of one dish
 	//
 	// Sets, not adds: retrying the same request is harmless. When the
-	// quantity already has that value nothing changes, no event is sent
+	// choice already has these values nothing changes, no event is sent
 	// and the current version is returned. Quantity 0 removes the choice.
 	// The member is the token's; a member can only set their own choices.
+	// A choice may carry a note for the kitchen (allergies, spice) and
+	// be `shared`: for the table, its cost split among everyone at it.
+	// While the host has the order locked: 409 `order_locked`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
 	SetChoice(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CloseRoomWithBody Close the table (host)
+	//
+	// Everyone gets a `closed` event (with the host's words) and their
+	// streams end; every change is refused from then on (409
+	// `room_closed`); the room is kept 30 minutes so late readers get
+	// the final order and split, then it goes. The body may be empty.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+	CloseRoomWithBody(ctx context.Context, roomId RoomId, params *CloseRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CloseRoom Close the table (host)
+	//
+	// Everyone gets a `closed` event (with the host's words) and their
+	// streams end; every change is refused from then on (409
+	// `room_closed`); the room is kept 30 minutes so late readers get
+	// the final order and split, then it goes. The body may be empty.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+	CloseRoom(ctx context.Context, roomId RoomId, params *CloseRoomParams, body CloseRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StreamRoom Follow the room live (Server-Sent Events)
 	//
@@ -756,8 +1559,14 @@ type ClientInterface interface {
 	//   `left` (LeftEvent; a member left or was taken out: when it is
 	//   the stream's own member, the stream ends after it and their
 	//   token no longer works), `refresh` (RefreshEvent), `presence`
-	//   (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
-	//   the client should not reconnect).
+	//   (PresenceEvent), `room` (RoomEvent: the host's settings that
+	//   changed), `menu` (MenuEvent: the whole new menu), `dishname`
+	//   (DishNameEvent), `done` (DoneEvent), `renamed` (RenamedEvent),
+	//   `closed` (ClosedEvent; the host closed the table, a versioned
+	//   change, or the room expired, with the last id again; the stream
+	//   then ends and the client should not reconnect). A stream opened
+	//   on a closed table sends its snapshot (with `room.closed`) and
+	//   ends.
 	// * `event: heartbeat` with `data: {}` and no id at most every 15 s
 	//   (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
 	//   proxies from closing idle streams and tells the client the
@@ -795,16 +1604,102 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 	JoinRoom(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// LeaveRoom Leave the room
+	// LeaveRoom Leave the room, or take a member out (host)
 	//
-	// The member leaves at once: a `left` event goes to everyone, the
-	// member's open streams end after it on every replica, and their
-	// token stops working. With `choices=keep` their choices stay in the
-	// order (and the member under the snapshot's `left`); by default
-	// they go too.
+	// A member takes themselves out (`me`); the host takes anyone out
+	// (403 `not_host` for anyone else). The member is out at once: a
+	// `left` event goes to everyone (reason `left` or `removed`), their
+	// open streams end after it on every replica, and their token stops
+	// working. With `choices=keep` their choices stay in the order (and
+	// the member under the snapshot's `left`); by default they go too.
+	// A host who leaves hands the table to the member who joined first.
 	//
 	// Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
 	LeaveRoom(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemberWithBody Rename yourself, or say you are done choosing
+	//
+	// A member's own change, one at a time: `name` (a name someone
+	// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+	// event; the snapshot's `allDone` says whether everyone is).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+	UpdateMemberWithBody(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMember Rename yourself, or say you are done choosing
+	//
+	// A member's own change, one at a time: `name` (a name someone
+	// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+	// event; the snapshot's `allDone` says whether everyone is).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+	UpdateMember(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceMenuWithBody Edit the menu (host)
+	//
+	// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+	// keep their ids; a dish without an id gets a number no dish had.
+	// Choices of removed dishes go. Names members gave a kept dish stay
+	// unless the new menu names it in that language. Everyone gets a
+	// `menu` event with the whole new menu. Prices are in the room's
+	// currency.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+	ReplaceMenuWithBody(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceMenu Edit the menu (host)
+	//
+	// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+	// keep their ids; a dish without an id gets a number no dish had.
+	// Choices of removed dishes go. Names members gave a kept dish stay
+	// unless the new menu names it in that language. Everyone gets a
+	// `menu` event with the whole new menu. Prices are in the room's
+	// currency.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+	ReplaceMenu(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, body ReplaceMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// NameDishWithBody Name a dish in a language (any member)
+	//
+	// A translation, or a correction of a suggestion: it replaces the
+	// dish's name in that language for everyone (a `dishname` event),
+	// and wins over the glossary's suggestion. At most 16 languages per
+	// dish from members.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+	NameDishWithBody(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// NameDish Name a dish in a language (any member)
+	//
+	// A translation, or a correction of a suggestion: it replaces the
+	// dish's name in that language for everyone (a `dishname` event),
+	// and wins over the glossary's suggestion. At most 16 languages per
+	// dish from members.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+	NameDish(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, body NameDishJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOrder The order for the staff
+	//
+	// The whole table's order by dish, in menu order, under the names
+	// printed on the menu (what the staff read), with quantities, how
+	// many are for the table, and the notes. `Accept: text/plain` (or
+	// `?format=text`) gives it as text to copy into a message.
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
+	GetOrder(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RoomQRCode QR code of the table's share link
 	//
@@ -965,6 +1860,89 @@ func (c *Client) GetConfig(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
+// ParseMenuWithBody Read a pasted menu into a draft (creates nothing)
+//
+// Reads pasted lines, CSV (with a header row) or JSON (an array of
+// dishes, or `{currency, items}`) and answers a draft to check and
+// correct before opening a table with it. Prices are read by the
+// currency and the language's conventions: `12,000원`, `₩12,000`,
+// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+// dotted leaders, a price at the end of a line after any text,
+// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+// becomes a warning on that line, never a silent guess. Dishes the
+// glossary knows get `suggestedNames` and `romanized`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+func (c *Client) ParseMenuWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewParseMenuRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ParseMenu Read a pasted menu into a draft (creates nothing)
+//
+// Reads pasted lines, CSV (with a header row) or JSON (an array of
+// dishes, or `{currency, items}`) and answers a draft to check and
+// correct before opening a table with it. Prices are read by the
+// currency and the language's conventions: `12,000원`, `₩12,000`,
+// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+// dotted leaders, a price at the end of a line after any text,
+// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+// becomes a warning on that line, never a silent guess. Dishes the
+// glossary knows get `suggestedNames` and `romanized`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+func (c *Client) ParseMenu(ctx context.Context, body ParseMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewParseMenuRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScanMenuWithBody Read a photo of a menu into a draft (creates nothing)
+//
+// Reads the photo with OCR (EXIF orientation applied, slight
+// rotation and dotted leaders handled) and the text as parseMenu
+// does; the answer is the same draft plus the recognised `lines`
+// with their confidence. The body is the image itself (JPEG, PNG or
+// WebP, at most 8 MiB and 50 megapixels), or a multipart form with
+// the image in a part named `image` (and optional `currency` and
+// `lang` fields). Photos are read a few at a time per replica; past
+// the queue the answer is 503 `scan_busy` with `Retry-After`.
+// `GET /v1/config` says whether this server reads photos
+// (`capabilities.scan`) and in which languages; without OCR the
+// answer is 503 `ocr_unavailable`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/menus/scan (the `ScanMenu` operationId).
+func (c *Client) ScanMenuWithBody(ctx context.Context, params *ScanMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScanMenuRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateRoomWithBody Open a room with a menu
 //
 // Takes any type of body and a specified content type.
@@ -1014,6 +1992,52 @@ func (c *Client) GetRoom(ctx context.Context, roomId RoomId, reqEditors ...Reque
 	return c.Client.Do(req)
 }
 
+// UpdateRoomWithBody Change the table's settings (host)
+//
+// The table's name, locking the order (while locked, choices and
+// new members get 409 `order_locked`), the service charge and tip
+// in percent (with up to two decimals), and handing the host role
+// to another member. Fields left out stay as they are. Everyone gets
+// a `room` event with the fields that changed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+func (c *Client) UpdateRoomWithBody(ctx context.Context, roomId RoomId, params *UpdateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateRoomRequestWithBody(c.Server, roomId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateRoom Change the table's settings (host)
+//
+// The table's name, locking the order (while locked, choices and
+// new members get 409 `order_locked`), the service charge and tip
+// in percent (with up to two decimals), and handing the host role
+// to another member. Fields left out stay as they are. Everyone gets
+// a `room` event with the fields that changed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+func (c *Client) UpdateRoom(ctx context.Context, roomId RoomId, params *UpdateRoomParams, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateRoomRequest(c.Server, roomId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PollRoom Long-poll the room (for proxies that buffer the event stream)
 //
 // Answers at once when the room's position differs from `after`, with
@@ -1040,9 +2064,12 @@ func (c *Client) PollRoom(ctx context.Context, roomId RoomId, params *PollRoomPa
 // SetChoiceWithBody Set the caller's quantity of one dish
 //
 // Sets, not adds: retrying the same request is harmless. When the
-// quantity already has that value nothing changes, no event is sent
+// choice already has these values nothing changes, no event is sent
 // and the current version is returned. Quantity 0 removes the choice.
 // The member is the token's; a member can only set their own choices.
+// A choice may carry a note for the kitchen (allergies, spice) and
+// be `shared`: for the table, its cost split among everyone at it.
+// While the host has the order locked: 409 `order_locked`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1062,15 +2089,62 @@ func (c *Client) SetChoiceWithBody(ctx context.Context, roomId RoomId, params *S
 // SetChoice Set the caller's quantity of one dish
 //
 // Sets, not adds: retrying the same request is harmless. When the
-// quantity already has that value nothing changes, no event is sent
+// choice already has these values nothing changes, no event is sent
 // and the current version is returned. Quantity 0 removes the choice.
 // The member is the token's; a member can only set their own choices.
+// A choice may carry a note for the kitchen (allergies, spice) and
+// be `shared`: for the table, its cost split among everyone at it.
+// While the host has the order locked: 409 `order_locked`.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
 func (c *Client) SetChoice(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetChoiceRequest(c.Server, roomId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CloseRoomWithBody Close the table (host)
+//
+// Everyone gets a `closed` event (with the host's words) and their
+// streams end; every change is refused from then on (409
+// `room_closed`); the room is kept 30 minutes so late readers get
+// the final order and split, then it goes. The body may be empty.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+func (c *Client) CloseRoomWithBody(ctx context.Context, roomId RoomId, params *CloseRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseRoomRequestWithBody(c.Server, roomId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CloseRoom Close the table (host)
+//
+// Everyone gets a `closed` event (with the host's words) and their
+// streams end; every change is refused from then on (409
+// `room_closed`); the room is kept 30 minutes so late readers get
+// the final order and split, then it goes. The body may be empty.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+func (c *Client) CloseRoom(ctx context.Context, roomId RoomId, params *CloseRoomParams, body CloseRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseRoomRequest(c.Server, roomId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1098,8 +2172,14 @@ func (c *Client) SetChoice(ctx context.Context, roomId RoomId, params *SetChoice
 //     `left` (LeftEvent; a member left or was taken out: when it is
 //     the stream's own member, the stream ends after it and their
 //     token no longer works), `refresh` (RefreshEvent), `presence`
-//     (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
-//     the client should not reconnect).
+//     (PresenceEvent), `room` (RoomEvent: the host's settings that
+//     changed), `menu` (MenuEvent: the whole new menu), `dishname`
+//     (DishNameEvent), `done` (DoneEvent), `renamed` (RenamedEvent),
+//     `closed` (ClosedEvent; the host closed the table, a versioned
+//     change, or the room expired, with the last id again; the stream
+//     then ends and the client should not reconnect). A stream opened
+//     on a closed table sends its snapshot (with `room.closed`) and
+//     ends.
 //   - `event: heartbeat` with `data: {}` and no id at most every 15 s
 //     (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
 //     proxies from closing idle streams and tells the client the
@@ -1167,17 +2247,173 @@ func (c *Client) JoinRoom(ctx context.Context, roomId RoomId, params *JoinRoomPa
 	return c.Client.Do(req)
 }
 
-// LeaveRoom Leave the room
+// LeaveRoom Leave the room, or take a member out (host)
 //
-// The member leaves at once: a `left` event goes to everyone, the
-// member's open streams end after it on every replica, and their
-// token stops working. With `choices=keep` their choices stay in the
-// order (and the member under the snapshot's `left`); by default
-// they go too.
+// A member takes themselves out (`me`); the host takes anyone out
+// (403 `not_host` for anyone else). The member is out at once: a
+// `left` event goes to everyone (reason `left` or `removed`), their
+// open streams end after it on every replica, and their token stops
+// working. With `choices=keep` their choices stay in the order (and
+// the member under the snapshot's `left`); by default they go too.
+// A host who leaves hands the table to the member who joined first.
 //
 // Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
 func (c *Client) LeaveRoom(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewLeaveRoomRequest(c.Server, roomId, memberId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemberWithBody Rename yourself, or say you are done choosing
+//
+// A member's own change, one at a time: `name` (a name someone
+// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+// event; the snapshot's `allDone` says whether everyone is).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+func (c *Client) UpdateMemberWithBody(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberRequestWithBody(c.Server, roomId, memberId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMember Rename yourself, or say you are done choosing
+//
+// A member's own change, one at a time: `name` (a name someone
+// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+// event; the snapshot's `allDone` says whether everyone is).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+func (c *Client) UpdateMember(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberRequest(c.Server, roomId, memberId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceMenuWithBody Edit the menu (host)
+//
+// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+// keep their ids; a dish without an id gets a number no dish had.
+// Choices of removed dishes go. Names members gave a kept dish stay
+// unless the new menu names it in that language. Everyone gets a
+// `menu` event with the whole new menu. Prices are in the room's
+// currency.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+func (c *Client) ReplaceMenuWithBody(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceMenuRequestWithBody(c.Server, roomId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceMenu Edit the menu (host)
+//
+// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+// keep their ids; a dish without an id gets a number no dish had.
+// Choices of removed dishes go. Names members gave a kept dish stay
+// unless the new menu names it in that language. Everyone gets a
+// `menu` event with the whole new menu. Prices are in the room's
+// currency.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+func (c *Client) ReplaceMenu(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, body ReplaceMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceMenuRequest(c.Server, roomId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NameDishWithBody Name a dish in a language (any member)
+//
+// A translation, or a correction of a suggestion: it replaces the
+// dish's name in that language for everyone (a `dishname` event),
+// and wins over the glossary's suggestion. At most 16 languages per
+// dish from members.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+func (c *Client) NameDishWithBody(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewNameDishRequestWithBody(c.Server, roomId, menuId, lang, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NameDish Name a dish in a language (any member)
+//
+// A translation, or a correction of a suggestion: it replaces the
+// dish's name in that language for everyone (a `dishname` event),
+// and wins over the glossary's suggestion. At most 16 languages per
+// dish from members.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+func (c *Client) NameDish(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, body NameDishJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewNameDishRequest(c.Server, roomId, menuId, lang, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOrder The order for the staff
+//
+// The whole table's order by dish, in menu order, under the names
+// printed on the menu (what the staff read), with quantities, how
+// many are for the table, and the notes. `Accept: text/plain` (or
+// `?format=text`) gives it as text to copy into a message.
+//
+// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
+func (c *Client) GetOrder(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrderRequest(c.Server, roomId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1491,6 +2727,114 @@ func NewGetConfigRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewParseMenuRequest calls the generic ParseMenu builder with application/json body
+func NewParseMenuRequest(server string, body ParseMenuJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewParseMenuRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewParseMenuRequestWithBody constructs an http.Request for the ParseMenu method, with any body, and a specified content type
+func NewParseMenuRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/menus/parse")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewScanMenuRequestWithBody constructs an http.Request for the ScanMenu method, with any body, and a specified content type
+func NewScanMenuRequestWithBody(server string, params *ScanMenuParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/menus/scan")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Currency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currency", *params.Currency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewCreateRoomRequest calls the generic CreateRoom builder with application/json body
 func NewCreateRoomRequest(server string, params *CreateRoomParams, body CreateRoomJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1575,6 +2919,68 @@ func NewGetRoomRequest(server string, roomId RoomId) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateRoomRequest calls the generic UpdateRoom builder with application/json body
+func NewUpdateRoomRequest(server string, roomId RoomId, params *UpdateRoomParams, body UpdateRoomJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
+}
+
+// NewUpdateRoomRequestWithBody constructs an http.Request for the UpdateRoom method, with any body, and a specified content type
+func NewUpdateRoomRequestWithBody(server string, roomId RoomId, params *UpdateRoomParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1681,6 +3087,68 @@ func NewSetChoiceRequestWithBody(server string, roomId RoomId, params *SetChoice
 	}
 
 	operationPath := fmt.Sprintf("/v1/rooms/%s/choices", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCloseRoomRequest calls the generic CloseRoom builder with application/json body
+func NewCloseRoomRequest(server string, roomId RoomId, params *CloseRoomParams, body CloseRoomJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCloseRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
+}
+
+// NewCloseRoomRequestWithBody constructs an http.Request for the CloseRoom method, with any body, and a specified content type
+func NewCloseRoomRequestWithBody(server string, roomId RoomId, params *CloseRoomParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/close", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1936,6 +3404,274 @@ func NewLeaveRoomRequest(server string, roomId RoomId, memberId string, params *
 	return req, nil
 }
 
+// NewUpdateMemberRequest calls the generic UpdateMember builder with application/json body
+func NewUpdateMemberRequest(server string, roomId RoomId, memberId string, params *UpdateMemberParams, body UpdateMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateMemberRequestWithBody(server, roomId, memberId, params, "application/json", bodyReader)
+}
+
+// NewUpdateMemberRequestWithBody constructs an http.Request for the UpdateMember method, with any body, and a specified content type
+func NewUpdateMemberRequestWithBody(server string, roomId RoomId, memberId string, params *UpdateMemberParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/members/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReplaceMenuRequest calls the generic ReplaceMenu builder with application/json body
+func NewReplaceMenuRequest(server string, roomId RoomId, params *ReplaceMenuParams, body ReplaceMenuJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceMenuRequestWithBody(server, roomId, params, "application/json", bodyReader)
+}
+
+// NewReplaceMenuRequestWithBody constructs an http.Request for the ReplaceMenu method, with any body, and a specified content type
+func NewReplaceMenuRequestWithBody(server string, roomId RoomId, params *ReplaceMenuParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/menu", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewNameDishRequest calls the generic NameDish builder with application/json body
+func NewNameDishRequest(server string, roomId RoomId, menuId string, lang string, params *NameDishParams, body NameDishJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewNameDishRequestWithBody(server, roomId, menuId, lang, params, "application/json", bodyReader)
+}
+
+// NewNameDishRequestWithBody constructs an http.Request for the NameDish method, with any body, and a specified content type
+func NewNameDishRequestWithBody(server string, roomId RoomId, menuId string, lang string, params *NameDishParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "menuId", menuId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "lang", lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/menu/%s/names/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetOrderRequest constructs an http.Request for the GetOrder method
+func NewGetOrderRequest(server string, roomId RoomId, params *GetOrderParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/order", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRoomQRCodeRequest constructs an http.Request for the RoomQRCode method
 func NewRoomQRCodeRequest(server string, roomId RoomId) (*http.Request, error) {
 	var err error
@@ -2160,6 +3896,59 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/config (the `GetConfig` operationId).
 	GetConfigWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetConfigResponse, error)
 
+	// ParseMenuWithBodyWithResponse Read a pasted menu into a draft (creates nothing)
+	//
+	// Reads pasted lines, CSV (with a header row) or JSON (an array of
+	// dishes, or `{currency, items}`) and answers a draft to check and
+	// correct before opening a table with it. Prices are read by the
+	// currency and the language's conventions: `12,000원`, `₩12,000`,
+	// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+	// dotted leaders, a price at the end of a line after any text,
+	// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+	// becomes a warning on that line, never a silent guess. Dishes the
+	// glossary knows get `suggestedNames` and `romanized`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+	ParseMenuWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ParseMenuResponse, error)
+
+	// ParseMenuWithResponse Read a pasted menu into a draft (creates nothing)
+	//
+	// Reads pasted lines, CSV (with a header row) or JSON (an array of
+	// dishes, or `{currency, items}`) and answers a draft to check and
+	// correct before opening a table with it. Prices are read by the
+	// currency and the language's conventions: `12,000원`, `₩12,000`,
+	// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+	// dotted leaders, a price at the end of a line after any text,
+	// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+	// becomes a warning on that line, never a silent guess. Dishes the
+	// glossary knows get `suggestedNames` and `romanized`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+	ParseMenuWithResponse(ctx context.Context, body ParseMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*ParseMenuResponse, error)
+
+	// ScanMenuWithBodyWithResponse Read a photo of a menu into a draft (creates nothing)
+	//
+	// Reads the photo with OCR (EXIF orientation applied, slight
+	// rotation and dotted leaders handled) and the text as parseMenu
+	// does; the answer is the same draft plus the recognised `lines`
+	// with their confidence. The body is the image itself (JPEG, PNG or
+	// WebP, at most 8 MiB and 50 megapixels), or a multipart form with
+	// the image in a part named `image` (and optional `currency` and
+	// `lang` fields). Photos are read a few at a time per replica; past
+	// the queue the answer is 503 `scan_busy` with `Retry-After`.
+	// `GET /v1/config` says whether this server reads photos
+	// (`capabilities.scan`) and in which languages; without OCR the
+	// answer is 503 `ocr_unavailable`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/menus/scan (the `ScanMenu` operationId).
+	ScanMenuWithBodyWithResponse(ctx context.Context, params *ScanMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScanMenuResponse, error)
+
 	// CreateRoomWithBodyWithResponse Open a room with a menu
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -2181,6 +3970,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/rooms/{roomId} (the `GetRoom` operationId).
 	GetRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*GetRoomResponse, error)
 
+	// UpdateRoomWithBodyWithResponse Change the table's settings (host)
+	//
+	// The table's name, locking the order (while locked, choices and
+	// new members get 409 `order_locked`), the service charge and tip
+	// in percent (with up to two decimals), and handing the host role
+	// to another member. Fields left out stay as they are. Everyone gets
+	// a `room` event with the fields that changed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+	UpdateRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, params *UpdateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error)
+
+	// UpdateRoomWithResponse Change the table's settings (host)
+	//
+	// The table's name, locking the order (while locked, choices and
+	// new members get 409 `order_locked`), the service charge and tip
+	// in percent (with up to two decimals), and handing the host role
+	// to another member. Fields left out stay as they are. Everyone gets
+	// a `room` event with the fields that changed.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+	UpdateRoomWithResponse(ctx context.Context, roomId RoomId, params *UpdateRoomParams, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error)
+
 	// PollRoomWithResponse Long-poll the room (for proxies that buffer the event stream)
 	//
 	// Answers at once when the room's position differs from `after`, with
@@ -2199,9 +4014,12 @@ type ClientWithResponsesInterface interface {
 	// SetChoiceWithBodyWithResponse Set the caller's quantity of one dish
 	//
 	// Sets, not adds: retrying the same request is harmless. When the
-	// quantity already has that value nothing changes, no event is sent
+	// choice already has these values nothing changes, no event is sent
 	// and the current version is returned. Quantity 0 removes the choice.
 	// The member is the token's; a member can only set their own choices.
+	// A choice may carry a note for the kitchen (allergies, spice) and
+	// be `shared`: for the table, its cost split among everyone at it.
+	// While the host has the order locked: 409 `order_locked`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2211,14 +4029,41 @@ type ClientWithResponsesInterface interface {
 	// SetChoiceWithResponse Set the caller's quantity of one dish
 	//
 	// Sets, not adds: retrying the same request is harmless. When the
-	// quantity already has that value nothing changes, no event is sent
+	// choice already has these values nothing changes, no event is sent
 	// and the current version is returned. Quantity 0 removes the choice.
 	// The member is the token's; a member can only set their own choices.
+	// A choice may carry a note for the kitchen (allergies, spice) and
+	// be `shared`: for the table, its cost split among everyone at it.
+	// While the host has the order locked: 409 `order_locked`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/rooms/{roomId}/choices (the `SetChoice` operationId).
 	SetChoiceWithResponse(ctx context.Context, roomId RoomId, params *SetChoiceParams, body SetChoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*SetChoiceResponse, error)
+
+	// CloseRoomWithBodyWithResponse Close the table (host)
+	//
+	// Everyone gets a `closed` event (with the host's words) and their
+	// streams end; every change is refused from then on (409
+	// `room_closed`); the room is kept 30 minutes so late readers get
+	// the final order and split, then it goes. The body may be empty.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+	CloseRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, params *CloseRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoomResponse, error)
+
+	// CloseRoomWithResponse Close the table (host)
+	//
+	// Everyone gets a `closed` event (with the host's words) and their
+	// streams end; every change is refused from then on (409
+	// `room_closed`); the room is kept 30 minutes so late readers get
+	// the final order and split, then it goes. The body may be empty.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+	CloseRoomWithResponse(ctx context.Context, roomId RoomId, params *CloseRoomParams, body CloseRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoomResponse, error)
 
 	// StreamRoomWithResponse Follow the room live (Server-Sent Events)
 	//
@@ -2237,8 +4082,14 @@ type ClientWithResponsesInterface interface {
 	//   `left` (LeftEvent; a member left or was taken out: when it is
 	//   the stream's own member, the stream ends after it and their
 	//   token no longer works), `refresh` (RefreshEvent), `presence`
-	//   (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
-	//   the client should not reconnect).
+	//   (PresenceEvent), `room` (RoomEvent: the host's settings that
+	//   changed), `menu` (MenuEvent: the whole new menu), `dishname`
+	//   (DishNameEvent), `done` (DoneEvent), `renamed` (RenamedEvent),
+	//   `closed` (ClosedEvent; the host closed the table, a versioned
+	//   change, or the room expired, with the last id again; the stream
+	//   then ends and the client should not reconnect). A stream opened
+	//   on a closed table sends its snapshot (with `room.closed`) and
+	//   ends.
 	// * `event: heartbeat` with `data: {}` and no id at most every 15 s
 	//   (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
 	//   proxies from closing idle streams and tells the client the
@@ -2278,18 +4129,106 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/rooms/{roomId}/members (the `JoinRoom` operationId).
 	JoinRoomWithResponse(ctx context.Context, roomId RoomId, params *JoinRoomParams, body JoinRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinRoomResponse, error)
 
-	// LeaveRoomWithResponse Leave the room
+	// LeaveRoomWithResponse Leave the room, or take a member out (host)
 	//
-	// The member leaves at once: a `left` event goes to everyone, the
-	// member's open streams end after it on every replica, and their
-	// token stops working. With `choices=keep` their choices stay in the
-	// order (and the member under the snapshot's `left`); by default
-	// they go too.
+	// A member takes themselves out (`me`); the host takes anyone out
+	// (403 `not_host` for anyone else). The member is out at once: a
+	// `left` event goes to everyone (reason `left` or `removed`), their
+	// open streams end after it on every replica, and their token stops
+	// working. With `choices=keep` their choices stay in the order (and
+	// the member under the snapshot's `left`); by default they go too.
+	// A host who leaves hands the table to the member who joined first.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/rooms/{roomId}/members/{memberId} (the `LeaveRoom` operationId).
 	LeaveRoomWithResponse(ctx context.Context, roomId RoomId, memberId string, params *LeaveRoomParams, reqEditors ...RequestEditorFn) (*LeaveRoomResponse, error)
+
+	// UpdateMemberWithBodyWithResponse Rename yourself, or say you are done choosing
+	//
+	// A member's own change, one at a time: `name` (a name someone
+	// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+	// event; the snapshot's `allDone` says whether everyone is).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+	UpdateMemberWithBodyWithResponse(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error)
+
+	// UpdateMemberWithResponse Rename yourself, or say you are done choosing
+	//
+	// A member's own change, one at a time: `name` (a name someone
+	// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+	// event; the snapshot's `allDone` says whether everyone is).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+	UpdateMemberWithResponse(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error)
+
+	// ReplaceMenuWithBodyWithResponse Edit the menu (host)
+	//
+	// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+	// keep their ids; a dish without an id gets a number no dish had.
+	// Choices of removed dishes go. Names members gave a kept dish stay
+	// unless the new menu names it in that language. Everyone gets a
+	// `menu` event with the whole new menu. Prices are in the room's
+	// currency.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+	ReplaceMenuWithBodyWithResponse(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceMenuResponse, error)
+
+	// ReplaceMenuWithResponse Edit the menu (host)
+	//
+	// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+	// keep their ids; a dish without an id gets a number no dish had.
+	// Choices of removed dishes go. Names members gave a kept dish stay
+	// unless the new menu names it in that language. Everyone gets a
+	// `menu` event with the whole new menu. Prices are in the room's
+	// currency.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+	ReplaceMenuWithResponse(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, body ReplaceMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceMenuResponse, error)
+
+	// NameDishWithBodyWithResponse Name a dish in a language (any member)
+	//
+	// A translation, or a correction of a suggestion: it replaces the
+	// dish's name in that language for everyone (a `dishname` event),
+	// and wins over the glossary's suggestion. At most 16 languages per
+	// dish from members.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+	NameDishWithBodyWithResponse(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*NameDishResponse, error)
+
+	// NameDishWithResponse Name a dish in a language (any member)
+	//
+	// A translation, or a correction of a suggestion: it replaces the
+	// dish's name in that language for everyone (a `dishname` event),
+	// and wins over the glossary's suggestion. At most 16 languages per
+	// dish from members.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+	NameDishWithResponse(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, body NameDishJSONRequestBody, reqEditors ...RequestEditorFn) (*NameDishResponse, error)
+
+	// GetOrderWithResponse The order for the staff
+	//
+	// The whole table's order by dish, in menu order, under the names
+	// printed on the menu (what the staff read), with quantities, how
+	// many are for the table, and the notes. `Accept: text/plain` (or
+	// `?format=text`) gives it as text to copy into a message.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
+	GetOrderWithResponse(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*GetOrderResponse, error)
 
 	// RoomQRCodeWithResponse QR code of the table's share link
 	//
@@ -2669,6 +4608,186 @@ func (r GetConfigResponse) ContentType() string {
 	return ""
 }
 
+// ParseMenuResponse429Headers the declared response headers of an HTTP 429 response for ParseMenu
+type ParseMenuResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ParseMenuResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Draft
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ParseMenuResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ParseMenuResponse) GetJSON200() *Draft {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ParseMenuResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ParseMenuResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ParseMenuResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ParseMenuResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ParseMenuResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ParseMenuResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ParseMenuResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ParseMenuResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ParseMenuResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScanMenuResponse429Headers the declared response headers of an HTTP 429 response for ScanMenu
+type ScanMenuResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ScanMenuResponse503Headers the declared response headers of an HTTP 503 response for ScanMenu
+type ScanMenuResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ScanMenuResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Draft
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScanMenuResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ScanMenuResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ScanMenuResponse) GetJSON200() *Draft {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScanMenuResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScanMenuResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScanMenuResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScanMenuResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateRoomResponse201Headers the declared response headers of an HTTP 201 response for CreateRoom
 type CreateRoomResponse201Headers struct {
 	Location         *string
@@ -2694,7 +4813,7 @@ type CreateRoomResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Room
+	JSON201 *NewRoom
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -2722,7 +4841,7 @@ type CreateRoomResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateRoomResponse) GetJSON201() *Room {
+func (r CreateRoomResponse) GetJSON201() *NewRoom {
 	return r.JSON201
 }
 
@@ -2886,6 +5005,138 @@ func (r GetRoomResponse) ContentType() string {
 	return ""
 }
 
+// UpdateRoomResponse200Headers the declared response headers of an HTTP 200 response for UpdateRoom
+type UpdateRoomResponse200Headers struct {
+	XMenusyncReplica *string
+}
+
+// UpdateRoomResponse401Headers the declared response headers of an HTTP 401 response for UpdateRoom
+type UpdateRoomResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateRoomResponse429Headers the declared response headers of an HTTP 429 response for UpdateRoom
+type UpdateRoomResponse429Headers struct {
+	RetryAfter *int
+}
+
+// UpdateRoomResponse503Headers the declared response headers of an HTTP 503 response for UpdateRoom
+type UpdateRoomResponse503Headers struct {
+	RetryAfter *int
+}
+
+type UpdateRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Changed
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateRoomResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateRoomResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateRoomResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateRoomResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateRoomResponse) GetJSON200() *Changed {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PollRoomResponse200Headers the declared response headers of an HTTP 200 response for PollRoom
 type PollRoomResponse200Headers struct {
 	XMenusyncReplica *string
@@ -3033,6 +5284,8 @@ type SetChoiceResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
 	ApplicationproblemJSON408 *RequestTimeout
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -3083,6 +5336,11 @@ func (r SetChoiceResponse) GetApplicationproblemJSON408() *RequestTimeout {
 	return r.ApplicationproblemJSON408
 }
 
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SetChoiceResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
 func (r SetChoiceResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
 	return r.ApplicationproblemJSON413
@@ -3131,6 +5389,138 @@ func (r SetChoiceResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SetChoiceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CloseRoomResponse200Headers the declared response headers of an HTTP 200 response for CloseRoom
+type CloseRoomResponse200Headers struct {
+	XMenusyncReplica *string
+}
+
+// CloseRoomResponse401Headers the declared response headers of an HTTP 401 response for CloseRoom
+type CloseRoomResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CloseRoomResponse429Headers the declared response headers of an HTTP 429 response for CloseRoom
+type CloseRoomResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CloseRoomResponse503Headers the declared response headers of an HTTP 503 response for CloseRoom
+type CloseRoomResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CloseRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Changed
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CloseRoomResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CloseRoomResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CloseRoomResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CloseRoomResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CloseRoomResponse) GetJSON200() *Changed {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CloseRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CloseRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CloseRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CloseRoomResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3393,7 +5783,7 @@ type LeaveRoomResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *VersionResponse
+	JSON200 *Changed
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -3402,6 +5792,8 @@ type LeaveRoomResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
 	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -3421,7 +5813,7 @@ type LeaveRoomResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LeaveRoomResponse) GetJSON200() *VersionResponse {
+func (r LeaveRoomResponse) GetJSON200() *Changed {
 	return r.JSON200
 }
 
@@ -3443,6 +5835,11 @@ func (r LeaveRoomResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r LeaveRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r LeaveRoomResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
@@ -3488,6 +5885,485 @@ func (r LeaveRoomResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r LeaveRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateMemberResponse401Headers the declared response headers of an HTTP 401 response for UpdateMember
+type UpdateMemberResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateMemberResponse429Headers the declared response headers of an HTTP 429 response for UpdateMember
+type UpdateMemberResponse429Headers struct {
+	RetryAfter *int
+}
+
+// UpdateMemberResponse503Headers the declared response headers of an HTTP 503 response for UpdateMember
+type UpdateMemberResponse503Headers struct {
+	RetryAfter *int
+}
+
+type UpdateMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MemberResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateMemberResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateMemberResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateMemberResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateMemberResponse) GetJSON200() *MemberResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceMenuResponse401Headers the declared response headers of an HTTP 401 response for ReplaceMenu
+type ReplaceMenuResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceMenuResponse429Headers the declared response headers of an HTTP 429 response for ReplaceMenu
+type ReplaceMenuResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ReplaceMenuResponse503Headers the declared response headers of an HTTP 503 response for ReplaceMenu
+type ReplaceMenuResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ReplaceMenuResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MenuResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceMenuResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceMenuResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceMenuResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceMenuResponse) GetJSON200() *MenuResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceMenuResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceMenuResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceMenuResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceMenuResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// NameDishResponse401Headers the declared response headers of an HTTP 401 response for NameDish
+type NameDishResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// NameDishResponse429Headers the declared response headers of an HTTP 429 response for NameDish
+type NameDishResponse429Headers struct {
+	RetryAfter *int
+}
+
+// NameDishResponse503Headers the declared response headers of an HTTP 503 response for NameDish
+type NameDishResponse503Headers struct {
+	RetryAfter *int
+}
+
+type NameDishResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DishNameResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *NameDishResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *NameDishResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *NameDishResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r NameDishResponse) GetJSON200() *DishNameResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r NameDishResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r NameDishResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r NameDishResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r NameDishResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetOrderResponse401Headers the declared response headers of an HTTP 401 response for GetOrder
+type GetOrderResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetOrderResponse429Headers the declared response headers of an HTTP 429 response for GetOrder
+type GetOrderResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetOrderResponse503Headers the declared response headers of an HTTP 503 response for GetOrder
+type GetOrderResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StaffOrder
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetOrderResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetOrderResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetOrderResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOrderResponse) GetJSON200() *StaffOrder {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOrderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3624,6 +6500,8 @@ type RefreshRoomResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
 	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -3665,6 +6543,11 @@ func (r RefreshRoomResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r RefreshRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RefreshRoomResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
@@ -3916,6 +6799,77 @@ func (c *ClientWithResponses) GetConfigWithResponse(ctx context.Context, reqEdit
 	return ParseGetConfigResponse(rsp)
 }
 
+// ParseMenuWithBodyWithResponse Read a pasted menu into a draft (creates nothing)
+//
+// Reads pasted lines, CSV (with a header row) or JSON (an array of
+// dishes, or `{currency, items}`) and answers a draft to check and
+// correct before opening a table with it. Prices are read by the
+// currency and the language's conventions: `12,000원`, `₩12,000`,
+// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+// dotted leaders, a price at the end of a line after any text,
+// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+// becomes a warning on that line, never a silent guess. Dishes the
+// glossary knows get `suggestedNames` and `romanized`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+func (c *ClientWithResponses) ParseMenuWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ParseMenuResponse, error) {
+	rsp, err := c.ParseMenuWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseParseMenuResponse(rsp)
+}
+
+// ParseMenuWithResponse Read a pasted menu into a draft (creates nothing)
+//
+// Reads pasted lines, CSV (with a header row) or JSON (an array of
+// dishes, or `{currency, items}`) and answers a draft to check and
+// correct before opening a table with it. Prices are read by the
+// currency and the language's conventions: `12,000원`, `₩12,000`,
+// `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+// dotted leaders, a price at the end of a line after any text,
+// quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+// becomes a warning on that line, never a silent guess. Dishes the
+// glossary knows get `suggestedNames` and `romanized`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/menus/parse (the `ParseMenu` operationId).
+func (c *ClientWithResponses) ParseMenuWithResponse(ctx context.Context, body ParseMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*ParseMenuResponse, error) {
+	rsp, err := c.ParseMenu(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseParseMenuResponse(rsp)
+}
+
+// ScanMenuWithBodyWithResponse Read a photo of a menu into a draft (creates nothing)
+//
+// Reads the photo with OCR (EXIF orientation applied, slight
+// rotation and dotted leaders handled) and the text as parseMenu
+// does; the answer is the same draft plus the recognised `lines`
+// with their confidence. The body is the image itself (JPEG, PNG or
+// WebP, at most 8 MiB and 50 megapixels), or a multipart form with
+// the image in a part named `image` (and optional `currency` and
+// `lang` fields). Photos are read a few at a time per replica; past
+// the queue the answer is 503 `scan_busy` with `Retry-After`.
+// `GET /v1/config` says whether this server reads photos
+// (`capabilities.scan`) and in which languages; without OCR the
+// answer is 503 `ocr_unavailable`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/menus/scan (the `ScanMenu` operationId).
+func (c *ClientWithResponses) ScanMenuWithBodyWithResponse(ctx context.Context, params *ScanMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScanMenuResponse, error) {
+	rsp, err := c.ScanMenuWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScanMenuResponse(rsp)
+}
+
 // CreateRoomWithBodyWithResponse Open a room with a menu
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3955,6 +6909,44 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 	return ParseGetRoomResponse(rsp)
 }
 
+// UpdateRoomWithBodyWithResponse Change the table's settings (host)
+//
+// The table's name, locking the order (while locked, choices and
+// new members get 409 `order_locked`), the service charge and tip
+// in percent (with up to two decimals), and handing the host role
+// to another member. Fields left out stay as they are. Everyone gets
+// a `room` event with the fields that changed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+func (c *ClientWithResponses) UpdateRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, params *UpdateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error) {
+	rsp, err := c.UpdateRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateRoomResponse(rsp)
+}
+
+// UpdateRoomWithResponse Change the table's settings (host)
+//
+// The table's name, locking the order (while locked, choices and
+// new members get 409 `order_locked`), the service charge and tip
+// in percent (with up to two decimals), and handing the host role
+// to another member. Fields left out stay as they are. Everyone gets
+// a `room` event with the fields that changed.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/rooms/{roomId} (the `UpdateRoom` operationId).
+func (c *ClientWithResponses) UpdateRoomWithResponse(ctx context.Context, roomId RoomId, params *UpdateRoomParams, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error) {
+	rsp, err := c.UpdateRoom(ctx, roomId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateRoomResponse(rsp)
+}
+
 // PollRoomWithResponse Long-poll the room (for proxies that buffer the event stream)
 //
 // Answers at once when the room's position differs from `after`, with
@@ -3979,9 +6971,12 @@ func (c *ClientWithResponses) PollRoomWithResponse(ctx context.Context, roomId R
 // SetChoiceWithBodyWithResponse Set the caller's quantity of one dish
 //
 // Sets, not adds: retrying the same request is harmless. When the
-// quantity already has that value nothing changes, no event is sent
+// choice already has these values nothing changes, no event is sent
 // and the current version is returned. Quantity 0 removes the choice.
 // The member is the token's; a member can only set their own choices.
+// A choice may carry a note for the kitchen (allergies, spice) and
+// be `shared`: for the table, its cost split among everyone at it.
+// While the host has the order locked: 409 `order_locked`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3997,9 +6992,12 @@ func (c *ClientWithResponses) SetChoiceWithBodyWithResponse(ctx context.Context,
 // SetChoiceWithResponse Set the caller's quantity of one dish
 //
 // Sets, not adds: retrying the same request is harmless. When the
-// quantity already has that value nothing changes, no event is sent
+// choice already has these values nothing changes, no event is sent
 // and the current version is returned. Quantity 0 removes the choice.
 // The member is the token's; a member can only set their own choices.
+// A choice may carry a note for the kitchen (allergies, spice) and
+// be `shared`: for the table, its cost split among everyone at it.
+// While the host has the order locked: 409 `order_locked`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4010,6 +7008,42 @@ func (c *ClientWithResponses) SetChoiceWithResponse(ctx context.Context, roomId 
 		return nil, err
 	}
 	return ParseSetChoiceResponse(rsp)
+}
+
+// CloseRoomWithBodyWithResponse Close the table (host)
+//
+// Everyone gets a `closed` event (with the host's words) and their
+// streams end; every change is refused from then on (409
+// `room_closed`); the room is kept 30 minutes so late readers get
+// the final order and split, then it goes. The body may be empty.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+func (c *ClientWithResponses) CloseRoomWithBodyWithResponse(ctx context.Context, roomId RoomId, params *CloseRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseRoomResponse, error) {
+	rsp, err := c.CloseRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCloseRoomResponse(rsp)
+}
+
+// CloseRoomWithResponse Close the table (host)
+//
+// Everyone gets a `closed` event (with the host's words) and their
+// streams end; every change is refused from then on (409
+// `room_closed`); the room is kept 30 minutes so late readers get
+// the final order and split, then it goes. The body may be empty.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/rooms/{roomId}/close (the `CloseRoom` operationId).
+func (c *ClientWithResponses) CloseRoomWithResponse(ctx context.Context, roomId RoomId, params *CloseRoomParams, body CloseRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseRoomResponse, error) {
+	rsp, err := c.CloseRoom(ctx, roomId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCloseRoomResponse(rsp)
 }
 
 // StreamRoomWithResponse Follow the room live (Server-Sent Events)
@@ -4029,8 +7063,14 @@ func (c *ClientWithResponses) SetChoiceWithResponse(ctx context.Context, roomId 
 //     `left` (LeftEvent; a member left or was taken out: when it is
 //     the stream's own member, the stream ends after it and their
 //     token no longer works), `refresh` (RefreshEvent), `presence`
-//     (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
-//     the client should not reconnect).
+//     (PresenceEvent), `room` (RoomEvent: the host's settings that
+//     changed), `menu` (MenuEvent: the whole new menu), `dishname`
+//     (DishNameEvent), `done` (DoneEvent), `renamed` (RenamedEvent),
+//     `closed` (ClosedEvent; the host closed the table, a versioned
+//     change, or the room expired, with the last id again; the stream
+//     then ends and the client should not reconnect). A stream opened
+//     on a closed table sends its snapshot (with `room.closed`) and
+//     ends.
 //   - `event: heartbeat` with `data: {}` and no id at most every 15 s
 //     (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
 //     proxies from closing idle streams and tells the client the
@@ -4088,13 +7128,15 @@ func (c *ClientWithResponses) JoinRoomWithResponse(ctx context.Context, roomId R
 	return ParseJoinRoomResponse(rsp)
 }
 
-// LeaveRoomWithResponse Leave the room
+// LeaveRoomWithResponse Leave the room, or take a member out (host)
 //
-// The member leaves at once: a `left` event goes to everyone, the
-// member's open streams end after it on every replica, and their
-// token stops working. With `choices=keep` their choices stay in the
-// order (and the member under the snapshot's `left`); by default
-// they go too.
+// A member takes themselves out (`me`); the host takes anyone out
+// (403 `not_host` for anyone else). The member is out at once: a
+// `left` event goes to everyone (reason `left` or `removed`), their
+// open streams end after it on every replica, and their token stops
+// working. With `choices=keep` their choices stay in the order (and
+// the member under the snapshot's `left`); by default they go too.
+// A host who leaves hands the table to the member who joined first.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4105,6 +7147,134 @@ func (c *ClientWithResponses) LeaveRoomWithResponse(ctx context.Context, roomId 
 		return nil, err
 	}
 	return ParseLeaveRoomResponse(rsp)
+}
+
+// UpdateMemberWithBodyWithResponse Rename yourself, or say you are done choosing
+//
+// A member's own change, one at a time: `name` (a name someone
+// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+// event; the snapshot's `allDone` says whether everyone is).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error) {
+	rsp, err := c.UpdateMemberWithBody(ctx, roomId, memberId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemberResponse(rsp)
+}
+
+// UpdateMemberWithResponse Rename yourself, or say you are done choosing
+//
+// A member's own change, one at a time: `name` (a name someone
+// else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+// event; the snapshot's `allDone` says whether everyone is).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/rooms/{roomId}/members/{memberId} (the `UpdateMember` operationId).
+func (c *ClientWithResponses) UpdateMemberWithResponse(ctx context.Context, roomId RoomId, memberId string, params *UpdateMemberParams, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error) {
+	rsp, err := c.UpdateMember(ctx, roomId, memberId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemberResponse(rsp)
+}
+
+// ReplaceMenuWithBodyWithResponse Edit the menu (host)
+//
+// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+// keep their ids; a dish without an id gets a number no dish had.
+// Choices of removed dishes go. Names members gave a kept dish stay
+// unless the new menu names it in that language. Everyone gets a
+// `menu` event with the whole new menu. Prices are in the room's
+// currency.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+func (c *ClientWithResponses) ReplaceMenuWithBodyWithResponse(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceMenuResponse, error) {
+	rsp, err := c.ReplaceMenuWithBody(ctx, roomId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceMenuResponse(rsp)
+}
+
+// ReplaceMenuWithResponse Edit the menu (host)
+//
+// Replaces the menu: add, remove, rename or reprice dishes. Dishes
+// keep their ids; a dish without an id gets a number no dish had.
+// Choices of removed dishes go. Names members gave a kept dish stay
+// unless the new menu names it in that language. Everyone gets a
+// `menu` event with the whole new menu. Prices are in the room's
+// currency.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu (the `ReplaceMenu` operationId).
+func (c *ClientWithResponses) ReplaceMenuWithResponse(ctx context.Context, roomId RoomId, params *ReplaceMenuParams, body ReplaceMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceMenuResponse, error) {
+	rsp, err := c.ReplaceMenu(ctx, roomId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceMenuResponse(rsp)
+}
+
+// NameDishWithBodyWithResponse Name a dish in a language (any member)
+//
+// A translation, or a correction of a suggestion: it replaces the
+// dish's name in that language for everyone (a `dishname` event),
+// and wins over the glossary's suggestion. At most 16 languages per
+// dish from members.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+func (c *ClientWithResponses) NameDishWithBodyWithResponse(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*NameDishResponse, error) {
+	rsp, err := c.NameDishWithBody(ctx, roomId, menuId, lang, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseNameDishResponse(rsp)
+}
+
+// NameDishWithResponse Name a dish in a language (any member)
+//
+// A translation, or a correction of a suggestion: it replaces the
+// dish's name in that language for everyone (a `dishname` event),
+// and wins over the glossary's suggestion. At most 16 languages per
+// dish from members.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/rooms/{roomId}/menu/{menuId}/names/{lang} (the `NameDish` operationId).
+func (c *ClientWithResponses) NameDishWithResponse(ctx context.Context, roomId RoomId, menuId string, lang string, params *NameDishParams, body NameDishJSONRequestBody, reqEditors ...RequestEditorFn) (*NameDishResponse, error) {
+	rsp, err := c.NameDish(ctx, roomId, menuId, lang, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseNameDishResponse(rsp)
+}
+
+// GetOrderWithResponse The order for the staff
+//
+// The whole table's order by dish, in menu order, under the names
+// printed on the menu (what the staff read), with quantities, how
+// many are for the table, and the notes. `Accept: text/plain` (or
+// `?format=text`) gives it as text to copy into a message.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
+func (c *ClientWithResponses) GetOrderWithResponse(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*GetOrderResponse, error) {
+	rsp, err := c.GetOrder(ctx, roomId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOrderResponse(rsp)
 }
 
 // RoomQRCodeWithResponse QR code of the table's share link
@@ -4358,6 +7528,171 @@ func ParseGetConfigResponse(rsp *http.Response) (*GetConfigResponse, error) {
 	return response, nil
 }
 
+// ParseParseMenuResponse parses an HTTP response from a ParseMenuWithResponse call
+func ParseParseMenuResponse(rsp *http.Response) (*ParseMenuResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ParseMenuResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Draft
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ParseMenuResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScanMenuResponse parses an HTTP response from a ScanMenuWithResponse call
+func ParseScanMenuResponse(rsp *http.Response) (*ScanMenuResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScanMenuResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Draft
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ScanMenuResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ScanMenuResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateRoomResponse parses an HTTP response from a CreateRoomWithResponse call
 func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -4373,7 +7708,7 @@ func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Room
+		var dest NewRoom
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4584,6 +7919,138 @@ func ParseGetRoomResponse(rsp *http.Response) (*GetRoomResponse, error) {
 	return response, nil
 }
 
+// ParseUpdateRoomResponse parses an HTTP response from a UpdateRoomWithResponse call
+func ParseUpdateRoomResponse(rsp *http.Response) (*UpdateRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Changed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateRoomResponse200Headers
+		if values := rsp.Header.Values("X-Menusync-Replica"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Replica", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMenusyncReplica = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateRoomResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateRoomResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePollRoomResponse parses an HTTP response from a PollRoomWithResponse call
 func ParsePollRoomResponse(rsp *http.Response) (*PollRoomResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -4751,6 +8218,13 @@ func ParseSetChoiceResponse(rsp *http.Response) (*SetChoiceResponse, error) {
 		}
 		response.ApplicationproblemJSON408 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4828,6 +8302,138 @@ func ParseSetChoiceResponse(rsp *http.Response) (*SetChoiceResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers SetChoiceResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCloseRoomResponse parses an HTTP response from a CloseRoomWithResponse call
+func ParseCloseRoomResponse(rsp *http.Response) (*CloseRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CloseRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Changed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CloseRoomResponse200Headers
+		if values := rsp.Header.Values("X-Menusync-Replica"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Menusync-Replica", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMenusyncReplica = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers CloseRoomResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CloseRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CloseRoomResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -5103,7 +8709,7 @@ func ParseLeaveRoomResponse(rsp *http.Response) (*LeaveRoomResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest VersionResponse
+		var dest Changed
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5136,6 +8742,13 @@ func ParseLeaveRoomResponse(rsp *http.Response) (*LeaveRoomResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
@@ -5200,6 +8813,476 @@ func ParseLeaveRoomResponse(rsp *http.Response) (*LeaveRoomResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers LeaveRoomResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateMemberResponse parses an HTTP response from a UpdateMemberWithResponse call
+func ParseUpdateMemberResponse(rsp *http.Response) (*UpdateMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MemberResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateMemberResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateMemberResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateMemberResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceMenuResponse parses an HTTP response from a ReplaceMenuWithResponse call
+func ParseReplaceMenuResponse(rsp *http.Response) (*ReplaceMenuResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceMenuResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MenuResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ReplaceMenuResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceMenuResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceMenuResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseNameDishResponse parses an HTTP response from a NameDishWithResponse call
+func ParseNameDishResponse(rsp *http.Response) (*NameDishResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &NameDishResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DishNameResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers NameDishResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers NameDishResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers NameDishResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetOrderResponse parses an HTTP response from a GetOrderWithResponse call
+func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StaffOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetOrderResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetOrderResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetOrderResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -5355,6 +9438,13 @@ func ParseRefreshRoomResponse(rsp *http.Response) (*RefreshRoomResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType

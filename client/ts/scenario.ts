@@ -54,9 +54,12 @@ async function main(): Promise<void> {
   const created = await api.POST("/v1/rooms", {
     ...keyed(),
     body: {
+      name: "Lunch in Tokyo",
+      currency: "JPY",
+      creatorName: "Hana",
       menu: [
-        { id: "sushi", name: "寿司", price: 18 },
-        { id: "mint-tea", name: "شاي بالنعناع", price: 4.5 },
+        { id: "sushi", name: "寿司", price: "1800" },
+        { id: "mint-tea", name: "شاي بالنعناع", priceMinor: 450 },
         { name: "Water" },
       ],
       ttlSeconds: 3600,
@@ -64,7 +67,10 @@ async function main(): Promise<void> {
   });
   check(created.response.status === 201 && created.data, `create: ${created.response.status}`);
   const room = created.data;
-  check(room.menu[2].id === "3" && room.version === 1 && room.epoch, `room: ${JSON.stringify(room)}`);
+  check(room.menu[2].id === "3" && room.version === 2 && room.epoch, `room: ${JSON.stringify(room)}`);
+  check(room.currency === "JPY" && room.currencyDigits === 0 && room.menu[0].priceMinor === 1800, `money: ${JSON.stringify(room)}`);
+  const host = room.creator;
+  check(host && room.hostId === host.member.id, `the creator is the host: ${JSON.stringify(room)}`);
   const roomId = room.id;
   const path = { params: { path: { roomId } } };
   console.log(`ok create ${roomId}`);
@@ -81,7 +87,7 @@ async function main(): Promise<void> {
     body: { menuId: "sushi", quantity: 2 },
   });
   check(
-    chose.data && chose.data.version === 4 && chose.data.epoch === room.epoch && chose.data.choice.memberId === bo.data.member.id,
+    chose.data && chose.data.version === 5 && chose.data.epoch === room.epoch && chose.data.choice.memberId === bo.data.member.id,
     "choose",
   );
   const retried = await api.POST("/v1/rooms/{roomId}/choices", {
@@ -90,25 +96,69 @@ async function main(): Promise<void> {
     body: { menuId: "sushi", quantity: 2 },
   });
   check(
-    retried.data?.version === 4 && retried.response.headers.get("Idempotent-Replayed") === "true",
+    retried.data?.version === 5 && retried.response.headers.get("Idempotent-Replayed") === "true",
     `retry with the same key: ${JSON.stringify(retried.data)}`,
   );
   await api.POST("/v1/rooms/{roomId}/choices", {
     ...path,
     ...bearer(ana.data.token),
-    body: { menuId: "mint-tea", quantity: 1 },
+    body: { menuId: "mint-tea", quantity: 3, note: "less sugar", shared: true },
   });
   const refreshed = await api.POST("/v1/rooms/{roomId}/refresh", { ...path, ...bearer(ana.data.token) });
-  check(refreshed.response.status === 202 && refreshed.data?.version === 6, "refresh");
+  check(refreshed.response.status === 202 && refreshed.data?.version === 7, "refresh");
   console.log("ok choose, refresh");
+
+  // The host's controls, and the members' own.
+  const hostPatch = await api.PATCH("/v1/rooms/{roomId}", {
+    ...path,
+    ...bearer(host.token),
+    body: { serviceChargePercent: 10 },
+  });
+  check(hostPatch.data?.version === 8, `service charge: ${hostPatch.response.status}`);
+  await expectProblem(
+    "403 not the host",
+    403,
+    api.PATCH("/v1/rooms/{roomId}", { ...path, ...bearer(ana.data.token), body: { locked: true } }),
+  );
+  const done = await api.PATCH("/v1/rooms/{roomId}/members/{memberId}", {
+    params: { path: { roomId, memberId: "me" } },
+    ...bearer(bo.data.token),
+    body: { done: true },
+  });
+  check(done.data?.member.done === true, "done");
+  const named = await api.PUT("/v1/rooms/{roomId}/menu/{menuId}/names/{lang}", {
+    params: { path: { roomId, menuId: "sushi", lang: "en" } },
+    ...bearer(ana.data.token),
+    body: { name: "Sushi" },
+  });
+  check(named.data?.name === "Sushi" && named.data.lang === "en", "dish name");
+  const locked = await api.PATCH("/v1/rooms/{roomId}", { ...path, ...bearer(host.token), body: { locked: true } });
+  check(locked.response.status === 200, "lock");
+  await expectProblem(
+    "409 order locked",
+    409,
+    api.POST("/v1/rooms/{roomId}/choices", { ...path, ...bearer(ana.data.token), body: { menuId: "sushi", quantity: 1 } }),
+  );
+  console.log("ok host controls, done, dish name, lock");
 
   const snap = await api.GET("/v1/rooms/{roomId}", { ...path, ...bearer(ana.data.token) });
   check(snap.data, `snapshot: ${snap.response.status}`);
   const s = snap.data;
-  check(s.version === 6 && s.members.length === 2 && s.choices.length === 2, `snapshot: ${JSON.stringify(s)}`);
-  check(s.summary.quantity === 3 && s.summary.total === 40.5, `summary: ${JSON.stringify(s.summary)}`);
-  check(s.summary.members[1].name === "Bo" && s.summary.members[1].total === 36, "member summary");
-  console.log(`ok snapshot v${s.version} total ${s.summary.total}`);
+  check(s.version === 11 && s.members.length === 3 && s.choices.length === 2, `snapshot: ${JSON.stringify(s)}`);
+  // Bo: 2 × 1800; the tea for the table (3 × 450 = 1350) split three
+  // ways; 10% service on the 4950 subtotal.
+  check(s.summary.quantity === 5 && s.summary.totalMinor === 5445, `summary: ${JSON.stringify(s.summary)}`);
+  const boShare = s.summary.members.find((m) => m.name === "Bo");
+  check(boShare && boShare.totalMinor === 4455 && boShare.items.length === 2, `Bo's share: ${JSON.stringify(boShare)}`);
+  check(s.room.menu[0].names?.en === "Sushi" && s.members[2].done && !s.allDone, "names and done in the snapshot");
+  const total = s.summary.members.reduce((sum, m) => sum + (m.totalMinor ?? 0), 0);
+  check(total === s.summary.totalMinor, `the shares add up: ${total}`);
+  console.log(`ok snapshot v${s.version} total ${s.summary.totalMinor} ${s.room.currency}`);
+
+  const got = await api.GET("/v1/rooms/{roomId}/order", { ...path, ...bearer(bo.data.token) });
+  const order = got.data as components["schemas"]["StaffOrder"] | undefined;
+  check(order && order.lines.length === 2 && order.lines[1].notes[0].note === "less sugar", `order: ${JSON.stringify(order)}`);
+  console.log("ok order");
 
   // Every documented error status.
   const other = await api.POST("/v1/rooms", { ...keyed(), body: { menu: [{ name: "x" }] } });
@@ -148,7 +198,12 @@ async function main(): Promise<void> {
   await expectProblem(
     "413 body too large",
     413,
-    api.POST("/v1/rooms", { body: { menu: Array.from({ length: 400 }, () => ({ name: "x".repeat(190) })) } }),
+    api.POST("/v1/rooms/{roomId}/choices", {
+      ...path,
+      ...bearer(ana.data.token),
+      body: { menuId: "sushi", quantity: 1 },
+      bodySerializer: () => '{"menuId":"' + "x".repeat(70 << 10) + '","quantity":1}',
+    }),
   );
   await expectProblem(
     "422 quantity out of range",
@@ -177,6 +232,18 @@ async function main(): Promise<void> {
       parseAs: "stream",
     }),
   );
+  const closed = await api.POST("/v1/rooms/{roomId}/close", { ...path, ...bearer(host.token), body: { reason: "ごちそうさま" } });
+  check(closed.response.status === 200, "close");
+  await expectProblem(
+    "409 table closed",
+    409,
+    api.PATCH("/v1/rooms/{roomId}/members/{memberId}", {
+      params: { path: { roomId, memberId: "me" } },
+      ...bearer(ana.data.token),
+      body: { done: true },
+    }),
+  );
+  console.log("ok close");
   console.log("scenario passed");
 }
 

@@ -63,7 +63,15 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the table's settings (host)
+         * @description The table's name, locking the order (while locked, choices and
+         *     new members get 409 `order_locked`), the service charge and tip
+         *     in percent (with up to two decimals), and handing the host role
+         *     to another member. Fields left out stay as they are. Everyone gets
+         *     a `room` event with the fields that changed.
+         */
+        patch: operations["updateRoom"];
         trace?: never;
     };
     "/v1/rooms/{roomId}/choices": {
@@ -81,9 +89,12 @@ export interface paths {
         /**
          * Set the caller's quantity of one dish
          * @description Sets, not adds: retrying the same request is harmless. When the
-         *     quantity already has that value nothing changes, no event is sent
+         *     choice already has these values nothing changes, no event is sent
          *     and the current version is returned. Quantity 0 removes the choice.
          *     The member is the token's; a member can only set their own choices.
+         *     A choice may carry a note for the kitchen (allergies, spice) and
+         *     be `shared`: for the table, its cost split among everyone at it.
+         *     While the host has the order locked: 409 `order_locked`.
          */
         post: operations["setChoice"];
         delete?: never;
@@ -119,7 +130,7 @@ export interface paths {
             path: {
                 /** @description The room id (128 random bits, URL-safe base64). */
                 roomId: components["parameters"]["RoomId"];
-                /** @description The member to take out, or `me`. Today a member can only take themselves out. */
+                /** @description The member, or `me`. */
                 memberId: string;
             };
             cookie?: never;
@@ -128,17 +139,25 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Leave the room
-         * @description The member leaves at once: a `left` event goes to everyone, the
-         *     member's open streams end after it on every replica, and their
-         *     token stops working. With `choices=keep` their choices stay in the
-         *     order (and the member under the snapshot's `left`); by default
-         *     they go too.
+         * Leave the room, or take a member out (host)
+         * @description A member takes themselves out (`me`); the host takes anyone out
+         *     (403 `not_host` for anyone else). The member is out at once: a
+         *     `left` event goes to everyone (reason `left` or `removed`), their
+         *     open streams end after it on every replica, and their token stops
+         *     working. With `choices=keep` their choices stay in the order (and
+         *     the member under the snapshot's `left`); by default they go too.
+         *     A host who leaves hands the table to the member who joined first.
          */
         delete: operations["leaveRoom"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename yourself, or say you are done choosing
+         * @description A member's own change, one at a time: `name` (a name someone
+         *     else has becomes "Ana 2"; a `renamed` event) or `done` (a `done`
+         *     event; the snapshot's `allDone` says whether everyone is).
+         */
+        patch: operations["updateMember"];
         trace?: never;
     };
     "/v1/rooms/{roomId}/session": {
@@ -158,6 +177,173 @@ export interface paths {
          * @description For a client that kept the token (from joining) but has no cookie, which EventSource needs.
          */
         post: operations["startSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a pasted menu into a draft (creates nothing)
+         * @description Reads pasted lines, CSV (with a header row) or JSON (an array of
+         *     dishes, or `{currency, items}`) and answers a draft to check and
+         *     correct before opening a table with it. Prices are read by the
+         *     currency and the language's conventions: `12,000원`, `₩12,000`,
+         *     `12.000 ₫`, `1.200,50 €`, `¥980`, `$12.50`, `980円`, `120 บาท`;
+         *     dotted leaders, a price at the end of a line after any text,
+         *     quoted CSV fields, CRLF, a BOM. Whatever the reader is unsure of
+         *     becomes a warning on that line, never a silent guess. Dishes the
+         *     glossary knows get `suggestedNames` and `romanized`.
+         */
+        post: operations["parseMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a photo of a menu into a draft (creates nothing)
+         * @description Reads the photo with OCR (EXIF orientation applied, slight
+         *     rotation and dotted leaders handled) and the text as parseMenu
+         *     does; the answer is the same draft plus the recognised `lines`
+         *     with their confidence. The body is the image itself (JPEG, PNG or
+         *     WebP, at most 8 MiB and 50 megapixels), or a multipart form with
+         *     the image in a part named `image` (and optional `currency` and
+         *     `lang` fields). Photos are read a few at a time per replica; past
+         *     the queue the answer is 503 `scan_busy` with `Retry-After`.
+         *     `GET /v1/config` says whether this server reads photos
+         *     (`capabilities.scan`) and in which languages; without OCR the
+         *     answer is 503 `ocr_unavailable`.
+         */
+        post: operations["scanMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{roomId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the table (host)
+         * @description Everyone gets a `closed` event (with the host's words) and their
+         *     streams end; every change is refused from then on (409
+         *     `room_closed`); the room is kept 30 minutes so late readers get
+         *     the final order and split, then it goes. The body may be empty.
+         */
+        post: operations["closeRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{roomId}/menu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit the menu (host)
+         * @description Replaces the menu: add, remove, rename or reprice dishes. Dishes
+         *     keep their ids; a dish without an id gets a number no dish had.
+         *     Choices of removed dishes go. Names members gave a kept dish stay
+         *     unless the new menu names it in that language. Everyone gets a
+         *     `menu` event with the whole new menu. Prices are in the room's
+         *     currency.
+         */
+        put: operations["replaceMenu"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{roomId}/menu/{menuId}/names/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+                menuId: string;
+                /** @description A BCP 47 language tag (en, ja, zh-Hans, pt-BR). */
+                lang: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Name a dish in a language (any member)
+         * @description A translation, or a correction of a suggestion: it replaces the
+         *     dish's name in that language for everyone (a `dishname` event),
+         *     and wins over the glossary's suggestion. At most 16 languages per
+         *     dish from members.
+         */
+        put: operations["nameDish"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{roomId}/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The order for the staff
+         * @description The whole table's order by dish, in menu order, under the names
+         *     printed on the menu (what the staff read), with quantities, how
+         *     many are for the table, and the notes. `Accept: text/plain` (or
+         *     `?format=text`) gives it as text to copy into a message.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -208,8 +394,14 @@ export interface paths {
          *       `left` (LeftEvent; a member left or was taken out: when it is
          *       the stream's own member, the stream ends after it and their
          *       token no longer works), `refresh` (RefreshEvent), `presence`
-         *       (PresenceEvent), `closed` (ClosedEvent; the stream then ends and
-         *       the client should not reconnect).
+         *       (PresenceEvent), `room` (RoomEvent: the host's settings that
+         *       changed), `menu` (MenuEvent: the whole new menu), `dishname`
+         *       (DishNameEvent), `done` (DoneEvent), `renamed` (RenamedEvent),
+         *       `closed` (ClosedEvent; the host closed the table, a versioned
+         *       change, or the room expired, with the last id again; the stream
+         *       then ends and the client should not reconnect). A stream opened
+         *       on a closed table sends its snapshot (with `room.closed`) and
+         *       ends.
          *     * `event: heartbeat` with `data: {}` and no id at most every 15 s
          *       (`X-Menusync-Heartbeat` on getRoom says the interval) keeps
          *       proxies from closing idle streams and tells the client the
@@ -441,27 +633,78 @@ export interface components {
              * @description Stable error name. `bad_request`, `bad_gateway` and `gateway_timeout` come from the shipped nginx config, not from a replica.
              * @enum {string}
              */
-            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "unsupported_media_type" | "cross_site" | "bad_host" | "name_taken" | "rooms_full" | "store_full" | "bad_request" | "bad_gateway" | "gateway_timeout" | "internal";
+            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "unsupported_media_type" | "cross_site" | "bad_host" | "name_taken" | "rooms_full" | "store_full" | "order_locked" | "room_closed" | "not_host" | "conflict" | "ocr_unavailable" | "image_too_large" | "unsupported_image" | "bad_image" | "scan_busy" | "bad_request" | "bad_gateway" | "gateway_timeout" | "internal";
         };
+        /**
+         * Format: int64
+         * @description An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+         */
+        MinorAmount: number;
+        /** @description A percentage with at most two decimals (10, 12.5), read from its text, never through a float. */
+        Percent: number;
         MenuItem: {
             id: string;
+            /** @description The dish as printed on the menu. */
             name: string;
-            /** Format: double */
-            price?: number;
+            priceMinor?: components["schemas"]["MinorAmount"];
             description?: string;
+            /** @description The dish's name in other languages, by BCP 47 tag, from the menu, the host or any member (a member's correction replaces the menu's). Clients show the viewer's language beside the printed name. */
+            names?: {
+                [key: string]: string;
+            };
+            /** @description Names the dish glossary suggests, by language, filled by machine; a name in `names` for the same language wins. Show them as suggestions a member can correct. */
+            suggestedNames?: {
+                [key: string]: string;
+            };
+            /** @description How to say the printed name: Revised Romanization for Hangul (bibimbap, kimchi-jjigae), Hepburn for kana. */
+            romanized?: string;
+            glossary?: components["schemas"]["GlossaryMatch"];
         };
+        /** @description Which glossary entry the suggestions come from. */
+        GlossaryMatch: {
+            /** @description The entry's stable id (kimchi-jjigae). */
+            entry: string;
+            /**
+             * @description exact: the printed name is the entry's; head: it ends with it (돌솥 비빔밥 is a 비빔밥).
+             * @enum {string}
+             */
+            kind: "exact" | "head";
+            /** @description The words before the head. */
+            modifier?: string;
+        };
+        /** @description A dish as a client sends it; a draft's item may be sent back as it came. Give the price as `priceMinor` or as `price`, or both when they agree. */
         MenuItemInput: {
-            /** @description Defaults to the 1-based position. */
+            /** @description Defaults to the 1-based position (on an edit, to a number no dish had). */
             id?: string;
             name: string;
-            /** Format: double */
-            price?: number;
+            /** @description The price as a plain decimal in major units of the room's currency ("12000", "12.50"); a JSON number is read from its text. At most the currency's decimals. */
+            price?: string | number;
+            priceMinor?: components["schemas"]["MinorAmount"];
             description?: string;
+            names?: {
+                [key: string]: string;
+            };
+            suggestedNames?: {
+                [key: string]: string;
+            };
+            romanized?: string;
+            glossary?: components["schemas"]["GlossaryMatch"];
+            /** @description A draft's; ignored. */
+            line?: number;
         };
         CreateRoomRequest: {
             menu: components["schemas"]["MenuItemInput"][];
+            /** @description The table's name, "Dinner at Gwangjang". */
+            name?: string;
+            /** @description The prices' ISO 4217 code (a draft's `currency`). Without one, prices are hundredths of an unnamed currency, as before rooms had currencies. */
+            currency?: string;
+            /** @description The creator's name; they join as the first member and the host, and the response carries their token. */
+            creatorName?: string;
             /** @description Lifetime without activity; default 10800 (3 h, configurable), at most the configured maximum (86400 by default). */
             ttlSeconds?: number;
+        };
+        NewRoom: components["schemas"]["Room"] & {
+            creator?: components["schemas"]["JoinResponse"];
         };
         /** @description A position as an event id, `<epoch>.<version>`. */
         EventId: string;
@@ -470,7 +713,21 @@ export interface components {
         Room: {
             id: string;
             epoch: components["schemas"]["Epoch"];
+            name: string;
+            /** @description ISO 4217 code of every amount; absent for a room without one (then amounts are hundredths). */
+            currency?: string;
+            /** @description Minor-unit digits of the currency: 0 for KRW and JPY, 2 for USD and EUR. An amount of 12000 with 0 digits is 12,000; 1250 with 2 digits is 12.50. */
+            currencyDigits: number;
             menu: components["schemas"]["MenuItem"][];
+            /** @description The member who runs the table; "" for a room opened without a creator. */
+            hostId: string;
+            /** @description The host locked the order. */
+            locked: boolean;
+            /** @description The host closed the table; it is kept a short while so late readers get the final order. */
+            closed: boolean;
+            closedReason?: string;
+            serviceChargePercent: components["schemas"]["Percent"];
+            tipPercent: components["schemas"]["Percent"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -482,6 +739,8 @@ export interface components {
             name: string;
             /** @description True while one of the member's streams (or long-polls) is open on any replica, and for MENUSYNC_PRESENCE_GRACE (10 s) after the last one closed. */
             online: boolean;
+            /** @description The member is done choosing. */
+            done: boolean;
         };
         JoinRequest: {
             name: string;
@@ -497,10 +756,17 @@ export interface components {
             menuId: string;
             memberId: string;
             quantity: number;
+            /** @description For the kitchen (no cilantro, very spicy); shown to everyone and on the staff order. */
+            note?: string;
+            /** @description For the table: its cost splits evenly among the members at the table. */
+            shared: boolean;
         };
         ChoiceRequest: {
             menuId: string;
             quantity: number;
+            note?: string;
+            /** @description For the table (default false). */
+            shared?: boolean;
         };
         ChoiceResponse: {
             version: number;
@@ -511,6 +777,107 @@ export interface components {
             version: number;
             epoch: components["schemas"]["Epoch"];
         };
+        RoomPatch: {
+            name?: string;
+            locked?: boolean;
+            serviceChargePercent?: components["schemas"]["Percent"];
+            tipPercent?: components["schemas"]["Percent"];
+            /** @description Hand the host role to this member. */
+            hostId?: string;
+        };
+        CloseRequest: {
+            /** @description The host's words to everyone ("Paid, thanks!"). */
+            reason?: string;
+        };
+        /** @description One of name or done. */
+        MemberPatch: {
+            name?: string;
+            done?: boolean;
+        };
+        MemberResponse: {
+            /** @description The member's id, and the name they got or their done state. */
+            member: {
+                id: string;
+                name?: string;
+                done?: boolean;
+            };
+            version: number;
+            epoch: components["schemas"]["Epoch"];
+        };
+        MenuRequest: {
+            menu: components["schemas"]["MenuItemInput"][];
+        };
+        MenuResponse: {
+            menu: components["schemas"]["MenuItem"][];
+            version: number;
+            epoch: components["schemas"]["Epoch"];
+        };
+        DishNameRequest: {
+            name: string;
+        };
+        DishName: {
+            menuId: string;
+            /** @description The language tag, written canonically. */
+            lang: string;
+            name: string;
+        };
+        DishNameResponse: components["schemas"]["DishName"] & components["schemas"]["EventPosition"];
+        ParseRequest: {
+            /** @description Pasted lines, CSV with a header row, or JSON. */
+            text: string;
+            /** @description The prices' ISO 4217 code; wins over what the menu shows. */
+            currency?: string;
+            /** @description The menu's language (BCP 47), a hint for reading prices. */
+            lang?: string;
+        };
+        Draft: {
+            /** @description ISO 4217 code, given or detected; "" when undecided (a warning says why) or nothing is priced. */
+            currency: string;
+            currencyDigits: number;
+            /** @enum {string} */
+            format: "lines" | "csv" | "json" | "photo";
+            /** @description The language a photo was read in. */
+            lang?: string;
+            items: components["schemas"]["DraftItem"][];
+            /** @description Lines to check, in line order; line 0 is about the whole menu. */
+            warnings: {
+                line: number;
+                code: string;
+                message: string;
+            }[];
+            /** @description A photo's recognised lines. */
+            lines?: {
+                text: string;
+                confidence: number;
+            }[];
+        };
+        /** @description A dish as read, to send back (corrected) in createRoom's menu. */
+        DraftItem: components["schemas"]["MenuItem"] & {
+            /** @description The price written exactly in major units ("12000", "12.50"). */
+            price?: string;
+            /** @description The input line the dish starts on. */
+            line: number;
+        };
+        StaffOrder: {
+            roomName: string;
+            quantity: number;
+            locked: boolean;
+            /** @description By dish, in menu order. */
+            lines: {
+                menuId: string;
+                /** @description As printed on the menu. */
+                name: string;
+                romanized?: string;
+                quantity: number;
+                /** @description How many of them are for the table. */
+                sharedQuantity: number;
+                notes: {
+                    note: string;
+                    quantity: number;
+                    member: string;
+                }[];
+            }[];
+        };
         Snapshot: {
             room: components["schemas"]["Room"];
             /** @description In join order. */
@@ -520,36 +887,61 @@ export interface components {
             /** @description Quantities above 0, by member (join order) then menu order. */
             choices: components["schemas"]["Choice"][];
             summary: components["schemas"]["Summary"];
+            /** @description There are members and every one is done choosing. */
+            allDone: boolean;
             version: number;
             epoch: components["schemas"]["Epoch"];
         };
-        /** @description The running order to show the waiter. Totals appear when the menu has prices (unpriced dishes count 0). */
+        /**
+         * @description The running order and the fair split of its bill, exact in minor
+         *     units of the room's currency. Amounts appear when some dish has a
+         *     price (unpriced dishes count 0). A member pays for the dishes
+         *     they chose; a dish for the table (shared) splits evenly among the
+         *     members at the table now, one minor unit more for the first in
+         *     join order when it does not divide. Service charge and tip are
+         *     percentages of the subtotal (half up), split in proportion to
+         *     each member's dishes by largest remainder. The members' totals
+         *     always add up to the table's total.
+         */
         Summary: {
-            /** @description Dishes with a total above 0, in menu order. */
+            currency?: string;
+            currencyDigits: number;
+            /** @description Dishes with a quantity above 0, in menu order. */
             items: components["schemas"]["ItemTotal"][];
-            /** @description Every member, in join order. */
-            members: components["schemas"]["MemberTotal"][];
+            /** @description Every member in join order, then those who left with their choices kept. */
+            members: components["schemas"]["MemberShare"][];
             quantity: number;
-            /** Format: double */
-            total?: number;
+            subtotalMinor?: components["schemas"]["MinorAmount"];
+            serviceMinor?: components["schemas"]["MinorAmount"];
+            tipMinor?: components["schemas"]["MinorAmount"];
+            totalMinor?: components["schemas"]["MinorAmount"];
         };
         ItemTotal: {
             menuId: string;
             name: string;
             quantity: number;
-            /** Format: double */
-            total?: number;
+            sharedQuantity: number;
+            totalMinor?: components["schemas"]["MinorAmount"];
         };
-        MemberTotal: {
+        MemberShare: {
             memberId: string;
             name: string;
+            /** @description Their dishes, and their shares of the dishes for the table. */
             items: {
                 menuId: string;
                 quantity: number;
+                shared: boolean;
+                /** @description How many people a shared dish is split between. */
+                sharedBy?: number;
+                amountMinor?: components["schemas"]["MinorAmount"];
+                note?: string;
             }[];
+            /** @description Of their own dishes. */
             quantity: number;
-            /** Format: double */
-            total?: number;
+            subtotalMinor?: components["schemas"]["MinorAmount"];
+            serviceMinor?: components["schemas"]["MinorAmount"];
+            tipMinor?: components["schemas"]["MinorAmount"];
+            totalMinor?: components["schemas"]["MinorAmount"];
         };
         /** @description data of a `choice` event. */
         ChoiceEvent: components["schemas"]["Choice"] & components["schemas"]["EventPosition"];
@@ -567,6 +959,8 @@ export interface components {
             /** @enum {string} */
             reason: "left" | "removed";
             keepChoices: boolean;
+            /** @description The host after it (a host who leaves hands the table to the member who joined first). */
+            hostId: string;
         } & components["schemas"]["EventPosition"];
         /** @description data of a `refresh` event; clients refetch the room. */
         RefreshEvent: components["schemas"]["EventPosition"];
@@ -575,10 +969,30 @@ export interface components {
             memberId: string;
             online: boolean;
         } & components["schemas"]["EventPosition"];
-        /** @description data of a `closed` event; the stream ends after it. Its id repeats the last position. */
+        /** @description data of a `closed` event; the stream ends after it. `host` is a versioned change (the host closed the table); `expired` repeats the last position as its id. */
         ClosedEvent: {
             /** @enum {string} */
-            reason: "expired";
+            reason: "host" | "expired";
+            /** @description The host's words. */
+            message?: string;
+        } & components["schemas"]["EventPosition"];
+        /** @description data of a `room` event; only the settings that changed are present. */
+        RoomEvent: components["schemas"]["RoomPatch"] & components["schemas"]["EventPosition"];
+        /** @description data of a `menu` event; the whole new menu (choices of dishes no longer on it are gone). */
+        MenuEvent: {
+            menu: components["schemas"]["MenuItem"][];
+        } & components["schemas"]["EventPosition"];
+        /** @description data of a `dishname` event; the dish's name in that language is now this, for everyone. */
+        DishNameEvent: components["schemas"]["DishName"] & components["schemas"]["EventPosition"];
+        /** @description data of a `done` event. */
+        DoneEvent: {
+            memberId: string;
+            done: boolean;
+        } & components["schemas"]["EventPosition"];
+        /** @description data of a `renamed` event. */
+        RenamedEvent: {
+            memberId: string;
+            name: string;
         } & components["schemas"]["EventPosition"];
         Changes: {
             id: components["schemas"]["EventId"];
@@ -587,7 +1001,7 @@ export interface components {
             version: number;
             events: {
                 id: components["schemas"]["EventId"];
-                /** @description snapshot, choice, member, left, refresh, presence or closed; see the event stream */
+                /** @description snapshot, choice, member, left, refresh, presence, room, menu, dishname, done, renamed or closed; see the event stream */
                 event: string;
                 /** @description The event's JSON, as on the stream. */
                 data: unknown;
@@ -599,8 +1013,12 @@ export interface components {
             /** @description Seconds between a stream's heartbeats. */
             heartbeatSeconds: number;
             capabilities: {
-                /** @description POST /v1/menus/scan works here (OCR is installed). */
+                /** @description POST /v1/menus/scan works here (OCR is installed): show the camera button. */
                 scan: boolean;
+                /** @description The menu languages photos are read in (BCP 47). */
+                scanLanguages: string[];
+                /** @description The largest photo accepted. */
+                scanMaxBytes?: number;
             };
         };
         Health: {
@@ -628,7 +1046,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token belongs to another room, its member is no longer in the room (`member_not_found`), or a change came from another site (`cross_site`). */
+        /** @description The token belongs to another room, its member is no longer in the room (`member_not_found`), only the host may do this (`not_host`), a member changed another (`forbidden`), or a change came from another site (`cross_site`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -646,7 +1064,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The name is taken at this table and too long to take a number (`name_taken`). */
+        /** @description Done, at this position (with `Idempotent-Replayed` when it is an earlier request's answer). */
+        Changed: {
+            headers: {
+                "X-Menusync-Replica": components["headers"]["Replica"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VersionResponse"];
+            };
+        };
+        /** @description The name is taken at this table and too long to take a number (`name_taken`), the host locked the order (`order_locked`), the table is closed (`room_closed`), or the room kept changing while the menu edit was made (`conflict`; send it again). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -655,7 +1083,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A POST that is not `application/json`. */
+        /** @description A POST, PUT or PATCH that is not `application/json` (`unsupported_media_type`), or a photo that is not JPEG, PNG or WebP (`unsupported_image`). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -664,7 +1092,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is larger than 64 KiB. */
+        /** @description The body is larger than its limit (64 KiB; 1 MiB for a whole menu, 256 KiB of pasted text, 8 MiB for a photo, `image_too_large` also past 50 megapixels). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -701,7 +1129,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Redis unreachable, the replica is draining or at its stream limit, the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); retry after Retry-After (a proxy can retry another replica). */
+        /** @description Redis unreachable, the replica is draining or at its stream limit, the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); for photos, every reader is busy (`scan_busy`) or this server has no OCR (`ocr_unavailable`). Retry after Retry-After (a proxy can retry another replica). */
         Unavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -753,25 +1181,37 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "name": "Dinner at Gwangjang",
+                 *       "currency": "KRW",
+                 *       "creatorName": "Hana",
                  *       "menu": [
                  *         {
                  *           "id": "bibimbap",
                  *           "name": "비빔밥",
-                 *           "price": 12.5
+                 *           "price": "12000"
                  *         },
                  *         {
-                 *           "name": "Green tea",
-                 *           "description": "hot"
+                 *           "name": "보리차",
+                 *           "priceMinor": 2000,
+                 *           "description": "hot",
+                 *           "names": {
+                 *             "en": "Barley tea"
+                 *           }
                  *         }
-                 *       ],
-                 *       "ttlSeconds": 10800
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["CreateRoomRequest"];
             };
         };
         responses: {
-            /** @description The new room. Menu items without an id get their 1-based position as id. */
+            /**
+             * @description The new room (with `creator` when `creatorName` was given: the
+             *     creator is its first member and its host, and the join cookie
+             *     is set). Menu items without an id get their 1-based position
+             *     as id; dishes the glossary knows get `suggestedNames` and
+             *     `romanized`.
+             */
             201: {
                 headers: {
                     /** @description Path of the new room. */
@@ -780,7 +1220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Room"];
+                    "application/json": components["schemas"]["NewRoom"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -871,6 +1311,49 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    updateRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "locked": true,
+                 *       "serviceChargePercent": 10
+                 *     }
+                 */
+                "application/json": components["schemas"]["RoomPatch"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Changed"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     setChoice: {
         parameters: {
             query?: never;
@@ -913,6 +1396,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -955,6 +1439,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
@@ -979,27 +1464,66 @@ export interface operations {
             path: {
                 /** @description The room id (128 random bits, URL-safe base64). */
                 roomId: components["parameters"]["RoomId"];
-                /** @description The member to take out, or `me`. Today a member can only take themselves out. */
+                /** @description The member, or `me`. */
                 memberId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Left, at this position. */
+            200: components["responses"]["Changed"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+                /** @description The member, or `me`. */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
             200: {
                 headers: {
-                    "X-Menusync-Replica": components["headers"]["Replica"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionResponse"];
+                    "application/json": components["schemas"]["MemberResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
@@ -1031,6 +1555,252 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    parseMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "비빔밥 ........ 12,000원\n김치찌개 9,000원",
+                 *       "lang": "ko"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ParseRequest"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    scanMenu: {
+        parameters: {
+            query?: {
+                /** @description The prices' ISO 4217 code, when known. */
+                currency?: string;
+                /** @description The menu's language (ko, ja, zh-Hans, zh-Hant, th, vi, en); absent, the script is detected. */
+                lang?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    image: string;
+                    currency?: string;
+                    lang?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The draft, with the recognised lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    closeRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CloseRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Changed"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceMenu: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuRequest"];
+            };
+        };
+        responses: {
+            /** @description The menu as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    nameDish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a request with a key used in the last 10 minutes
+                 *     (by the same member; for joins, in the same room; for new rooms,
+                 *     from the same address) gets the first answer again, with
+                 *     `Idempotent-Replayed: true`, and changes nothing.
+                 *     The same key with a different request is refused (422).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+                menuId: string;
+                /** @description A BCP 47 language tag (en, ja, zh-Hans, pt-BR). */
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DishNameRequest"];
+            };
+        };
+        responses: {
+            /** @description The name as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DishNameResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: {
+                format?: "json" | "text";
+            };
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffOrder"];
+                    /**
+                     * @example Dinner at Gwangjang: 3
+                     *     2 × 비빔밥
+                     *         1: no egg (Ana)
+                     *     1 × 해물파전 (for the table)
+                     */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getConfig: {

@@ -42,16 +42,23 @@ func runCLI(t *testing.T, url, token string, args ...string) string {
 func TestCLISession(t *testing.T) {
 	url := startInProcess(t)
 	dir := t.TempDir()
-	csvPath := filepath.Join(dir, "menu.csv")
-	_ = os.WriteFile(csvPath, []byte("\uFEFFid,name,price,description\nbbq,불고기,15,\"grilled, sweet\"\ntea,Green tea,3,\n"), 0o644)
+	menuPath := filepath.Join(dir, "menu.txt")
+	_ = os.WriteFile(menuPath, []byte("비빔밥 ........ 12,000원\n김치찌개 9,000원\n해물파전 15,000원\n"), 0o644)
 
-	out := runCLI(t, url, "", "create", "-ttl", "2h", csvPath)
+	// The draft first: prices in won, how to say each dish.
+	out := runCLI(t, url, "", "parse", menuPath)
+	for _, want := range []string{"3 dishes (KRW, read as lines)", "비빔밥", "12,000", "bibimbap", "kimchi-jjigae"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("parse printed no %q:\n%s", want, out)
+		}
+	}
+	out = runCLI(t, url, "", "create", "-as", "Hana", "-name", "Dinner at Gwangjang", menuPath)
 	m := regexp.MustCompile(`(?m)^room (\S+)$`).FindStringSubmatch(out)
-	if m == nil || !strings.Contains(out, "불고기") {
+	tokenRe := regexp.MustCompile(`export MENUSYNC_TOKEN=(\S+)`)
+	if m == nil || !strings.Contains(out, "you are the host, Hana") {
 		t.Fatalf("create printed:\n%s", out)
 	}
-	room := m[1]
-	tokenRe := regexp.MustCompile(`export MENUSYNC_TOKEN=(\S+)`)
+	room, hana := m[1], tokenRe.FindStringSubmatch(out)[1]
 	ana := tokenRe.FindStringSubmatch(runCLI(t, url, "", "join", room, "Ana"))[1]
 	bo := tokenRe.FindStringSubmatch(runCLI(t, url, "", "join", room, "Bo"))[1]
 
@@ -62,40 +69,63 @@ func TestCLISession(t *testing.T) {
 	go func() {
 		watchDone <- run(ctx, []string{"watch", room}, envOf("MENUSYNC_URL", url, "MENUSYNC_TOKEN", ana), watchOut)
 	}()
-	testproc.WaitFor(t, 10*time.Second, "watch prints the room", func() bool { return strings.Contains(watchOut.String(), "version 4") }) // 4: Ana online
+	testproc.WaitFor(t, 10*time.Second, "watch prints the room", func() bool { return strings.Contains(watchOut.String(), "version 5") }) // 5: Ana online
 
-	if out := runCLI(t, url, bo, "choose", room, "bbq", "2"); !strings.Contains(out, "version 5: 2 × 불고기") {
+	if out := runCLI(t, url, bo, "choose", "-note", "no egg", room, "1", "2"); !strings.Contains(out, "version 6: 2 × 비빔밥: no egg") {
 		t.Fatalf("choose printed %q", out)
 	}
-	runCLI(t, url, ana, "choose", room, "tea", "1")
-	testproc.WaitFor(t, 10*time.Second, "watch prints the new summary", func() bool {
+	runCLI(t, url, ana, "choose", "-shared", room, "3", "1")
+	runCLI(t, url, ana, "done", room)
+	testproc.WaitFor(t, 10*time.Second, "watch prints the split", func() bool {
 		s := watchOut.String()
-		return strings.Contains(s, "version 6: 3 dishes  (33.00)") && strings.Contains(s, "Bo: 2 × 불고기  (30.00)")
+		// 해물파전 for the table: 15,000 split three ways.
+		return strings.Contains(s, "version 8: 3 dishes  39,000 KRW") && strings.Contains(s, "Bo: 2 × 비빔밥, 1/3 of 1 × 해물파전  29,000 KRW")
 	})
-	cancel()
-	if err := <-watchDone; err != nil {
-		t.Fatalf("watch: %v", err)
+	if e := runErr(url, ana, "lock", room); e == nil || !strings.Contains(e.Error(), "host") {
+		t.Fatalf("a guest locking the order: %v", e)
 	}
-
-	// JSON menus work too, and errors come back readable.
-	jsonPath := filepath.Join(dir, "menu.json")
-	_ = os.WriteFile(jsonPath, []byte(`{"menu":[{"name":"Soup"}]}`), 0o644)
-	if out := runCLI(t, url, "", "create", jsonPath); !strings.Contains(out, "Soup") {
-		t.Fatalf("json create: %s", out)
+	runCLI(t, url, hana, "lock", room)
+	if e := runErr(url, bo, "choose", room, "2", "1"); e == nil || !strings.Contains(e.Error(), "locked") {
+		t.Fatalf("choice while locked: %v", e)
 	}
-	err := run(context.Background(), []string{"choose", room, "pizza", "1"}, envOf("MENUSYNC_URL", url, "MENUSYNC_TOKEN", bo), &testproc.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "unknown menu item") || strings.HasPrefix(err.Error(), "menusync:") {
-		t.Fatalf("choose pizza: %v (main adds the program's name, once)", err)
+	order := runCLI(t, url, bo, "order", room)
+	if want := "Dinner at Gwangjang: 3\n2 × 비빔밥\n    2: no egg (Bo)\n1 × 해물파전 (for the table)\n"; order != want {
+		t.Fatalf("order:\n%s\nwant:\n%s", order, want)
 	}
-	if err := run(context.Background(), []string{"join", room}, envOf("MENUSYNC_URL", url), &testproc.Buffer{}); err == nil {
+	if out := runCLI(t, url, hana, "remove", "-keep", room, "Bo"); !strings.Contains(out, "Bo is out; their choices stay") {
+		t.Fatalf("remove printed %q", out)
+	}
+	runCLI(t, url, hana, "close", room, "Thanks", "all!")
+	if e := <-watchDone; e != nil {
+		t.Fatalf("watch: %v", e)
+	}
+	if !strings.Contains(watchOut.String(), "the table is closed") {
+		t.Fatalf("watch did not see the close:\n%s", watchOut.String())
+	}
+	e := runErr(url, ana, "choose", room, "2", "1")
+	if e == nil || !strings.Contains(e.Error(), "closed") || strings.HasPrefix(e.Error(), "menusync:") {
+		t.Fatalf("choose after close: %v (main adds the program's name, once)", e)
+	}
+	if e := runErr(url, "", "join", room); e == nil {
 		t.Fatal("join without a name accepted")
 	}
 }
 
-func TestCSVMenuErrors(t *testing.T) {
-	for _, bad := range []string{"", "name\n", "id,price\nx,1\n", "name,price\nsoup,cheap\n"} {
-		if _, err := parseCSVMenu(bad); err == nil {
-			t.Errorf("accepted %q", bad)
-		}
+// TestCLICreateStopsOnWarnings: a line the server was unsure of stops
+// create until the menu is fixed or -yes says to go on.
+func TestCLICreateStopsOnWarnings(t *testing.T) {
+	url := startInProcess(t)
+	path := filepath.Join(t.TempDir(), "menu.txt")
+	_ = os.WriteFile(path, []byte("Soup 4.50\nSalad 1,2,3\n"), 0o644)
+	e := runErr(url, "", "create", "-currency", "EUR", path)
+	if e == nil || !strings.Contains(e.Error(), "unsure") {
+		t.Fatalf("create with a warning: %v", e)
 	}
+	if out := runCLI(t, url, "", "create", "-currency", "EUR", "-yes", path); !strings.Contains(out, "room ") {
+		t.Fatalf("create -yes printed %q", out)
+	}
+}
+
+func runErr(url, token string, args ...string) error {
+	return run(context.Background(), args, envOf("MENUSYNC_URL", url, "MENUSYNC_TOKEN", token), &testproc.Buffer{})
 }

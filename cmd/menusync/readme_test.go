@@ -67,7 +67,7 @@ func (s *cliSession) line(line string) {
 	}
 	s.flush()
 	cmd := trailing.ReplaceAllString(strings.TrimPrefix(line, "$ "), "")
-	words := strings.Fields(cmd)
+	words := shellFields(cmd)
 	switch {
 	case words[0] == "go":
 	case words[0] == "cat":
@@ -103,7 +103,7 @@ func (s *cliSession) run(words []string) {
 	}
 	args := []string{}
 	for _, w := range words[1:] {
-		if w == "menu.csv" {
+		if s.vars["file"] != "" && w == filepath.Base(s.vars["file"]) {
 			w = s.vars["file"]
 		}
 		args = append(args, s.expand(w))
@@ -171,4 +171,17 @@ func lineShape(lines []string) *regexp.Regexp {
 		parts = append(parts, q)
 	}
 	return regexp.MustCompile(`(?m)^` + strings.Join(parts, `\n`) + `$`)
+}
+
+// shellFields splits a command line into words, "quoted words" whole.
+func shellFields(line string) []string {
+	var out []string
+	for i, part := range strings.Split(line, `"`) {
+		if i%2 == 1 {
+			out = append(out, part)
+			continue
+		}
+		out = append(out, strings.Fields(part)...)
+	}
+	return out
 }

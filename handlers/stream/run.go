@@ -113,5 +113,9 @@ func (st *Stream) step(t *timers) (reason string, ended, rearm bool) {
 		st.flush()
 		return EndRemoved, true, false
 	}
+	if st.over {
+		st.flush()
+		return EndClosed, true, false
+	}
 	return "", false, false
 }

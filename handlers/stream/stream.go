@@ -74,6 +74,8 @@ type Stream struct {
 	// snapshot without them, ends the stream.
 	member  string
 	removed bool
+	// over: the table was closed; the client has the event that says so.
+	over bool
 
 	bufs net.Buffers // the frames of the batch being written
 	sent []time.Time // their publish times, observed once written
@@ -82,8 +84,10 @@ type Stream struct {
 
 // New takes over conn for a stream of src that has written (or is about
 // to write) the room up to at. shutdown closes when the replica drains.
-func New(conn net.Conn, src Source, cfg *Config, shutdown <-chan struct{}, member string, at menusync.Position) *Stream {
-	st := &Stream{conn: conn, src: src, cfg: cfg, shutdown: shutdown, member: member, pos: pubsub.Cursor{Position: at}}
+// closed: the room is a closed table already; the stream ends once what
+// was queued is written.
+func New(conn net.Conn, src Source, cfg *Config, shutdown <-chan struct{}, member string, at menusync.Position, closed bool) *Stream {
+	st := &Stream{conn: conn, src: src, cfg: cfg, shutdown: shutdown, member: member, pos: pubsub.Cursor{Position: at}, over: closed}
 	src.OnWake(st.Kick)
 	return st
 }
@@ -116,10 +120,11 @@ func RetryHint(d time.Duration) []byte {
 	return []byte("retry: " + strconv.FormatInt(d.Milliseconds(), 10) + "\n\n")
 }
 
-// ClosedEvent tells a client the room is gone. It repeats the last
-// position as its id: closing is not a change of the room.
+// ClosedEvent tells a client the room expired. It repeats the last
+// position as its id: expiring is not a change of the room. (A table the
+// host closes gets a closed event of its own, a versioned change.)
 func ClosedEvent(p menusync.Position) *pubsub.Frame {
-	data := []byte(`{"reason":"expired","version":` + strconv.FormatUint(p.Version, 10) + `,"epoch":"` + p.Epoch + `"}`)
+	data := []byte(`{"reason":"` + menusync.ClosedExpired + `","version":` + strconv.FormatUint(p.Version, 10) + `,"epoch":"` + p.Epoch + `"}`)
 	return pubsub.NewFrame(p, menusync.TypeClosed, data, time.Time{})
 }
 
@@ -131,6 +136,7 @@ func (st *Stream) delta(f *pubsub.Frame) {
 		if f.Type == menusync.TypeLeft && f.Subject == st.member {
 			st.removed = true
 		}
+		st.over = st.over || f.Closed
 	}
 	if resync > 0 {
 		st.src.Resync(resync)
@@ -178,6 +184,7 @@ func (st *Stream) collect() (closed bool) {
 			if write {
 				st.Write(f.Bytes)
 				st.removed = st.removed || !f.HasMember(st.member)
+				st.over = st.over || f.Closed
 			}
 			if resync > 0 {
 				st.src.Resync(resync)

@@ -79,7 +79,7 @@ func run(t *testing.T, cfg stream.Config, shutdown chan struct{}) (*source, net.
 	if shutdown == nil {
 		shutdown = make(chan struct{})
 	}
-	st := stream.New(server, src, &cfg, shutdown, "m", menusync.Position{Epoch: "e1", Version: 5})
+	st := stream.New(server, src, &cfg, shutdown, "m", menusync.Position{Epoch: "e1", Version: 5}, false)
 	st.Write([]byte("retry: 1000\n\n"))
 	done := make(chan string, 1)
 	go func() { done <- st.Run(); server.Close() }()

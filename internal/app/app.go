@@ -13,8 +13,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/glossary"
 	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/internal/menus"
 	"github.com/menusync/menusync/internal/metrics"
+	"github.com/menusync/menusync/ocr"
 	"github.com/menusync/menusync/pubsub"
 	"github.com/menusync/menusync/rooms"
 	"github.com/menusync/menusync/web"
@@ -101,8 +104,31 @@ func (a *App) wire(sharded bool) error {
 	h.Windows, h.OpenAPI, h.Web = a.Store, menusync.OpenAPI, webFS
 	h.Metrics, h.Observer = a.Metrics.Handler(), a.Metrics
 	ready := func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }
-	a.Server = handlers.New(a.Store, a.Hub, a.Tokens, ready, a.Log, h)
+	reader, err := a.menuReader()
+	if err != nil {
+		return err
+	}
+	a.Server = handlers.New(a.Store, reader, a.Hub, a.Tokens, ready, a.Log, h)
 	return nil
+}
+
+// menuReader reads pasted menus always, and photos when Tesseract and
+// its language data are installed.
+func (a *App) menuReader() (*menus.Reader, error) {
+	var scanner *ocr.Tesseract
+	if a.Config.OCR.Binary != "off" {
+		t, err := ocr.New(a.Config.OCR)
+		if err != nil {
+			return nil, fmt.Errorf("MENUSYNC_TESSERACT: %w", err)
+		}
+		if t.Available() {
+			a.Log.Info("menu photos are read with Tesseract", "languages", t.Languages())
+			scanner = t
+		} else {
+			a.Log.Warn("menu photos are off: Tesseract is not usable", "err", t.Err())
+		}
+	}
+	return menus.New(glossary.Default(), scanner), nil
 }
 
 // Close stops the hub and closes Redis (and the embedded store), in the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/menusync/menusync/handlers"
+	"github.com/menusync/menusync/ocr"
 )
 
 // Config is everything a replica is configured with. Settings fills it
@@ -28,6 +29,8 @@ type Config struct {
 	// HTTP is the HTTP layer's configuration (its collaborators are
 	// filled in by New).
 	HTTP handlers.Config
+	// OCR reads menu photos; Binary "off" turns it off.
+	OCR ocr.Config
 
 	// ExpiryInterval is how often the hub checks its rooms for expiry and
 	// presence (zero: the hub's own default). Not a setting: tests.

@@ -79,4 +79,12 @@ var Settings = []Setting{
 		apply: prefixes},
 	{Env: "MENUSYNC_CORS_ORIGINS", Shown: "unset (CORS off)", Help: "comma list of origins allowed to call the API from a browser (cookies only for listed origins); `*` for any, without cookies",
 		apply: origins},
+	{Env: "MENUSYNC_TESSERACT", Default: "tesseract", Help: "the Tesseract OCR command for menu photos (`POST /v1/menus/scan`), a path or a name in `PATH`; `off`, or Tesseract missing, turns photos off (`capabilities.scan` is false, scans get 503 `ocr_unavailable`)",
+		apply: text(func(c *Config) *string { return &c.OCR.Binary })},
+	{Env: "MENUSYNC_TESSDATA", Shown: "Tesseract's own", Help: "Tesseract's language data directory (`--tessdata-dir`)",
+		apply: text(func(c *Config) *string { return &c.OCR.DataDir })},
+	{Env: "MENUSYNC_SCAN_CONCURRENCY", Default: "0", Shown: "the CPU count", Help: "photos read at once; twice as many may wait (up to 10 s), past that 503 `scan_busy` + `Retry-After`",
+		apply: count(func(c *Config) *int { return &c.OCR.MaxConcurrent })},
+	{Env: "MENUSYNC_SCAN_TIMEOUT", Default: "30s", Help: "the most one photo may take to read",
+		apply: duration(time.Second, func(c *Config) *time.Duration { return &c.OCR.ScanTimeout })},
 }

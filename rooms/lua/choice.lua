@@ -1,18 +1,19 @@
--- ARGV 9 member id, 10 menu item id, 11 quantity.
+-- ARGV 9 member id, 10 menu item id, 11 quantity, 12 the choice's value
+-- "<quantity>|<shared 0/1>|<note>".
 if redis.call('HEXISTS', KEYS[2], ARGV[9]) == 0 then return {-2} end
 if redis.call('HEXISTS', KEYS[4], ARGV[10]) == 0 then return {-3} end
+if locked then return {-8} end
 local f = ARGV[9] .. '|' .. ARGV[10]
-local q = tonumber(ARGV[11])
-local cur = tonumber(redis.call('HGET', KEYS[3], f) or '0')
-if cur == q then
+local cur = redis.call('HGET', KEYS[3], f)
+if cur == ARGV[12] or (not cur and ARGV[11] == '0') then
   -- a retry of the same request: keep the room alive, publish nothing
   touch()
   return done(tonumber(redis.call('HGET', KEYS[1], 'version')), 0)
 end
-if q == 0 then
+if ARGV[11] == '0' then
   redis.call('HDEL', KEYS[3], f)
 else
-  redis.call('HSET', KEYS[3], f, q)
+  redis.call('HSET', KEYS[3], f, ARGV[12])
   keep(3)
 end
 local v = bump()

@@ -16,6 +16,8 @@
 -- long-poll reuses one entry; streams are capped per member).
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
 local epoch = room_epoch(KEYS[1], ARGV[7])
+-- a closed table's history ends with its closed event
+if redis.call('HGET', KEYS[1], 'closed') == '1' then return {0, 0} end
 local changes = 0
 local function announce(m, online)
   local v = redis.call('HINCRBY', KEYS[1], 'version', 1)

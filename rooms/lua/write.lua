@@ -1,8 +1,9 @@
 -- The prelude of every write script. One calling convention, so this part
 -- can check, version, touch and publish for all of them:
 --
---   KEYS  1 room, 2 members, 3 choices, 4 items, 5 left, 6 names (one
---         hash tag, one slot), 7 the idempotency record (only with a key)
+--   KEYS  1 room, 2 members, 3 choices, 4 items, 5 left, 6 names,
+--         7 dishnames, 8 done (one hash tag, one slot), 9 the idempotency
+--         record (only with a key)
 --   ARGV  1 publish command (PUBLISH or SPUBLISH), 2 channel,
 --         3 now (unix s), 4 publish time (unix µs), 5 JSON prefix,
 --         6 epoch candidate, 7 deadline (unix ms; 0: none),
@@ -13,7 +14,9 @@
 -- expiry (unix s) or 0}. Status 0 ok,
 -- -1 no room, -2 no member, -3 no menu item, -4 room full, -5
 -- idempotency key reused for another request, -6 past its deadline,
--- -7 the name is taken and cannot take a number.
+-- -7 the name is taken and cannot take a number, -8 the order is locked,
+-- -9 the room is closed, -10 only the host may, -11 the room changed
+-- since the caller read it, -12 a dish has as many names as it may.
 local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttl'))
 if not ttl then return {-1} end
 -- A request that waited past its deadline (a frozen replica, a proxy that
@@ -24,7 +27,7 @@ if ARGV[7] ~= '0' then
   local t = redis.call('TIME')
   if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[7]) then return {-6} end
 end
-local idem = KEYS[7]
+local idem = KEYS[9]
 local fingerprint = ARGV[#ARGV]
 if idem then
   local prev = redis.call('GET', idem)
@@ -35,6 +38,12 @@ if idem then
   end
 end
 local epoch = room_epoch(KEYS[1], ARGV[6])
+local room = redis.call('HMGET', KEYS[1], 'closed', 'locked', 'hostId')
+-- A closed table takes no more changes: its order is final, and it is
+-- only kept so late readers can see it.
+if room[1] == '1' then return {-9} end
+local locked, host = room[2] == '1', room[3] or ''
+local function isHost(member) return host ~= '' and member == host end
 local renewed = 0
 local function done(v, changed, extra)
   extra = extra or ''
@@ -53,7 +62,7 @@ local function touch()
   if redis.call('TTL', KEYS[1]) >= ttl - math.floor(ttl / 4) then return end
   renewed = tonumber(ARGV[3]) + ttl
   redis.call('HSET', KEYS[1], 'expiresAt', renewed)
-  for i = 1, 6 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 1, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
   -- presence keys (same hash tag, so the same slot) live as long
   for _, k in ipairs({':conns', ':online', ':nconn'}) do redis.call('EXPIRE', KEYS[1] .. k, ttl) end
 end

@@ -380,6 +380,10 @@ function buildDishes(list, room) {
 function render() {
   var s = app.state;
   if (!s) { return; }
+  // Prices are exact minor units of the room's currency.
+  s.room.menu.forEach(function (it) {
+    if (it.priceMinor !== undefined) { it.price = it.priceMinor / Math.pow(10, s.room.currencyDigits); }
+  });
   var names = {};
   s.members.forEach(function (m) { names[m.id] = m.name; });
   $('#me').textContent = 'You are ' + app.me.name + ' · at the table: ' + s.members.map(function (m) {
