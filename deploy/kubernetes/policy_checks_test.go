@@ -24,6 +24,10 @@ var allowedOut = map[string]bool{"UDP/53": true, "TCP/53": true, "TCP/6379": tru
 // DNS and Redis. Policies add up, so every one that selects the pods is
 // checked.
 func checkNetworkPolicy(o *objects, c *corev1.Container, podLabels map[string]string, p *problems) {
+	if len(c.Ports) == 0 {
+		p.add("the container has no port for a NetworkPolicy to open")
+		return
+	}
 	isolatedIn, isolatedOut, fromIngress := false, false, false
 	for _, np := range o.NetworkPolicies {
 		if !selects(&np.Spec.PodSelector, podLabels) {

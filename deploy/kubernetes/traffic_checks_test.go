@@ -55,6 +55,10 @@ func checkIngress(o *objects, svc *corev1.Service, cfg app.Config, p *problems) 
 		}
 		for _, rule := range ing.Spec.Rules {
 			hosts[rule.Host] = true
+			if rule.HTTP == nil {
+				p.add("Ingress %s: a rule for %q routes nothing", ing.Name, rule.Host)
+				continue
+			}
 			for _, path := range rule.HTTP.Paths {
 				b := path.Backend.Service
 				if svc == nil || b == nil || b.Name != svc.Name || !servicePort(svc, b.Port.Name) {
@@ -117,6 +121,9 @@ func checkMetricsClosed(o *objects, p *problems) {
 	bestLen, exact := -1, false
 	for _, ing := range o.Ingresses {
 		for _, rule := range ing.Spec.Rules {
+			if rule.HTTP == nil {
+				continue
+			}
 			for _, path := range rule.HTTP.Paths {
 				isExact := path.PathType != nil && *path.PathType == networkingv1.PathTypeExact
 				switch {
