@@ -61,6 +61,7 @@ func TestChecksCatchMistakes(t *testing.T) {
 		{"streams never rebalance", "MENUSYNC_MAX_STREAM_AGE is 0", func(o *objects) { setEnv(o, "MENUSYNC_MAX_STREAM_AGE", "0") }},
 		{"the token key in the manifest", "MENUSYNC_SECRET must come from a Secret", func(o *objects) { setEnv(o, "MENUSYNC_SECRET", "committed-to-git-for-all") }},
 		{"proxies left at loopback", "MENUSYNC_TRUSTED_PROXIES is \"127.0.0.0/8,::1/128\"", func(o *objects) { setEnv(o, "MENUSYNC_TRUSTED_PROXIES", "127.0.0.0/8,::1/128") }},
+		{"every address trusted", "trusts 0.0.0.0/0", func(o *objects) { setEnv(o, "MENUSYNC_TRUSTED_PROXIES", "0.0.0.0/0") }},
 		{"a stream cap the memory cannot hold", "MENUSYNC_MAX_STREAMS 40000 needs", func(o *objects) { setEnv(o, "MENUSYNC_MAX_STREAMS", "40000") }},
 		{"GOMEMLIMIT at the limit", "GOMEMLIMIT 1GiB", func(o *objects) { setEnv(o, "GOMEMLIMIT", "1GiB") }},
 		{"runs as root", "runAsUser 0", func(o *objects) { o.Deployments[0].Spec.Template.Spec.SecurityContext.RunAsUser = ptr[int64](0) }},

@@ -1,6 +1,8 @@
 package kubernetes
 
 import (
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,8 +75,14 @@ func checkEnv(s *server, c *corev1.Container, p *problems) (app.Config, bool) {
 	if cfg.LogFormat != "json" {
 		p.add("MENUSYNC_LOG_FORMAT is %q, want json for the cluster's log collector", cfg.LogFormat)
 	}
-	if v := envValue(c, "MENUSYNC_TRUSTED_PROXIES"); v == s.settings["MENUSYNC_TRUSTED_PROXIES"].Default || v == "none" {
-		p.add("MENUSYNC_TRUSTED_PROXIES is %q: the ingress controller's X-Forwarded-For would be ignored and every client counted as the controller's pod", v)
+	if !slices.ContainsFunc(cfg.HTTP.Limits.TrustedProxies, func(pfx netip.Prefix) bool { return !pfx.Addr().IsLoopback() }) {
+		p.add("MENUSYNC_TRUSTED_PROXIES is %q: the ingress controller's X-Forwarded-For would be ignored and every client counted as the controller's pod",
+			envValue(c, "MENUSYNC_TRUSTED_PROXIES"))
+	}
+	for _, pfx := range cfg.HTTP.Limits.TrustedProxies {
+		if pfx.Bits() < 8 {
+			p.add("MENUSYNC_TRUSTED_PROXIES trusts %s: anyone there could claim any client address", pfx)
+		}
 	}
 	return cfg, true
 }
