@@ -107,8 +107,8 @@ func TestNginxAnswersProblems(t *testing.T) {
 		}
 		return resp.StatusCode, p
 	}
-	if st, p := problem("POST", "/v1/rooms", `{"menu":[{"name":"`+strings.Repeat("x", 100<<10)+`"}]}`); st != 413 || p["code"] != "body_too_large" {
-		t.Fatalf("100 KiB body: %d %v", st, p)
+	if st, p := problem("POST", "/v1/rooms", `{"menu":[{"name":"`+strings.Repeat("x", 2<<20)+`"}]}`); st != 413 || p["code"] != "body_too_large" {
+		t.Fatalf("2 MiB body: %d %v", st, p)
 	}
 	if st, p := problem("GET", "/metrics", ""); st != 404 || p["code"] != "not_found" {
 		t.Fatalf("/metrics through nginx: %d %v", st, p)

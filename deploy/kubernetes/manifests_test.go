@@ -58,7 +58,7 @@ func TestOverlayExample(t *testing.T) {
 	o := exampleBuild(t)
 	want := []string{
 		"ConfigMap/menusync-dashboard", "Deployment/menusync", "HorizontalPodAutoscaler/menusync",
-		"Ingress/menusync", "Ingress/menusync-metrics-closed", "Namespace/menusync",
+		"Ingress/menusync", "Ingress/menusync-menu-scan", "Ingress/menusync-metrics-closed", "Namespace/menusync",
 		"NetworkPolicy/menusync", "NetworkPolicy/menusync-scrape", "PodDisruptionBudget/menusync",
 		"Service/menusync", "ServiceMonitor/menusync",
 	}

@@ -76,7 +76,7 @@ func TestChecksCatchMistakes(t *testing.T) {
 		}},
 		{"nginx buffers the stream", "proxy-buffering must be off", func(o *objects) { named(o.Ingresses, "menusync").Annotations[annotation+"proxy-buffering"] = "on" }},
 		{"read timeout of two heartbeats", "proxy-read-timeout \"30\"", func(o *objects) { named(o.Ingresses, "menusync").Annotations[annotation+"proxy-read-timeout"] = "30" }},
-		{"nginx's default body size", "proxy-body-size \"1m\"", func(o *objects) { named(o.Ingresses, "menusync").Annotations[annotation+"proxy-body-size"] = "1m" }},
+		{"the photo size on every path", "proxy-body-size \"9m\"", func(o *objects) { named(o.Ingresses, "menusync").Annotations[annotation+"proxy-body-size"] = "9m" }},
 		{"POSTs resent", "non_idempotent", func(o *objects) {
 			named(o.Ingresses, "menusync").Annotations[annotation+"proxy-next-upstream"] = "error timeout non_idempotent"
 		}},

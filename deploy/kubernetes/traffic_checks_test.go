@@ -100,8 +100,8 @@ func checkStreamAnnotations(ing *networkingv1.Ingress, cfg app.Config, p *proble
 			p.add("Ingress %s: %s %q, want at least %d s (four heartbeats of %v: the longest silence of an idle stream)", ing.Name, name, a[annotation+name], least, cfg.HTTP.Heartbeat)
 		}
 	}
-	if size, err := nginxSize(a[annotation+"proxy-body-size"]); err != nil || size != handlers.MaxBody {
-		p.add("Ingress %s: proxy-body-size %q, want the server's limit %d bytes (64k)", ing.Name, a[annotation+"proxy-body-size"], handlers.MaxBody)
+	if size, err := nginxSize(a[annotation+"proxy-body-size"]); err != nil || size != handlers.MaxMenuBody {
+		p.add("Ingress %s: proxy-body-size %q, want the server's largest JSON body, %d bytes (1m: a whole menu)", ing.Name, a[annotation+"proxy-body-size"], handlers.MaxMenuBody)
 	}
 	if strings.Contains(a[annotation+"proxy-next-upstream"], "non_idempotent") {
 		p.add("Ingress %s: proxy-next-upstream non_idempotent resends keyless changes, which could then run twice", ing.Name)
