@@ -118,6 +118,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			route = rc.RoutePattern()
 		}
 		s.cfg.Observer.Request(route, r.Method, rec.status)
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			return // building the request's logger costs more than the request's JSON
+		}
 		s.logFor(r).Debug("request", "method", r.Method, "path", logPath(r.URL.Path), "route", route, "status", rec.status, "duration", time.Since(start))
 	})
 }

@@ -41,12 +41,12 @@ func (s *Store) presence(ctx context.Context, roomID, conn string, until time.Ti
 	}
 	k := keysOf(roomID)
 	now := s.now()
-	res, err := presenceScript.Run(ctx, s.rdb, []string{k.room, k.conns, k.online, k.nconn, k.members},
-		string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), conn, strconv.FormatInt(until.UnixMilli(), 10), menusync.NewEpoch()).Int64Slice()
+	res, err := s.scripts.run(ctx, presenceScript, []string{k.room, k.conns, k.online, k.nconn, k.members},
+		string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), conn, strconv.FormatInt(until.UnixMilli(), 10), menusync.NewEpoch())
 	if err != nil {
 		return unavailable(err)
 	}
-	if len(res) > 0 && res[0] == -1 {
+	if len(res) > 0 && res[0] == int64(-1) {
 		return menusync.ErrNotFound
 	}
 	return nil

@@ -28,7 +28,7 @@ func (s *Store) snapshot(ctx context.Context, roomID string) (*menusync.Snapshot
 		return nil, nil, menusync.ErrNotFound
 	}
 	k := keysOf(roomID)
-	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online, k.dishnames, k.done}, menusync.NewEpoch()).Slice()
+	res, err := s.scripts.run(ctx, snapshotScript, []string{k.room, k.members, k.choices, k.left, k.online, k.dishnames, k.done}, menusync.NewEpoch())
 	if err != nil {
 		return nil, nil, unavailable(err)
 	}

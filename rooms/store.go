@@ -26,6 +26,7 @@ const (
 // Store reads and writes rooms in Redis.
 type Store struct {
 	rdb     redis.Scripter
+	scripts *pipeliner // the scripts that answer lists: writes, presence, snapshots
 	reader  redis.Cmdable
 	publish PublishMode
 	now     func() time.Time
@@ -53,7 +54,7 @@ func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: rdb, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
+	s := &Store{rdb: rdb, scripts: &pipeliner{rdb: rdb}, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
 	for _, o := range opts {
 		o(s)
 	}
@@ -97,7 +98,7 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string,
 	if o.IdempotencyKey != "" {
 		keys = append(keys, idemScope(roomID, scope, o.IdempotencyKey))
 	}
-	res, err := sc.Run(ctx, s.rdb, keys, args...).Slice()
+	res, err := s.scripts.run(ctx, sc, keys, args...)
 	if err != nil {
 		return scriptResult{}, unavailable(err)
 	}

@@ -33,6 +33,13 @@ type config struct {
 	posters  int
 	procs    int
 	child    bool
+	prof     profiler
+}
+
+// stormProfile is how long the server is profiled from the storm's start:
+// about as long as 15,000 streams take here.
+func (c config) stormProfile() time.Duration {
+	return time.Duration(max(2, min(10, c.streams/2000))) * time.Second
 }
 
 type loadRoom struct {
@@ -59,6 +66,7 @@ type load struct {
 	reordered   atomic.Int64
 	httpErrors  atomic.Int64
 	posted      atomic.Int64
+	skipped     atomic.Int64 // POSTs due while every poster was waiting
 	latency     histogram
 
 	errMu    sync.Mutex
@@ -318,6 +326,7 @@ func (l *load) poster(ctx context.Context, jobs <-chan struct{}) {
 			}
 		}
 		if r == nil {
+			l.skipped.Add(1) // every room tried has a POST in flight
 			continue
 		}
 		n := r.counter.Add(1)
@@ -342,6 +351,8 @@ func (l *load) connect(ctx context.Context) (time.Duration, error) {
 		return 0, err
 	}
 	up := make(chan struct{}, l.cfg.streams)
+	stop := l.cfg.prof.start("storm", l.cfg.stormProfile())
+	defer stop()
 	start := time.Now()
 	for i := range l.cfg.streams {
 		r := l.rooms[i/l.cfg.roomSize]
@@ -351,6 +362,35 @@ func (l *load) connect(ctx context.Context) (time.Duration, error) {
 		<-up
 	}
 	return time.Since(start), nil
+}
+
+// pace hands out one job per 1/rate since began. It catches up on what
+// a late wake-up (a busy box) owes instead of dropping ticks, so the rate
+// reached says what the server took; a job no poster is free for is
+// skipped and counted (every poster waiting: the server is slower than
+// the rate).
+func (l *load) pace(ctx context.Context, jobs chan<- struct{}, began time.Time) {
+	end := time.After(l.cfg.duration)
+	tick := time.NewTicker(max(time.Duration(float64(time.Second)/l.cfg.rate), time.Millisecond))
+	defer tick.Stop()
+	var issued int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-end:
+			return
+		case <-tick.C:
+		}
+		due := int64(time.Since(began).Seconds() * l.cfg.rate)
+		for ; issued < due; issued++ {
+			select {
+			case jobs <- struct{}{}:
+			default:
+				l.skipped.Add(1)
+			}
+		}
+	}
 }
 
 // phase two: POST at the rate (or hold the streams idle) for the duration.
@@ -368,23 +408,7 @@ func (l *load) drive(ctx context.Context) time.Duration {
 	for range l.cfg.posters {
 		wg.Go(func() { l.poster(ctx, jobs) })
 	}
-	tick := time.NewTicker(time.Duration(float64(time.Second) / l.cfg.rate))
-	end := time.After(l.cfg.duration)
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			break loop
-		case <-end:
-			break loop
-		case <-tick.C:
-			select {
-			case jobs <- struct{}{}:
-			default: // every poster busy: the server is slower than the rate
-			}
-		}
-	}
-	tick.Stop()
+	l.pace(ctx, jobs, began)
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(began)
@@ -394,7 +418,7 @@ loop:
 
 func (l *load) result(establish, elapsed time.Duration) result {
 	r := result{Streams: int64(l.cfg.streams), Connected: l.connected.Load(), Establish: establish, Elapsed: elapsed,
-		Posted: l.posted.Load(), Delivered: l.delivered.Load(), HTTPErrors: l.httpErrors.Load(),
+		Posted: l.posted.Load(), Skipped: l.skipped.Load(), Delivered: l.delivered.Load(), HTTPErrors: l.httpErrors.Load(),
 		Lost: l.lost.Load(), Duplicated: l.duplicated.Load(), Reordered: l.reordered.Load(),
 		Disconnects: l.disconnects.Load(), BadSnapshots: l.badSnaps.Load(), Retried: l.retried.Load(), Errors: map[string]int64{}}
 	l.errMu.Lock()
@@ -419,10 +443,13 @@ func (l *load) run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "streams: %d of %d established in %v (%d HTTP errors)\n", l.connected.Load(), l.cfg.streams, establish.Round(time.Millisecond), l.httpErrors.Load())
 	settle(ctx, l.cfg.settle)
-	before := sample(l.cfg.pids)
+	before, self := sample(l.cfg.pids), sample([]int{os.Getpid()})
+	stop := l.cfg.prof.start("window", l.cfg.duration)
 	elapsed := l.drive(sctx)
+	stop()
 	after := sample(l.cfg.pids)
 	res := l.result(establish, elapsed)
+	res.LoadCPU = sample([]int{os.Getpid()})[0].cpu - self[0].cpu
 	cancel()
 	return report(out, l.cfg, res, before, after)
 }

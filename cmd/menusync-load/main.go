@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&cfg.child, "child", false, "internal: one process of a -procs run")
 	fs.StringVar(&cfg.sources, "sources", "", "comma list of loopback source addresses (127.0.0.2,...) to spread connections over")
 	fs.IntVar(&cfg.posters, "posters", 32, "concurrent POST workers")
+	fs.StringVar(&cfg.prof.prefix, "profile", "", "write CPU profiles of the storm and the window to <prefix>.load-*.pprof (this process) and, with -pprof, <prefix>.server-*.pprof")
+	fs.StringVar(&cfg.prof.addr, "pprof", "", "a server's debug address (MENUSYNC_DEBUG_ADDR) to take CPU profiles from, with -profile")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -20,9 +20,11 @@ type result struct {
 	Streams, Connected            int64
 	Establish, Elapsed            time.Duration
 	Posted, Delivered, HTTPErrors int64
+	Skipped                       int64 // POSTs due while every poster was waiting
 	Lost, Duplicated, Reordered   int64
 	Disconnects, BadSnapshots     int64
 	Retried                       int64
+	LoadCPU                       float64 // CPU seconds the load processes used over the window
 	Latency, FirstSnap            [256]int64
 	Errors                        map[string]int64 // failed streams by message
 }
@@ -33,6 +35,7 @@ func (r *result) add(o result) {
 	r.Establish = max(r.Establish, o.Establish)
 	r.Elapsed = max(r.Elapsed, o.Elapsed)
 	r.Posted += o.Posted
+	r.Skipped += o.Skipped
 	r.Delivered += o.Delivered
 	r.HTTPErrors += o.HTTPErrors
 	r.Lost += o.Lost
@@ -41,6 +44,7 @@ func (r *result) add(o result) {
 	r.Disconnects += o.Disconnects
 	r.BadSnapshots += o.BadSnapshots
 	r.Retried += o.Retried
+	r.LoadCPU += o.LoadCPU
 	if r.Errors == nil {
 		r.Errors = map[string]int64{}
 	}
@@ -83,7 +87,8 @@ func report(out io.Writer, cfg config, r result, before, after []usage) error {
 		quantile(&r.FirstSnap, 0.5), quantile(&r.FirstSnap, 0.99), quantile(&r.FirstSnap, 0.999), r.BadSnapshots)
 	secs := r.Elapsed.Seconds()
 	if cfg.rate > 0 {
-		fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s), HTTP errors %d\n", r.Posted, r.Elapsed.Round(time.Millisecond), float64(r.Posted)/secs, r.HTTPErrors)
+		fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s of %.0f/s asked; %d due while every poster waited), HTTP errors %d\n",
+			r.Posted, r.Elapsed.Round(time.Millisecond), float64(r.Posted)/secs, cfg.rate, r.Skipped, r.HTTPErrors)
 		fmt.Fprintf(out, "delivered: %d events (%.0f/s)\n", r.Delivered, float64(r.Delivered)/secs)
 		fmt.Fprintf(out, "latency (POST sent to event read): p50 %v, p99 %v, p99.9 %v\n",
 			quantile(&r.Latency, 0.5), quantile(&r.Latency, 0.99), quantile(&r.Latency, 0.999))
@@ -99,15 +104,30 @@ func report(out io.Writer, cfg config, r result, before, after []usage) error {
 	fmt.Fprintf(out, "lost %d, duplicated %d, out of order %d, streams ended by the server %d\n", r.Lost, r.Duplicated, r.Reordered, r.Disconnects)
 	for i, p := range cfg.pids {
 		if i < len(before) && i < len(after) {
-			fmt.Fprintf(out, "pid %d: RSS %.1f MiB (%.1f KiB per stream of %d), CPU %.1f%% of one core over the %v\n", p,
-				float64(after[i].rss)/(1<<20), float64(after[i].rss)/1024/float64(max(r.Connected, 1)), r.Connected,
-				100*(after[i].cpu-before[i].cpu)/secs, map[bool]string{true: "POSTs", false: "idle hold"}[cfg.rate > 0])
+			reportPid(out, p, before[i], after[i], r, cfg.rate > 0)
 		}
 	}
+	fmt.Fprintf(out, "load tool: CPU %.1f%% of one core over the window\n", 100*r.LoadCPU/secs)
 	if r.Lost+r.Duplicated+r.Reordered+r.BadSnapshots > 0 {
 		return errors.New("streams saw lost, duplicated or reordered versions, or a wrong snapshot")
 	}
 	return nil
+}
+
+// reportPid prints a process's RSS at the start and end of the window
+// and its CPU over it: as a share of one core, and, under POSTs, in µs per
+// accepted choice and per delivered event.
+func reportPid(out io.Writer, pid int, before, after usage, r result, posting bool) {
+	secs := r.Elapsed.Seconds()
+	cpu := after.cpu - before.cpu
+	perStream := func(u usage) float64 { return float64(u.rss) / 1024 / float64(max(r.Connected, 1)) }
+	fmt.Fprintf(out, "pid %d: RSS %.1f MiB (%.1f KiB per stream of %d; %.1f KiB at the window's start), CPU %.1f%% of one core over the %v", pid,
+		float64(after.rss)/(1<<20), perStream(after), r.Connected, perStream(before),
+		100*cpu/secs, map[bool]string{true: "POSTs", false: "idle hold"}[posting])
+	if posting && r.Posted > 0 && r.Delivered > 0 {
+		fmt.Fprintf(out, ": %.1f µs per choice, %.2f µs per delivery", cpu*1e6/float64(r.Posted), cpu*1e6/float64(r.Delivered))
+	}
+	fmt.Fprintln(out)
 }
 
 // runChild is one process of a multi-process run: connect, say "ready",
@@ -123,8 +143,10 @@ func (l *load) runChild(ctx context.Context, in io.Reader, out io.Writer) error 
 	if _, err := bufio.NewReader(in).ReadString('\n'); err != nil {
 		return err
 	}
+	self := sample([]int{os.Getpid()})
 	elapsed := l.drive(sctx)
 	res := l.result(establish, elapsed)
+	res.LoadCPU = sample([]int{os.Getpid()})[0].cpu - self[0].cpu
 	cancel()
 	return json.NewEncoder(out).Encode(res)
 }
@@ -145,8 +167,16 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 		if i < cfg.streams%cfg.procs {
 			n++
 		}
-		k, err := startChild(ctx, append(append([]string{}, args...), "-child", "-procs", "1", "-streams", strconv.Itoa(n),
-			"-rate", strconv.FormatFloat(cfg.rate/float64(cfg.procs), 'f', -1, 64), "-pid", ""))
+		childArgs := append(append([]string{}, args...), "-child", "-procs", "1", "-streams", strconv.Itoa(n),
+			"-rate", strconv.FormatFloat(cfg.rate/float64(cfg.procs), 'f', -1, 64), "-pid", "")
+		if cfg.prof.prefix != "" {
+			// each child profiles itself; the server once, from the first
+			childArgs = append(childArgs, "-profile", fmt.Sprintf("%s.p%d", cfg.prof.prefix, i))
+			if i > 0 {
+				childArgs = append(childArgs, "-pprof", "")
+			}
+		}
+		k, err := startChild(ctx, childArgs)
 		if err != nil {
 			return err
 		}

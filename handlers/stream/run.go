@@ -10,6 +10,11 @@ import (
 // timers are the moments a stream waits for, besides its queue.
 type timers struct {
 	heartbeat, age, drain time.Time
+	// wrote is the last write: the heartbeat is due a Heartbeat after it.
+	// A write does not move the read deadline for that (each move is a
+	// timer update, per delivery); when the deadline passes, the
+	// heartbeat is put off instead.
+	wrote time.Time
 }
 
 // next is the earliest of them.
@@ -25,13 +30,17 @@ func (t *timers) next() time.Time {
 
 // Run writes what was queued, then serves the stream until it ends, and
 // says why. The caller closes the connection.
+//
+// One wake-up for a delta costs one deadline update (the one that made it
+// wake, by the hub, and the one that arms it again, here), one writev and
+// one read that finds nothing.
 func (st *Stream) Run() string {
 	if !st.flush() {
 		return EndWriteError
 	}
 	cfg := st.cfg
 	now := time.Now()
-	t := timers{heartbeat: now.Add(cfg.Heartbeat)}
+	t := timers{heartbeat: now.Add(cfg.Heartbeat), wrote: now}
 	if cfg.MaxAge > 0 {
 		t.age = now.Add(cfg.MaxAge - rand.N(cfg.MaxAge/5+1))
 	}
@@ -52,9 +61,13 @@ func (st *Stream) Run() string {
 			if !st.flush() {
 				return EndWriteError
 			}
-			t.heartbeat = time.Now().Add(cfg.Heartbeat)
-			continue
+			t.wrote = time.Now()
+			if len(st.src.Events()) > 0 {
+				continue // more than one flush's worth: no wake-up comes for the rest
+			}
 		}
+		// A wake-up that came after the deadline was armed moved it to the
+		// past: this Read returns at once, and nothing is lost.
 		n, err := st.conn.Read(scratch[:])
 		if received += n; received > maxClientBytes {
 			return EndClientData
@@ -65,14 +78,30 @@ func (st *Stream) Run() string {
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			return EndClient
 		}
-		if !time.Now().Before(t.heartbeat) {
-			st.Write(Heartbeat)
-			if !st.flush() {
-				return EndWriteError
-			}
-			t.heartbeat = time.Now().Add(cfg.Heartbeat)
+		if reason, ok := st.heartbeat(&t); !ok {
+			return reason
 		}
 	}
+}
+
+// heartbeat writes the heartbeat if it is due and nothing was written for
+// a Heartbeat; if something was, it is put off to a Heartbeat after that.
+func (st *Stream) heartbeat(t *timers) (string, bool) {
+	now := time.Now()
+	if now.Before(t.heartbeat) {
+		return "", true // a wake-up, not the timer
+	}
+	if due := t.wrote.Add(st.cfg.Heartbeat); now.Before(due) {
+		t.heartbeat = due
+		return "", true
+	}
+	st.Write(Heartbeat)
+	if !st.flush() {
+		return EndWriteError, false
+	}
+	t.wrote = time.Now()
+	t.heartbeat = t.wrote.Add(st.cfg.Heartbeat)
+	return "", true
 }
 
 // step handles what is due: the drain, the age limit, the queue. ended

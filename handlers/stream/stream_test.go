@@ -145,6 +145,32 @@ func TestHeartbeatWhenIdle(t *testing.T) {
 	}
 }
 
+// TestHeartbeatOnlyWhenIdle: deltas keep a stream from writing
+// heartbeats (the heartbeat is put off after each write, not written at
+// the first timer); once idle, the heartbeat comes a Heartbeat after the
+// last delta.
+func TestHeartbeatOnlyWhenIdle(t *testing.T) {
+	cfg := quiet
+	cfg.Heartbeat = 200 * time.Millisecond
+	src, _, r, _ := run(t, cfg, nil)
+	block(t, r) // retry
+	var last time.Time
+	for v := uint64(6); v < 26; v++ { // 20 deltas over ~400ms, two heartbeats' time
+		src.delta("e1", v, "choice", `{}`)
+		if got := block(t, r); !strings.HasPrefix(got, "id: e1.") {
+			t.Fatalf("between deltas the stream wrote %q", got)
+		}
+		last = time.Now()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := block(t, r); got != "event: heartbeat\ndata: {}\n" {
+		t.Fatalf("idle stream wrote %q", got)
+	}
+	if gap := time.Since(last); gap < cfg.Heartbeat-20*time.Millisecond {
+		t.Fatalf("heartbeat %v after the last delta, before the %v heartbeat was due", gap, cfg.Heartbeat)
+	}
+}
+
 func TestDrainEndsWithARetryHint(t *testing.T) {
 	shutdown := make(chan struct{})
 	_, _, r, done := run(t, quiet, shutdown)

@@ -120,6 +120,35 @@ func (r *Redis) Stop() {
 	r.cmd = nil
 }
 
+// CPUTime is the CPU the server process has used so far (user and
+// system), for benchmarks that report Redis' cost per operation; 0 where
+// /proc is not there.
+func (r *Redis) CPUTime() time.Duration {
+	if r.cmd == nil || r.cmd.Process == nil {
+		return 0
+	}
+	return ProcessCPU(r.cmd.Process.Pid)
+}
+
+// ProcessCPU reads a process's CPU time so far from /proc/<pid>/stat.
+func ProcessCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 > len(b) {
+		return 0
+	}
+	f := strings.Fields(string(b[i+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
 // URL is the redis:// URL of the server.
 func (r *Redis) URL() string { return "redis://" + r.Addr + "/0" }
 

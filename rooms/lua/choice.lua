@@ -13,8 +13,8 @@ end
 if ARGV[11] == '0' then
   redis.call('HDEL', KEYS[3], f)
 else
-  redis.call('HSET', KEYS[3], f, ARGV[12])
-  keep(3)
+  -- a new field may be a new hash; an existing one's hash has its expiry
+  if redis.call('HSET', KEYS[3], f, ARGV[12]) == 1 then keep(3) end
 end
 local v = bump()
 publish(v, 'choice')

@@ -17,7 +17,9 @@
 -- -7 the name is taken and cannot take a number, -8 the order is locked,
 -- -9 the room is closed, -10 only the host may, -11 the room changed
 -- since the caller read it, -12 a dish has as many names as it may.
-local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttl'))
+-- What every write needs of the room hash, in one read.
+local room = redis.call('HMGET', KEYS[1], 'ttl', 'epoch', 'run', 'closed', 'locked', 'hostId')
+local ttl = tonumber(room[1])
 if not ttl then return {-1} end
 -- A request that waited past its deadline (a frozen replica, a proxy that
 -- gave up and answered) must not change anything now: a newer write may
@@ -37,12 +39,11 @@ if idem then
     return {0, tonumber(v), tonumber(changed), extra, 1, e, 0}
   end
 end
-local epoch = room_epoch(KEYS[1], ARGV[6])
-local room = redis.call('HMGET', KEYS[1], 'closed', 'locked', 'hostId')
+local epoch = room_epoch(KEYS[1], ARGV[6], room[2], room[3])
 -- A closed table takes no more changes: its order is final, and it is
 -- only kept so late readers can see it.
-if room[1] == '1' then return {-9} end
-local locked, host = room[2] == '1', room[3] or ''
+if room[4] == '1' then return {-9} end
+local locked, host = room[5] == '1', room[6] or ''
 local function isHost(member) return host ~= '' and member == host end
 local renewed = 0
 local function done(v, changed, extra)

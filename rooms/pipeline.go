@@ -1,0 +1,165 @@
+package rooms
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Scripts run through a pipeliner: calls that arrive while earlier ones
+// are in flight are sent together, as one pipeline on one connection.
+// Each is still its own EVALSHA (one atomic step, its own reply); only the
+// round trip is shared. Redis then reads a batch with one read, answers
+// it with one write, and hands the hub the batch's PUBLISHes in one write
+// too: measured, this halves Redis' CPU per choice at a few thousand
+// choices a second (BENCHMARKS.md). Nothing waits to fill a batch: a call
+// that finds fewer than maxInFlight pipelines running goes out at once.
+const (
+	// maxInFlight is how many pipelines run at once: enough to keep Redis
+	// busy while a batch's replies travel back, few enough to batch.
+	maxInFlight = 4
+	// maxBatch bounds one pipeline, so one batch's replies cannot hold the
+	// connection for long.
+	maxBatch = 128
+)
+
+// scriptCall is one script call waiting for its pipeline.
+type scriptCall struct {
+	ctx  context.Context
+	sc   *redis.Script
+	keys []string
+	args []any
+	res  []any
+	err  error
+	done chan struct{}
+}
+
+type pipeliner struct {
+	rdb redis.UniversalClient
+
+	mu       sync.Mutex
+	queue    []*scriptCall
+	inFlight int
+}
+
+// run calls sc and returns its reply as a list (what every script here
+// answers). If ctx ends first the call may still run; its answer is then
+// lost, as with any command cut off mid-flight.
+func (p *pipeliner) run(ctx context.Context, sc *redis.Script, keys []string, args ...any) ([]any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c := &scriptCall{ctx: ctx, sc: sc, keys: keys, args: args, done: make(chan struct{})}
+	p.mu.Lock()
+	p.queue = append(p.queue, c)
+	if p.inFlight < maxInFlight {
+		p.inFlight++
+		p.mu.Unlock()
+		// Let goroutines that are ready to run go first: on a busy replica
+		// some of them are about to call a script too, and join this batch.
+		// On an idle one this returns at once.
+		runtime.Gosched()
+		p.mu.Lock()
+		batch := p.takeLocked()
+		p.mu.Unlock()
+		p.exec(batch)
+		p.next()
+	} else {
+		p.mu.Unlock()
+	}
+	select {
+	case <-c.done:
+		return c.res, c.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// takeLocked takes the next batch off the queue.
+func (p *pipeliner) takeLocked() []*scriptCall {
+	n := min(len(p.queue), maxBatch)
+	batch := make([]*scriptCall, n)
+	copy(batch, p.queue)
+	p.queue = append(p.queue[:0], p.queue[n:]...)
+	return batch
+}
+
+// next hands what queued up meanwhile to a goroutine of its own, so the
+// caller that ran a batch can return with its answer; that goroutine
+// ends when the queue is empty.
+func (p *pipeliner) next() {
+	p.mu.Lock()
+	if len(p.queue) == 0 {
+		p.inFlight--
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	go func() {
+		for {
+			p.mu.Lock()
+			if len(p.queue) == 0 {
+				p.inFlight--
+				p.mu.Unlock()
+				return
+			}
+			batch := p.takeLocked()
+			p.mu.Unlock()
+			p.exec(batch)
+		}
+	}()
+}
+
+// exec sends one batch and answers each call. Scripts Redis does not know
+// yet (a restart, SCRIPT FLUSH) go again in full, as go-redis' Script.Run
+// would.
+func (p *pipeliner) exec(batch []*scriptCall) {
+	live := batch[:0:0]
+	for _, c := range batch {
+		if err := c.ctx.Err(); err != nil {
+			c.err = err // gave up before it was sent: it never runs
+			close(c.done)
+			continue
+		}
+		live = append(live, c)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx := context.WithoutCancel(live[0].ctx)
+	cmds := p.send(ctx, live, false)
+	var again []*scriptCall
+	for i, c := range live {
+		if redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
+			again = append(again, c)
+			continue
+		}
+		c.res, c.err = cmds[i].Slice()
+		close(c.done)
+	}
+	if len(again) > 0 {
+		cmds = p.send(ctx, again, true)
+		for i, c := range again {
+			c.res, c.err = cmds[i].Slice()
+			close(c.done)
+		}
+	}
+}
+
+// send writes the calls as one pipeline: EVALSHA, or EVAL with the whole
+// script (which also loads it).
+func (p *pipeliner) send(ctx context.Context, calls []*scriptCall, full bool) []*redis.Cmd {
+	cmds := make([]*redis.Cmd, len(calls))
+	pipe := p.rdb.Pipeline()
+	for i, c := range calls {
+		if full {
+			cmds[i] = c.sc.Eval(ctx, pipe, c.keys, c.args...)
+		} else {
+			cmds[i] = c.sc.EvalSha(ctx, pipe, c.keys, c.args...)
+		}
+	}
+	_, _ = pipe.Exec(ctx) // each command carries its own error
+	return cmds
+}
