@@ -88,7 +88,28 @@ func (s *Snapshot) applyChoice(c Choice) {
 		s.Choices[i] = c
 	case c.Quantity > 0:
 		s.Choices = append(s.Choices, c)
+		s.sortChoices()
 	}
+}
+
+// sortChoices keeps the snapshot's order: by member (join order, those
+// who left last), then by dish (menu order), so a client's state and a
+// fresh snapshot list the same choices the same way.
+func (s *Snapshot) sortChoices() {
+	memberPos := map[string]int{}
+	for i, m := range append(slices.Clone(s.Members), s.Left...) {
+		memberPos[m.ID] = i
+	}
+	itemPos := map[string]int{}
+	for i, it := range s.Room.Menu {
+		itemPos[it.ID] = i
+	}
+	slices.SortStableFunc(s.Choices, func(a, b Choice) int {
+		if d := memberPos[a.MemberID] - memberPos[b.MemberID]; d != 0 {
+			return d
+		}
+		return itemPos[a.MenuID] - itemPos[b.MenuID]
+	})
 }
 
 func (s *Snapshot) applyLeft(e LeftEvent) {

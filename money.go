@@ -1,7 +1,6 @@
 package menusync
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -54,11 +53,11 @@ var tender = func() map[currency.Unit]bool {
 func ParseCurrency(code string) (Currency, error) {
 	code = strings.TrimSpace(code)
 	if len(code) != 3 {
-		return Currency{}, fmt.Errorf("%w: currency %q is not a 3-letter ISO 4217 code", ErrInvalid, code)
+		return Currency{}, Invalidf("currency %q is not a 3-letter ISO 4217 code", code)
 	}
 	u, err := currency.ParseISO(code)
 	if err != nil || !tender[u] {
-		return Currency{}, fmt.Errorf("%w: unknown currency %q", ErrInvalid, code)
+		return Currency{}, Invalidf("unknown currency %q", code)
 	}
 	digits, _ := currency.Standard.Rounding(u)
 	return Currency{Code: u.String(), Digits: digits}, nil
@@ -73,18 +72,18 @@ func ParseCurrency(code string) (Currency, error) {
 // the job of package menutext, which hands a canonical string to this.
 func ParseAmount(s string, c Currency) (int64, error) {
 	if c.Digits < 0 || c.Digits > 4 {
-		return 0, fmt.Errorf("%w: currency %q has %d minor digits", ErrInvalid, c.Code, c.Digits)
+		return 0, Invalidf("currency %q has %d minor digits", c.Code, c.Digits)
 	}
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%w: amount %q is negative", ErrInvalid, s)
+		return 0, Invalidf("amount %q is negative", s)
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || (hasDot && frac == "") || !allDigits(whole) || !allDigits(frac) {
-		return 0, fmt.Errorf("%w: amount %q is not a plain decimal like 12.50", ErrInvalid, s)
+		return 0, Invalidf("amount %q is not a plain decimal like 12.50", s)
 	}
 	if len(frac) > c.Digits {
-		return 0, fmt.Errorf("%w: amount %q has more than %d decimals for %s", ErrInvalid, s, c.Digits, c.Code)
+		return 0, Invalidf("amount %q has more than %d decimals for %s", s, c.Digits, c.Code)
 	}
 	var v int64
 	for i := 0; i < len(whole)+c.Digits; i++ {
@@ -97,7 +96,7 @@ func ParseAmount(s string, c Currency) (int64, error) {
 		}
 		// Checked before multiplying, so a thousand-digit input cannot wrap.
 		if v > (MaxPriceMinor-d)/10 {
-			return 0, fmt.Errorf("%w: amount %q is above the limit of %s %s", ErrInvalid, s, FormatAmountGrouped(MaxPriceMinor, c), c.Code)
+			return 0, Invalidf("amount %q is above the limit of %s %s", s, FormatAmountGrouped(MaxPriceMinor, c), c.Code)
 		}
 		v = v*10 + d
 	}

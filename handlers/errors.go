@@ -145,6 +145,9 @@ func statusOf(err error) (status int, code, detail string) {
 	if errors.As(err, &inv) {
 		return http.StatusUnprocessableEntity, codeInvalidValue, inv.Msg
 	}
+	if errors.Is(err, menusync.ErrInvalid) {
+		return http.StatusUnprocessableEntity, codeInvalidValue, err.Error()
+	}
 	return http.StatusInternalServerError, codeInternal, "internal error"
 }
 

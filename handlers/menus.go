@@ -78,7 +78,7 @@ func (s *Server) menuOf(in []menuItemInput, cur menusync.Currency) ([]menusync.M
 		if it.Price != nil {
 			p, err := menusync.ParseAmount(string(*it.Price), cur)
 			if err != nil {
-				return nil, menusync.Invalidf("menu[%d].price: %s", i, strings.TrimPrefix(err.Error(), menusync.ErrInvalid.Error()+": "))
+				return nil, menusync.Invalidf("menu[%d].price: %s", i, err.Error())
 			}
 			if it.PriceMinor != nil && *it.PriceMinor != p {
 				return nil, menusync.Invalidf("menu[%d]: price %s and priceMinor %d disagree", i, *it.Price, *it.PriceMinor)
@@ -150,6 +150,9 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 		}
 		defer part.Close()
 		img, ct = part, part.Header.Get("Content-Type")
+		if ct == "application/octet-stream" {
+			ct = "" // what browsers and curl say of a file they do not know: sniff it
+		}
 		currency, lang = firstNonEmpty(cur, currency), firstNonEmpty(lng, lang)
 	}
 	if _, err := currencyOf(currency); err != nil {
