@@ -149,3 +149,35 @@ func TestParseAMenu(t *testing.T) {
 	f.want(f.do("POST", "/v1/menus/parse", "", `{"text":"`+strings.Repeat("x", handlers.MaxMenuText)+`"}`), 413, "body_too_large")
 	f.want(f.do("POST", "/v1/menus/parse", "", map[string]string{"text": "x"}, "Content-Type", "text/plain"), 415, "unsupported_media_type")
 }
+
+// TestParsePricesAsPrinted: the issue's lines, through the API: the
+// right price in the right currency, or a warning, never a silent guess.
+func TestParsePricesAsPrinted(t *testing.T) {
+	f := newFixture(t, handlers.Config{})
+	for _, c := range []struct {
+		text, currency string
+		minor          int64
+	}{
+		{"비빔밥, ₩12,000", "KRW", 12000},
+		{"김치찌개 9,000원", "KRW", 9000},
+		{"비빔밥 ........ 12,000", "KRW", 12000},
+		{"Phở bò 12.000 ₫", "VND", 12000},
+		{"Coq au vin 1.200,50 €", "EUR", 120050},
+		{"ラーメン ¥980", "JPY", 980},
+		{"ラーメン 980円", "JPY", 980},
+		{"Cheeseburger $12.50", "USD", 1250},
+		{"ผัดไทย 120 บาท", "THB", 12000},
+		{"Set B: pork with rice, soup 1, 11.5 €", "EUR", 1150},
+	} {
+		var d menusync.Draft
+		r := f.do("POST", "/v1/menus/parse", "", map[string]string{"text": c.text})
+		r.json(t, &d)
+		var got int64 = -1
+		if len(d.Items) == 1 && d.Items[0].PriceMinor != nil {
+			got = *d.Items[0].PriceMinor
+		}
+		if r.status != 200 || d.Currency != c.currency || got != c.minor {
+			t.Errorf("%q: %s %d, want %s %d (%s)", c.text, d.Currency, got, c.currency, c.minor, r.body)
+		}
+	}
+}
