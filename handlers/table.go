@@ -282,14 +282,8 @@ func (s *Server) nameDish(w http.ResponseWriter, r *http.Request) {
 // getOrder is the order for the staff: JSON, or text to copy with
 // Accept: text/plain (or ?format=text).
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	id := identityFrom(r.Context())
-	snap, err := s.store.Snapshot(r.Context(), id.RoomID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !snap.HasMember(id.MemberID) {
-		s.fail(w, r, menusync.ErrMemberNotFound)
+	snap, ok := s.memberSnapshot(w, r)
+	if !ok {
 		return
 	}
 	o := menusync.Order(snap)
