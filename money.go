@@ -9,12 +9,13 @@ import (
 
 // MaxPriceMinor caps any single price, in minor units of its currency.
 //
-// 10^12 leaves headroom for the weakest currencies, which have no minor
-// unit at all (a 10,000,000 ₫ bottle of wine is 10^7; 10^12 IRR is still
-// about twenty thousand US dollars), while a bill can add up more than
-// nine million such prices before an int64 (9.2·10^18) could overflow, so
-// code that totals a table never needs overflow checks.
-const MaxPriceMinor int64 = 1_000_000_000_000
+// 10^11 leaves headroom for the weakest currencies, which have no minor
+// unit at all (a 10,000,000 ₫ bottle of wine is 10^7; 10^11 IRR is still
+// thousands of US dollars), while the largest table the limits allow (500
+// dishes × 99 × 64 members = 3.2 million portions, plus a 100 % service
+// charge and a 100 % tip) stays below 10^18, far from an int64's
+// 9.2·10^18: code that totals a table needs no overflow checks.
+const MaxPriceMinor int64 = 100_000_000_000
 
 // Currency is an ISO 4217 currency and how many minor-unit digits its
 // prices carry (KRW 0, USD 2, BHD 3). Amounts are int64 counts of minor

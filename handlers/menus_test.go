@@ -107,7 +107,7 @@ func TestScanRefusals(t *testing.T) {
 	big := make([]byte, 9<<20)
 	copy(big, menuimage.PNG(image.NewGray(image.Rect(0, 0, 8, 8))))
 	f.want(f.do("POST", "/v1/menus/scan?lang=ko", "", big, "Content-Type", "image/png"), 413, "image_too_large")
-	f.want(f.do("POST", "/v1/menus/scan?lang=tlh", "", menuimage.PNG(image.NewGray(image.Rect(0, 0, 8, 8))), "Content-Type", "image/png"), 503, "ocr_unavailable")
+	f.want(f.do("POST", "/v1/menus/scan?lang=tlh", "", menuimage.PNG(image.NewGray(image.Rect(0, 0, 8, 8))), "Content-Type", "image/png"), 422, "invalid_value")
 	f.want(f.do("POST", "/v1/menus/scan?currency=XYZ", "", menuimage.PNG(image.NewGray(image.Rect(0, 0, 8, 8))), "Content-Type", "image/png"), 422, "invalid_value")
 }
 

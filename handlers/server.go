@@ -154,6 +154,7 @@ type Server struct {
 	public            *url.URL
 	qr                qrCache
 	streamCfg         stream.Config
+	scanUploads       chan struct{} // photos being received (MaxScanUploads)
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
@@ -180,6 +181,7 @@ func New(store RoomStore, menus Menus, hub Hub, tokens *Tokens, ready func(conte
 		streamsByRoom:     newCounts(l.StreamsPerRoom),
 		streamsByMember:   newCounts(l.StreamsPerMember),
 		public:            cfg.PublicURL,
+		scanUploads:       make(chan struct{}, MaxScanUploads),
 	}
 	s.renewer.s = s
 	s.streamCfg = stream.Config{Heartbeat: cfg.Heartbeat, WriteTimeout: cfg.WriteTimeout, Retry: cfg.Retry,

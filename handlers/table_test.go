@@ -192,7 +192,7 @@ func TestRemovedMemberIsOut(t *testing.T) {
 	f.want(f.do("POST", tb.base+"/choices", tb.bo, `{"menuId":"tea","quantity":1}`), 403, "member_not_found")
 	f.want(f.do("GET", tb.base, tb.bo, nil), 403, "member_not_found")
 	r := f.do("GET", tb.base+"/order", tb.ana, nil, "Accept", "text/plain")
-	if r.status != 200 || string(r.body) != "Dinner at Gwangjang: 1\n1 × 해물파전\n    1: extra crispy (Bo)\n" {
+	if r.status != 200 || string(r.body) != "Dinner at Gwangjang · 1 dish\n1 × 해물파전\n    1: extra crispy (Bo)\n" {
 		t.Fatalf("order: %d %q", r.status, r.body)
 	}
 }
@@ -215,9 +215,9 @@ func TestMembersOwnChanges(t *testing.T) {
 	if ev := skipPresence(); ev.Event != "done" || !strings.Contains(ev.Data, `"done":true`) {
 		t.Fatalf("done: %+v", ev)
 	}
-	var m struct{ Member menusync.Member }
+	var m struct{ Name string }
 	f.do("PATCH", tb.base+"/members/me", tb.bo, `{"name":"hana"}`).json(t, &m)
-	if m.Member.Name != "hana 2" {
+	if m.Name != "hana 2" {
 		t.Fatalf("rename to a taken name: %+v", m)
 	}
 	if ev := skipPresence(); ev.Event != "renamed" || !strings.Contains(ev.Data, `"name":"hana 2"`) {

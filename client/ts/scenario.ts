@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     ...bearer(bo.data.token),
     body: { done: true },
   });
-  check(done.data?.member.done === true, "done");
+  check(done.data?.done === true && done.data.memberId === bo.data.member.id, "done");
   const named = await api.PUT("/v1/rooms/{roomId}/menu/{menuId}/names/{lang}", {
     params: { path: { roomId, menuId: "sushi", lang: "en" } },
     ...bearer(ana.data.token),
