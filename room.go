@@ -25,8 +25,8 @@ const (
 	// snapshot within what clients take in one event.
 	MaxDishNameLen      = 100
 	MaxDishNamesPerRoom = 1000
-	MaxReasonLen    = 140
-	MinTTL          = 1 * time.Second
+	MaxReasonLen        = 140
+	MinTTL              = 1 * time.Second
 	// A room lives DefaultTTL after its last change: a meal, with room
 	// for a long one. Up to MaxTTL when its creator asks (configurable).
 	MaxTTL             = 24 * time.Hour

@@ -31,10 +31,22 @@ func TestApplyingEventsGivesTheSnapshot(t *testing.T) {
 	}
 	no := rooms.WriteOpts{}
 	steps := []func() error{
-		func() error { _, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d2", Quantity: 2, Note: "no egg"}, no); return err },
-		func() error { _, err := s.SetChoice(ctx, room.ID, bo.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1, Shared: true}, no); return err },
-		func() error { _, err := s.SetChoice(ctx, room.ID, cara.ID, rooms.ChoiceInput{MenuID: "d1", Quantity: 3}, no); return err },
-		func() error { _, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1}, no); return err },
+		func() error {
+			_, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d2", Quantity: 2, Note: "no egg"}, no)
+			return err
+		},
+		func() error {
+			_, err := s.SetChoice(ctx, room.ID, bo.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1, Shared: true}, no)
+			return err
+		},
+		func() error {
+			_, err := s.SetChoice(ctx, room.ID, cara.ID, rooms.ChoiceInput{MenuID: "d1", Quantity: 3}, no)
+			return err
+		},
+		func() error {
+			_, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1}, no)
+			return err
+		},
 		func() error { _, err := s.SetDone(ctx, room.ID, cara.ID, true, no); return err },
 		func() error { _, _, err := s.Rename(ctx, room.ID, bo.ID, "ANA", no); return err },
 		func() error { _, _, err := s.NameDish(ctx, room.ID, ana.ID, "d1", "en", "Dish one", no); return err },
