@@ -25,7 +25,9 @@ type seriesOf struct {
 // columns are the CSV's columns and the plot's lines: load, latency,
 // then CPU and memory of each process group.
 func columns(d *dinner, g groups, rows []sampleRow) []seriesOf {
-	sec := func(i int) *second { return &d.stats.seconds[min(int(rows[i].at/time.Second)-1, len(d.stats.seconds)-1)] }
+	sec := func(i int) *second {
+		return &d.stats.seconds[min(int(rows[i].at/time.Second)-1, len(d.stats.seconds)-1)]
+	}
 	msOf := func(t time.Duration) float64 { return float64(t) / 1e6 }
 	cols := []seriesOf{
 		{"t_s", func(i int) float64 { return rows[i].at.Seconds() }},
