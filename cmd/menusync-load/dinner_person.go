@@ -28,16 +28,17 @@ type person struct {
 	token string
 	poll  bool // behind a buffering proxy: long-poll
 
-	mu     sync.Mutex
-	state  *menusync.Snapshot
-	lastID string
-	ready  chan struct{} // closed at the first snapshot
-	over   chan struct{} // closed when the table's closed event arrived
-	once   sync.Once
-	ended  sync.Once
-	stop   context.CancelFunc // ends the current watch (sleep, reload)
-	done   chan struct{}      // closed when the current watch returned
-	chosen map[string]int
+	mu      sync.Mutex
+	state   *menusync.Snapshot
+	lastID  string
+	ready   chan struct{} // closed at the first snapshot
+	over    chan struct{} // closed when the table's closed event arrived
+	once    sync.Once
+	ended   sync.Once
+	stop    context.CancelFunc // ends the current watch (sleep, reload)
+	done    chan struct{}      // closed when the current watch returned
+	chosen  map[string]int     // dish: quantity, as this person last set it
+	picking sync.Mutex         // one pick at a time
 }
 
 func newPerson(t *table, name string) *person {

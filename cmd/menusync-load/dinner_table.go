@@ -183,6 +183,8 @@ func (p *person) pick(ctx context.Context) {
 	d := p.t.d
 	body := map[string]any{}
 	var dish string
+	p.picking.Lock() // the costs scenario picks for one person from many goroutines
+	defer p.picking.Unlock()
 	if len(p.chosen) > 0 && rand.Float64() < 0.3 {
 		for k := range p.chosen {
 			dish = k

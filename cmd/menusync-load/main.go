@@ -55,15 +55,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&cfg.child, "child", false, "internal: one process of a -procs run")
 	fs.StringVar(&cfg.sources, "sources", "", "comma list of loopback source addresses (127.0.0.2,...) to spread connections over")
 	fs.IntVar(&cfg.posters, "posters", 32, "concurrent POST workers")
-	scenario := fs.String("scenario", "uniform", "uniform (rooms of -room-size, POSTs at -rate) or dinner (the dinner rush; see dinner.go)")
+	scenario := fs.String("scenario", "uniform", "uniform (rooms of -room-size, POSTs at -rate), dinner (the dinner rush; see dinner.go) or costs (the capacity model's unit costs: -streams in rooms of 8, -rate, -duration per phase; see dinner_costs.go)")
 	dinnerCfg := dinnerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *scenario == "dinner" {
+	if *scenario == "dinner" || *scenario == "costs" {
 		d, err := dinnerCfg()
 		if err != nil {
 			return err
+		}
+		if *scenario == "costs" {
+			return runCosts(ctx, cfg, d, out)
 		}
 		return runDinner(ctx, cfg, d, out)
 	}
