@@ -63,7 +63,7 @@ func dinnerFlags(fs *flag.FlagSet) func() (dinnerConfig, error) {
 	fs.Float64Var(&d.pollShare, "poll-share", 0.1, "dinner: share of people behind a buffering proxy, who long-poll")
 	fs.Float64Var(&d.reloadShare, "reload-share", 0.05, "dinner: share of people who reload the page once (a new stream without Last-Event-ID)")
 	fs.Float64Var(&d.closeShare, "close-share", 0.8, "dinner: share of tables the host closes; the others are left to expire")
-	fs.DurationVar(&d.expireTTL, "expire-ttl", 20*time.Second, "dinner: the TTL of tables left to expire")
+	fs.DurationVar(&d.expireTTL, "expire-ttl", 4*time.Minute, "dinner: the TTL of tables left to expire (longer than a phone sleeps, or a table expires mid-meal)")
 	fs.DurationVar(&d.tail, "tail", 6*time.Minute, "dinner: after the last arrival, wait at most this long for the tables to end")
 	fs.StringVar(&d.csv, "csv", "dinner.csv", "dinner: the time series, one row a second")
 	fs.StringVar(&d.png, "png", "dinner.png", "dinner: the plot of load, latency and resources against time")
