@@ -82,7 +82,8 @@ WORKER_PIDS=$(pgrep -P "$NGINX" | paste -sd,)
   echo "replicas $REPLICAS, nginx workers $WORKERS, MENUSYNC_SHED_LATENCY=$SHED, scenario $SCENARIO, args: ${RUSH_ARGS:-}"
 } | tee "$OUT/$NAME.txt"
 # shellcheck disable=SC2086
-"$OUT/bin/menusync-load" -scenario "$SCENARIO" -url http://127.0.0.1:18400 \
+# The load tool shares the cores: fewer, larger GCs (it holds every client's state).
+GOGC=${RUSH_LOAD_GOGC:-400} "$OUT/bin/menusync-load" -scenario "$SCENARIO" -url http://127.0.0.1:18400 \
   -sources 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 \
   -replica-pids "$(IFS=,; echo "${REPLICA_PIDS[*]}")" -nginx-pids "$WORKER_PIDS" -redis 127.0.0.1:$REDIS_PORT \
   -csv "$OUT/$NAME.csv" -png "$OUT/$NAME.png" ${RUSH_ARGS:-} 2>&1 | tee -a "$OUT/$NAME.txt"
