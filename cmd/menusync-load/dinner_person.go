@@ -129,7 +129,11 @@ func (p *person) refused(what string, resp *http.Response, err error) (bool, tim
 		ra, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 		return false, time.Duration(max(ra, 1)) * time.Second
 	}
-	// 403 (taken out), 404 (expired): nothing to come back to.
+	// 403 (taken out), 404 (expired): nothing to come back to. A table
+	// left to expire ends so for a poller between two polls.
+	if resp.StatusCode == http.StatusNotFound && p.t.expire {
+		p.closeNow()
+	}
 	return resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound, time.Second
 }
 

@@ -269,7 +269,8 @@ func (t *table) verify(final *menusync.Snapshot) {
 		mine := p.snapshot()
 		if why := differs(mine, final, t.expire); why != "" {
 			st.stale.Add(1)
-			st.fail("stale at the end: " + why)
+			st.fail(fmt.Sprintf("stale at the end: %s (%s, %s)", why, map[bool]string{true: "long-poll", false: "stream"}[p.poll],
+				map[bool]string{true: "table expired", false: "table closed"}[t.expire]))
 		}
 	}
 }
