@@ -19,7 +19,7 @@ import (
 const (
 	// maxInFlight is how many pipelines run at once: enough to keep Redis
 	// busy while a batch's replies travel back, few enough to batch.
-	maxInFlight = 4
+	maxInFlight = 2
 	// maxBatch bounds one pipeline, so one batch's replies cannot hold the
 	// connection for long.
 	maxBatch = 128
