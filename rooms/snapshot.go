@@ -34,7 +34,7 @@ func (s *Store) snapshot(ctx context.Context, roomID string) (*menusync.Snapshot
 		return nil, extras{}, menusync.ErrNotFound
 	}
 	k := keysOf(roomID)
-	res, err := s.scripts.run(ctx, snapshotScript, []string{k.room, k.members, k.choices, k.left, k.online, k.dishnames, k.done}, menusync.NewEpoch())
+	res, err := s.reads.run(ctx, snapshotScript, []string{k.room, k.members, k.choices, k.left, k.online, k.dishnames, k.done}, menusync.NewEpoch())
 	if err != nil {
 		return nil, extras{}, unavailable(err)
 	}

@@ -26,7 +26,8 @@ const (
 // Store reads and writes rooms in Redis.
 type Store struct {
 	rdb     redis.Scripter
-	scripts *pipeliner // the scripts that answer lists: writes, presence, snapshots
+	scripts *pipeliner // the write scripts (presence included), pipelined
+	reads   *pipeliner // the snapshot script, pipelined apart from the writes
 	reader  redis.Cmdable
 	publish PublishMode
 	now     func() time.Time
@@ -54,7 +55,7 @@ func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: rdb, scripts: &pipeliner{rdb: rdb}, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
+	s := &Store{rdb: rdb, scripts: &pipeliner{rdb: rdb, maxInFlight: writesInFlight}, reads: &pipeliner{rdb: rdb, maxInFlight: readsInFlight}, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
 	for _, o := range opts {
 		o(s)
 	}
