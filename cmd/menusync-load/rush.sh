@@ -11,6 +11,10 @@
 #   RUSH_SCENARIO=dinner       dinner or costs
 #   RUSH_NAME=dinner           file names in RUSH_OUT: $RUSH_NAME.{txt,csv,png}
 #   RUSH_ARGS='-peak 2'        more flags for menusync-load
+#   RUSH_SCENARIO=uniform      the fan-out runs of BENCHMARKS.md (rooms of 8,
+#                              POSTs at -rate) over RUSH_PROCS=2 load processes
+#   RUSH_BIN=path              run this menusync binary instead of building
+#                              this tree's (to compare with another commit)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${RUSH_OUT:-rush-out}
@@ -21,7 +25,7 @@ SCENARIO=${RUSH_SCENARIO:-dinner}
 NAME=${RUSH_NAME:-$SCENARIO}
 mkdir -p "$OUT/bin" "$OUT/nginx"
 chmod 777 "$OUT/nginx"
-go build -o "$OUT/bin/menusync" ./cmd/menusync
+if [ -n "${RUSH_BIN:-}" ]; then cp "$RUSH_BIN" "$OUT/bin/menusync"; else go build -o "$OUT/bin/menusync" ./cmd/menusync; fi
 go build -o "$OUT/bin/menusync-load" ./cmd/menusync-load
 
 PIDS=()
@@ -31,7 +35,8 @@ trap cleanup EXIT
 REDIS_PORT=16379
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save '' --appendonly no --maxclients 10000 \
   >"$OUT/redis.log" 2>&1 &
-PIDS+=($!)
+REDIS_PID=$!
+PIDS+=($REDIS_PID)
 for _ in $(seq 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 # The load env: abuse limits off (every client is on loopback), no stream
@@ -81,6 +86,14 @@ WORKER_PIDS=$(pgrep -P "$NGINX" | paste -sd,)
   echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!BENCHMARKS.md' ':!README.md' || echo ' (with changes)')"
   echo "replicas $REPLICAS, nginx workers $WORKERS, MENUSYNC_SHED_LATENCY=$SHED, scenario $SCENARIO, args: ${RUSH_ARGS:-}"
 } | tee "$OUT/$NAME.txt"
+if [ "$SCENARIO" = uniform ]; then
+  # shellcheck disable=SC2086
+  "$OUT/bin/menusync-load" -url http://127.0.0.1:18400 -procs "${RUSH_PROCS:-2}" \
+    -sources 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 \
+    -pid "$(IFS=,; echo "${REPLICA_PIDS[*]}"),$WORKER_PIDS,$REDIS_PID" \
+    ${RUSH_ARGS:-} 2>&1 | tee -a "$OUT/$NAME.txt"
+  exit 0
+fi
 # shellcheck disable=SC2086
 # The load tool shares the cores: fewer, larger GCs (it holds every client's state).
 GOGC=${RUSH_LOAD_GOGC:-400} "$OUT/bin/menusync-load" -scenario "$SCENARIO" -url http://127.0.0.1:18400 \
