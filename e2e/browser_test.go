@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,26 +15,9 @@ import (
 
 // artifactDir is where browser screenshots go: $MENUSYNC_ARTIFACTS, or
 // artifacts/ at the repo root (ignored by git).
-func artifactDir(t *testing.T) string {
-	dir := os.Getenv("MENUSYNC_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(testproc.RepoRoot(t), "artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+func artifactDir(t *testing.T) string { return testproc.ArtifactDir(t) }
 
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	testproc.Missing(t, "chromium", "chromium")
-	return ""
-}
+func chromium(t *testing.T) string { return testproc.Chromium(t) }
 
 // TestBrowserParty drives Debian's chromium headless through the web app:
 // two people in separate browser contexts join one table through nginx in
