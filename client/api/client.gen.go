@@ -1352,6 +1352,26 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `Healthz` operationId).
 	Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// WebIcon192 The web app's icon, 192 pixels square
+	//
+	// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+	WebIcon192(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebIcon512 The web app's icon, 512 pixels square (also maskable)
+	//
+	// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+	WebIcon512(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebIcon The web app's icon
+	//
+	// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+	WebIcon(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebManifest The web app's manifest (installing it on a phone)
+	//
+	// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+	WebManifest(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Metrics Prometheus metrics of this replica
 	//
 	// Corresponds with GET /metrics (the `Metrics` operationId).
@@ -1775,6 +1795,66 @@ func (c *Client) WebScript(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /healthz (the `Healthz` operationId).
 func (c *Client) Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHealthzRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebIcon192 The web app's icon, 192 pixels square
+//
+// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+func (c *Client) WebIcon192(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebIcon192Request(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebIcon512 The web app's icon, 512 pixels square (also maskable)
+//
+// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+func (c *Client) WebIcon512(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebIcon512Request(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebIcon The web app's icon
+//
+// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+func (c *Client) WebIcon(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebIconRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebManifest The web app's manifest (installing it on a phone)
+//
+// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+func (c *Client) WebManifest(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebManifestRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2568,6 +2648,114 @@ func NewHealthzRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/healthz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebIcon192Request constructs an http.Request for the WebIcon192 method
+func NewWebIcon192Request(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/icon-192.png")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebIcon512Request constructs an http.Request for the WebIcon512 method
+func NewWebIcon512Request(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/icon-512.png")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebIconRequest constructs an http.Request for the WebIcon method
+func NewWebIconRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/icon.svg")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebManifestRequest constructs an http.Request for the WebManifest method
+func NewWebManifestRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/manifest.webmanifest")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3861,6 +4049,34 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `Healthz` operationId).
 	HealthzWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HealthzResponse, error)
 
+	// WebIcon192WithResponse The web app's icon, 192 pixels square
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+	WebIcon192WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon192Response, error)
+
+	// WebIcon512WithResponse The web app's icon, 512 pixels square (also maskable)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+	WebIcon512WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon512Response, error)
+
+	// WebIconWithResponse The web app's icon
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+	WebIconWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIconResponse, error)
+
+	// WebManifestWithResponse The web app's manifest (installing it on a phone)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+	WebManifestWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebManifestResponse, error)
+
 	// MetricsWithResponse Prometheus metrics of this replica
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -4397,6 +4613,149 @@ func (r HealthzResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r HealthzResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebIcon192Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebIcon192Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebIcon192Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebIcon192Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebIcon192Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebIcon512Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebIcon512Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebIcon512Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebIcon512Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebIcon512Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebIconResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebIconResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebIconResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebIconResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebIconResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebManifestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationmanifestJSON200 the response for an HTTP 200 `application/manifest+json` response
+	ApplicationmanifestJSON200 *map[string]interface{}
+}
+
+// GetApplicationmanifestJSON200 returns the response for an HTTP 200 `application/manifest+json` response
+func (r WebManifestResponse) GetApplicationmanifestJSON200() *map[string]interface{} {
+	return r.ApplicationmanifestJSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r WebManifestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebManifestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebManifestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebManifestResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6734,6 +7093,58 @@ func (c *ClientWithResponses) HealthzWithResponse(ctx context.Context, reqEditor
 	return ParseHealthzResponse(rsp)
 }
 
+// WebIcon192WithResponse The web app's icon, 192 pixels square
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+func (c *ClientWithResponses) WebIcon192WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon192Response, error) {
+	rsp, err := c.WebIcon192(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebIcon192Response(rsp)
+}
+
+// WebIcon512WithResponse The web app's icon, 512 pixels square (also maskable)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+func (c *ClientWithResponses) WebIcon512WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon512Response, error) {
+	rsp, err := c.WebIcon512(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebIcon512Response(rsp)
+}
+
+// WebIconWithResponse The web app's icon
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+func (c *ClientWithResponses) WebIconWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIconResponse, error) {
+	rsp, err := c.WebIcon(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebIconResponse(rsp)
+}
+
+// WebManifestWithResponse The web app's manifest (installing it on a phone)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+func (c *ClientWithResponses) WebManifestWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebManifestResponse, error) {
+	rsp, err := c.WebManifest(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebManifestResponse(rsp)
+}
+
 // MetricsWithResponse Prometheus metrics of this replica
 //
 // Returns a wrapper object for the known response body format(s).
@@ -7392,6 +7803,80 @@ func ParseHealthzResponse(rsp *http.Response) (*HealthzResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWebIcon192Response parses an HTTP response from a WebIcon192WithResponse call
+func ParseWebIcon192Response(rsp *http.Response) (*WebIcon192Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebIcon192Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebIcon512Response parses an HTTP response from a WebIcon512WithResponse call
+func ParseWebIcon512Response(rsp *http.Response) (*WebIcon512Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebIcon512Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebIconResponse parses an HTTP response from a WebIconWithResponse call
+func ParseWebIconResponse(rsp *http.Response) (*WebIconResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebIconResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebManifestResponse parses an HTTP response from a WebManifestWithResponse call
+func ParseWebManifestResponse(rsp *http.Response) (*WebManifestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebManifestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationmanifestJSON200 = &dest
 
 	}
 
