@@ -1,5 +1,5 @@
 # The README's commands. `make test` is also what .ci/run runs.
-.PHONY: run test deps fuzz soak
+.PHONY: run test deps fuzz soak rush
 
 run:
 	go run ./cmd/menusync
@@ -36,3 +36,10 @@ fuzz:
 SOAK_DURATION ?= 10m
 soak: deps
 	SOAK_DURATION=$(SOAK_DURATION) go test -tags soak -run TestSoak -count=1 -timeout 30m -v ./e2e
+
+# The dinner rush (not part of CI): redis, 2 replicas and the repo's nginx
+# on loopback, then menusync-load -scenario dinner through nginx; the
+# report, CSV and plot land in rush-out/. Knobs: RUSH_* in
+# cmd/menusync-load/rush.sh; figures in BENCHMARKS.md, "The dinner rush".
+rush:
+	flock -o /tmp/heavy.lock bash cmd/menusync-load/rush.sh

@@ -1,6 +1,7 @@
 package menusync
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -46,7 +47,7 @@ func (s *Snapshot) apply(typ string, data []byte) error {
 		return decodeThen(data, &e, func() { s.applyRoom(e) })
 	case TypeMenu:
 		var e MenuEvent
-		return decodeThen(data, &e, func() { s.applyMenu(e.Menu) })
+		return decodeThen(data, &e, func() { s.applyMenu(e.Menu); s.sortChoices() })
 	case TypeDishName:
 		var e DishNameEvent
 		return decodeThen(data, &e, func() { s.applyDishName(e) })
@@ -58,7 +59,12 @@ func (s *Snapshot) apply(typ string, data []byte) error {
 		return decodeThen(data, &e, func() { s.member(e.MemberID, func(m *Member) { m.Name = e.Name }) })
 	case TypeClosed:
 		var e ClosedEvent
-		return decodeThen(data, &e, func() { s.Room.Closed, s.Room.ClosedReason = true, e.Message })
+		return decodeThen(data, &e, func() {
+			s.Room.Closed, s.Room.ClosedReason = true, e.Message
+			if e.ExpiresAt != nil {
+				s.Room.ExpiresAt = *e.ExpiresAt
+			}
+		})
 	}
 	return ErrCannotApply
 }
@@ -88,7 +94,28 @@ func (s *Snapshot) applyChoice(c Choice) {
 		s.Choices[i] = c
 	case c.Quantity > 0:
 		s.Choices = append(s.Choices, c)
+		s.sortChoices()
 	}
+}
+
+// sortChoices keeps the snapshot's order: by member (join order, those
+// who left last), then by dish (menu order), so a client's state and a
+// fresh snapshot list the same choices the same way.
+func (s *Snapshot) sortChoices() {
+	memberPos := map[string]int{}
+	for i, m := range append(slices.Clone(s.Members), s.Left...) {
+		memberPos[m.ID] = i
+	}
+	itemPos := map[string]int{}
+	for i, it := range s.Room.Menu {
+		itemPos[it.ID] = i
+	}
+	slices.SortStableFunc(s.Choices, func(a, b Choice) int {
+		if d := memberPos[a.MemberID] - memberPos[b.MemberID]; d != 0 {
+			return d
+		}
+		return itemPos[a.MenuID] - itemPos[b.MenuID]
+	})
 }
 
 func (s *Snapshot) applyLeft(e LeftEvent) {
@@ -100,11 +127,14 @@ func (s *Snapshot) applyLeft(e LeftEvent) {
 	m := s.Members[i]
 	m.Online, m.Done = false, false
 	s.Members = slices.Delete(s.Members, i, i+1)
-	if e.KeepChoices {
-		s.Left = append(s.Left, m)
+	if !e.KeepChoices {
+		s.Choices = slices.DeleteFunc(s.Choices, func(c Choice) bool { return c.MemberID == e.MemberID })
 		return
 	}
-	s.Choices = slices.DeleteFunc(s.Choices, func(c Choice) bool { return c.MemberID == e.MemberID })
+	// Those who left are listed in join order too.
+	j, _ := slices.BinarySearchFunc(s.Left, m.Joined, func(x Member, v uint64) int { return cmp.Compare(x.Joined, v) })
+	s.Left = slices.Insert(s.Left, j, m)
+	s.sortChoices()
 }
 
 func (s *Snapshot) applyRoom(e RoomEvent) {

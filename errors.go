@@ -35,6 +35,10 @@ var (
 	ErrRoomClosed = errors.New("the table is closed")
 	// ErrNotHost: only the table's host may do this.
 	ErrNotHost = errors.New("only the host may do this")
+	// ErrNoSuchMember: the member a change is about (to take out, to hand
+	// the table to) is not at the table. ErrMemberNotFound is about the
+	// caller's own token.
+	ErrNoSuchMember = errors.New("no such member at this table")
 	// ErrConflict: the room changed while a change was being prepared
 	// from it, again and again.
 	ErrConflict = errors.New("the room changed meanwhile")

@@ -97,8 +97,10 @@ const (
 	ClosedExpired = "expired" // nobody used it for its TTL
 )
 
-// ClosedEvent: the room is over. Message is the host's words, if any.
+// ClosedEvent: the room is over. Message is the host's words, if any;
+// ExpiresAt, when the room (kept for late readers) goes.
 type ClosedEvent struct {
-	Reason  string `json:"reason"`
-	Message string `json:"message,omitempty"`
+	Reason    string     `json:"reason"`
+	Message   string     `json:"message,omitempty"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }

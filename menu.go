@@ -3,18 +3,13 @@ package menusync
 import "strconv"
 
 // AssignIDs gives the dishes of an edited menu that have no id one that
-// no dish of the old or the new menu has: the next number up. Ids must
-// never be reused, or a choice of a removed dish would come back as a
-// choice of a new one.
-func AssignIDs(menu, old []MenuItem) []MenuItem {
-	next := 1
-	for _, list := range [][]MenuItem{old, menu} {
-		for _, it := range list {
-			if n, err := strconv.Atoi(it.ID); err == nil && n >= next {
-				next = n + 1
-			}
-		}
-	}
+// no dish of the room ever had: the next number up from next (the room's
+// count, which only grows) and from every numeric id of the old and the
+// new menu. It returns the menu and the next free number. Ids are never
+// reused, or a choice of a removed dish would come back as a choice of a
+// new one.
+func AssignIDs(menu, old []MenuItem, next int) ([]MenuItem, int) {
+	next = max(next, NextDishNumber(old), NextDishNumber(menu))
 	out := make([]MenuItem, len(menu))
 	for i, it := range menu {
 		if it.ID == "" {
@@ -23,7 +18,19 @@ func AssignIDs(menu, old []MenuItem) []MenuItem {
 		}
 		out[i] = it
 	}
-	return out
+	return out, next
+}
+
+// NextDishNumber is one more than the largest numeric dish id of menu
+// (1 when it has none).
+func NextDishNumber(menu []MenuItem) int {
+	next := 1
+	for _, it := range menu {
+		if n, err := strconv.Atoi(it.ID); err == nil && n >= next && n < 1<<30 {
+			next = n + 1
+		}
+	}
+	return next
 }
 
 // NameIn is the dish's name for a reader of lang: a member's or the

@@ -1,7 +1,6 @@
 package menusync
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,12 +9,13 @@ import (
 
 // MaxPriceMinor caps any single price, in minor units of its currency.
 //
-// 10^12 leaves headroom for the weakest currencies, which have no minor
-// unit at all (a 10,000,000 ₫ bottle of wine is 10^7; 10^12 IRR is still
-// about twenty thousand US dollars), while a bill can add up more than
-// nine million such prices before an int64 (9.2·10^18) could overflow, so
-// code that totals a table never needs overflow checks.
-const MaxPriceMinor int64 = 1_000_000_000_000
+// 10^11 leaves headroom for the weakest currencies, which have no minor
+// unit at all (a 10,000,000 ₫ bottle of wine is 10^7; 10^11 IRR is still
+// thousands of US dollars), while the largest table the limits allow (500
+// dishes × 99 × 64 members = 3.2 million portions, plus a 100 % service
+// charge and a 100 % tip) stays below 10^18, far from an int64's
+// 9.2·10^18: code that totals a table needs no overflow checks.
+const MaxPriceMinor int64 = 100_000_000_000
 
 // Currency is an ISO 4217 currency and how many minor-unit digits its
 // prices carry (KRW 0, USD 2, BHD 3). Amounts are int64 counts of minor
@@ -54,11 +54,11 @@ var tender = func() map[currency.Unit]bool {
 func ParseCurrency(code string) (Currency, error) {
 	code = strings.TrimSpace(code)
 	if len(code) != 3 {
-		return Currency{}, fmt.Errorf("%w: currency %q is not a 3-letter ISO 4217 code", ErrInvalid, code)
+		return Currency{}, Invalidf("currency %q is not a 3-letter ISO 4217 code", code)
 	}
 	u, err := currency.ParseISO(code)
 	if err != nil || !tender[u] {
-		return Currency{}, fmt.Errorf("%w: unknown currency %q", ErrInvalid, code)
+		return Currency{}, Invalidf("unknown currency %q", code)
 	}
 	digits, _ := currency.Standard.Rounding(u)
 	return Currency{Code: u.String(), Digits: digits}, nil
@@ -73,18 +73,18 @@ func ParseCurrency(code string) (Currency, error) {
 // the job of package menutext, which hands a canonical string to this.
 func ParseAmount(s string, c Currency) (int64, error) {
 	if c.Digits < 0 || c.Digits > 4 {
-		return 0, fmt.Errorf("%w: currency %q has %d minor digits", ErrInvalid, c.Code, c.Digits)
+		return 0, Invalidf("currency %q has %d minor digits", c.Code, c.Digits)
 	}
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%w: amount %q is negative", ErrInvalid, s)
+		return 0, Invalidf("amount %q is negative", s)
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || (hasDot && frac == "") || !allDigits(whole) || !allDigits(frac) {
-		return 0, fmt.Errorf("%w: amount %q is not a plain decimal like 12.50", ErrInvalid, s)
+		return 0, Invalidf("amount %q is not a plain decimal like 12.50", s)
 	}
 	if len(frac) > c.Digits {
-		return 0, fmt.Errorf("%w: amount %q has more than %d decimals for %s", ErrInvalid, s, c.Digits, c.Code)
+		return 0, Invalidf("amount %q has more than %d decimals for %s", s, c.Digits, c.Code)
 	}
 	var v int64
 	for i := 0; i < len(whole)+c.Digits; i++ {
@@ -97,7 +97,7 @@ func ParseAmount(s string, c Currency) (int64, error) {
 		}
 		// Checked before multiplying, so a thousand-digit input cannot wrap.
 		if v > (MaxPriceMinor-d)/10 {
-			return 0, fmt.Errorf("%w: amount %q is above the limit of %s %s", ErrInvalid, s, FormatAmountGrouped(MaxPriceMinor, c), c.Code)
+			return 0, Invalidf("amount %q is above the limit of %s %s", s, FormatAmountGrouped(MaxPriceMinor, c), c.Code)
 		}
 		v = v*10 + d
 	}

@@ -69,8 +69,8 @@ func TestParseAmount(t *testing.T) {
 		{"12000", krw, 12000},
 		{"1.234", bhd, 1234},
 		{"1.2", bhd, 1200},
-		{"10000000000", usd, MaxPriceMinor},        // exactly the cap
-		{"1000000000000", krw, MaxPriceMinor},      // exactly the cap
+		{"1000000000", usd, MaxPriceMinor},         // exactly the cap
+		{"100000000000", krw, MaxPriceMinor},       // exactly the cap
 		{"000000000000000000000000000001", krw, 1}, // leading zeros do not overflow
 		// 0.1+0.2 style values that float64 gets wrong: 1.15*100 = 114.99999999999999
 		{"1.15", usd, 115},
@@ -141,7 +141,7 @@ func TestFormatAmount(t *testing.T) {
 		{1234567, krw, "1234567", "1,234,567"},
 		{1234, bhd, "1.234", "1.234"},
 		{-123450, usd, "-1234.50", "-1,234.50"},
-		{MaxPriceMinor, krw, "1000000000000", "1,000,000,000,000"},
+		{MaxPriceMinor, krw, "100000000000", "100,000,000,000"},
 		{math.MinInt64, krw, "-9223372036854775808", "-9,223,372,036,854,775,808"},
 	} {
 		if got := FormatAmount(tc.minor, tc.c); got != tc.plain {

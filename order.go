@@ -13,12 +13,14 @@ type StaffOrder struct {
 	Lines    []OrderLine `json:"lines"`
 	Quantity int         `json:"quantity"`
 	Locked   bool        `json:"locked"`
+	Closed   bool        `json:"closed"`
 }
 
 // OrderLine is one dish of the order.
 type OrderLine struct {
 	MenuID         string      `json:"menuId"`
 	Name           string      `json:"name"`
+	Romanized      string      `json:"romanized,omitempty"` // to say it out loud`
 	Quantity       int         `json:"quantity"`
 	SharedQuantity int         `json:"sharedQuantity"`
 	Notes          []OrderNote `json:"notes"`
@@ -52,10 +54,10 @@ func Order(s *Snapshot) StaffOrder {
 			l.Notes = append(l.Notes, OrderNote{Note: c.Note, Quantity: c.Quantity, Member: names[c.MemberID]})
 		}
 	}
-	o := StaffOrder{RoomName: s.Room.Name, Lines: []OrderLine{}, Locked: s.Room.Locked}
+	o := StaffOrder{RoomName: s.Room.Name, Lines: []OrderLine{}, Locked: s.Room.Locked, Closed: s.Room.Closed}
 	for _, it := range s.Room.Menu {
 		if l := byDish[it.ID]; l != nil && l.Quantity > 0 {
-			l.Name = it.Name
+			l.Name, l.Romanized = it.Name, it.Romanized
 			o.Lines = append(o.Lines, *l)
 			o.Quantity += l.Quantity
 		}
@@ -65,14 +67,26 @@ func Order(s *Snapshot) StaffOrder {
 
 // Text is the order as plain text, to copy into a message or read out:
 //
-//	Dinner at Gwangjang: 4
+//	Dinner at Gwangjang · 4 dishes · order locked
 //	2 × 비빔밥
 //	    1: no cilantro (Ana)
 //	2 × 해물파전 (for the table)
 func (o StaffOrder) Text() string {
 	var b strings.Builder
-	if o.RoomName != "" {
-		fmt.Fprintf(&b, "%s: %d\n", o.RoomName, o.Quantity)
+	name := o.RoomName
+	if name == "" {
+		name = "Order"
+	}
+	fmt.Fprintf(&b, "%s · %d %s", name, o.Quantity, map[bool]string{true: "dish", false: "dishes"}[o.Quantity == 1])
+	switch {
+	case o.Closed:
+		b.WriteString(" · table closed")
+	case o.Locked:
+		b.WriteString(" · order locked")
+	}
+	b.WriteByte('\n')
+	if len(o.Lines) == 0 {
+		b.WriteString("(nothing chosen yet)\n")
 	}
 	for _, l := range o.Lines {
 		fmt.Fprintf(&b, "%d × %s", l.Quantity, l.Name)

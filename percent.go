@@ -18,14 +18,14 @@ const MaxPercent Percent = 100_00
 func ParsePercent(s string) (Percent, error) {
 	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
 	if whole == "" || !allDigits(whole) || !allDigits(frac) || len(frac) > 2 || len(whole) > 3 {
-		return 0, fmt.Errorf("%w: %q is not a percentage with at most two decimals", ErrInvalid, s)
+		return 0, Invalidf("%q is not a percentage with at most two decimals", s)
 	}
 	frac += strings.Repeat("0", 2-len(frac))
 	w, _ := strconv.ParseInt(whole, 10, 64)
 	f, _ := strconv.ParseInt(frac, 10, 64)
 	p := Percent(w*100 + f)
 	if p > MaxPercent {
-		return 0, fmt.Errorf("%w: %s%% is more than 100%%", ErrInvalid, s)
+		return 0, Invalidf("%s%% is more than 100%%", s)
 	}
 	return p, nil
 }

@@ -16,10 +16,17 @@ const (
 	// MaxNoteLen: "no cilantro, very spicy", an allergy, not a letter.
 	MaxNoteLen = 140
 	// MaxNamesPerItem bounds a dish's translations: the languages of a
-	// table, not of the world.
+	// table, not of the world. A menu may bring that many and members
+	// may add languages until the dish has that many; a host's edit, which
+	// sends back what everyone sees, may carry twice as many.
 	MaxNamesPerItem = 16
-	MaxReasonLen    = 140
-	MinTTL          = 1 * time.Second
+	// MaxDishNameLen bounds a member's name for a dish; MaxDishNamesPerRoom
+	// the names members give in one room: together they keep a room's
+	// snapshot within what clients take in one event.
+	MaxDishNameLen      = 100
+	MaxDishNamesPerRoom = 1000
+	MaxReasonLen        = 140
+	MinTTL              = 1 * time.Second
 	// A room lives DefaultTTL after its last change: a meal, with room
 	// for a long one. Up to MaxTTL when its creator asks (configurable).
 	MaxTTL             = 24 * time.Hour
@@ -98,6 +105,9 @@ type Member struct {
 	Name   string `json:"name"`
 	Online bool   `json:"online"`
 	Done   bool   `json:"done"`
+	// Joined is the room's version at the member's join: members (and
+	// those who left) are listed in that order.
+	Joined uint64 `json:"joined"`
 }
 
 // Choice is the quantity of one dish chosen by one member, with a note

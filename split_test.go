@@ -77,12 +77,14 @@ func TestSplitByHand(t *testing.T) {
 	}
 	s := Summarize(&room, members, left, choices)
 	// Subtotal 24,000 + 9,000 + 20,000 + 5,000 = 58,000; service 5,800.
-	// The pajeon: 20,000 / 3 = 6,667 + 6,667 + 6,666 (Ana, Bo, Chen).
-	// Subtotals: Ana 30,667, Bo 15,667, Chen 6,666, Dara 5,000.
-	// Service 5,800 by subtotal: 3,066.7, 1,566.7, 666.6, 500.0; the
+	// The pajeon: 20,000 / 3 = 6,666 each and 2 units over, which go to
+	// the first members counted from the dish's place on the menu (the
+	// third dish: Chen, then Ana): Ana 6,667, Bo 6,666, Chen 6,667.
+	// Subtotals: Ana 30,667, Bo 15,666, Chen 6,667, Dara 5,000.
+	// Service 5,800 by subtotal: 3,066.7, 1,566.6, 666.7, 500.0; the
 	// floors leave 2 units, which go to the largest remainders (Ana's and
-	// Bo's .7): 3067, 1567, 666, 500.
-	want := map[string][4]int64{"a": {30667, 3067, 0, 33734}, "b": {15667, 1567, 0, 17234}, "c": {6666, 666, 0, 7332}, "d": {5000, 500, 0, 5500}}
+	// Chen's .7): 3067, 1566, 667, 500.
+	want := map[string][4]int64{"a": {30667, 3067, 0, 33734}, "b": {15666, 1566, 0, 17232}, "c": {6667, 667, 0, 7334}, "d": {5000, 500, 0, 5500}}
 	for _, m := range s.Members {
 		got := [4]int64{*m.SubtotalMinor, *m.ServiceMinor, *m.TipMinor, *m.TotalMinor}
 		if got != want[m.MemberID] {

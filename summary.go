@@ -9,10 +9,11 @@ import "slices"
 // The split: a member pays for the dishes they chose. A dish chosen "for
 // the table" (shared) costs the table: its total splits evenly among the
 // members at the table now (not those who left), one minor unit more for
-// the first few in join order when it does not divide. The service charge
-// and the tip are percentages of the table's subtotal, rounded half up,
-// split in proportion to what each member's dishes cost, by largest
-// remainder. So every member's total is exact, and the members' totals
+// a few of them when it does not divide (counted in join order from a
+// different member for each dish, so nobody pays every dish's extra
+// units). The service charge and the tip are percentages of the table's
+// subtotal, rounded half up, split in proportion to what each member's
+// dishes cost, by largest remainder. So every member's total is exact, and the members' totals
 // always add up to the table's total.
 type Summary struct {
 	Currency       string        `json:"currency,omitempty"`
@@ -136,10 +137,15 @@ func (t *tally) shareDishes(present int) {
 		for i := range equal {
 			equal[i] = 1
 		}
-		for mp, part := range apportion(t.price(ip)*int64(q), equal) {
-			amount := part
+		// The units that do not divide go one each to the first members
+		// in join order, starting at a different member for each dish:
+		// nobody pays every dish's extra units.
+		parts := apportion(t.price(ip)*int64(q), equal)
+		for k := range parts {
+			mp := (k + ip) % present
+			amount := parts[k]
 			t.lines[mp] = append(t.lines[mp], ShareLine{MenuID: t.menu[ip].ID, Quantity: q, Shared: true, SharedBy: present, AmountMinor: &amount})
-			t.sub[mp] += part
+			t.sub[mp] += amount
 		}
 	}
 }

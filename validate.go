@@ -47,10 +47,12 @@ func ValidateMenu(menu []MenuItem) ([]MenuItem, error) {
 		if it.PriceMinor != nil && (*it.PriceMinor < 0 || *it.PriceMinor > MaxPriceMinor) {
 			return nil, Invalidf("menu[%d].priceMinor must be between 0 and %d", i, MaxPriceMinor)
 		}
-		if it.Names, err = CleanNames(it.Names); err != nil {
+		// Twice the languages a menu brings: a host's edit sends back the
+		// members' names too (see MaxNamesPerItem).
+		if it.Names, err = CleanNames(it.Names, 2*MaxNamesPerItem); err != nil {
 			return nil, Invalidf("menu[%d].names: %s", i, err.Error())
 		}
-		if it.SuggestedNames, err = CleanNames(it.SuggestedNames); err != nil {
+		if it.SuggestedNames, err = CleanNames(it.SuggestedNames, MaxNamesPerItem); err != nil {
 			return nil, Invalidf("menu[%d].suggestedNames: %s", i, err.Error())
 		}
 		if it.Romanized, err = cleanText(it.Romanized, 0, MaxItemNameLen, false); err != nil {
@@ -70,21 +72,24 @@ func CleanMemberName(name string) (string, error) {
 	return name, nil
 }
 
-// CleanNames checks a dish's names by language: at most
-// MaxNamesPerItem, each under a BCP 47 tag (written canonically) and a
-// name like a dish's.
-func CleanNames(names map[string]string) (map[string]string, error) {
+// CleanNames checks a dish's names by language: at most max, each under
+// a BCP 47 tag (written canonically; two tags that mean one language are
+// refused) and a name like a dish's.
+func CleanNames(names map[string]string, max int) (map[string]string, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
-	if len(names) > MaxNamesPerItem {
-		return nil, Invalidf("at most %d languages", MaxNamesPerItem)
+	if len(names) > max {
+		return nil, Invalidf("at most %d languages", max)
 	}
 	out := make(map[string]string, len(names))
 	for tag, name := range names {
 		lang, err := CleanLang(tag)
 		if err != nil {
 			return nil, err
+		}
+		if _, dup := out[lang]; dup {
+			return nil, Invalidf("%s is named twice (as %s and another spelling)", lang, tag)
 		}
 		if out[lang], err = cleanText(name, 1, MaxItemNameLen, false); err != nil {
 			return nil, Invalidf("%s: %s", lang, err.Error())
@@ -101,6 +106,15 @@ func CleanLang(tag string) (string, error) {
 		return "", Invalidf("%q is not a language tag like en, ko or zh-Hant", tag)
 	}
 	return t.String(), nil
+}
+
+// CleanDishName checks a member's name for a dish in their language.
+func CleanDishName(name string) (string, error) {
+	name, err := cleanText(name, 1, MaxDishNameLen, false)
+	if err != nil {
+		return "", Invalidf("name: %s", err.Error())
+	}
+	return name, nil
 }
 
 // CleanNote checks a note for the kitchen: one line, at most MaxNoteLen.

@@ -138,7 +138,7 @@ func (c *Client) SetDone(ctx context.Context, roomID string, done bool) (menusyn
 func (c *Client) Rename(ctx context.Context, roomID, name string) (string, menusync.Position, error) {
 	a, err := post[struct {
 		changed
-		Member menusync.Member `json:"member"`
+		Name string `json:"name"`
 	}](ctx, http.StatusOK, func(key string) (*http.Response, []byte, error) {
 		r, err := c.API.UpdateMemberWithResponse(ctx, roomID, "me", &api.UpdateMemberParams{IdempotencyKey: &key}, api.UpdateMemberJSONRequestBody{Name: &name})
 		if err != nil {
@@ -149,7 +149,7 @@ func (c *Client) Rename(ctx context.Context, roomID, name string) (string, menus
 	if err != nil {
 		return "", menusync.Position{}, err
 	}
-	return a.Member.Name, a.pos(), nil
+	return a.Name, a.pos(), nil
 }
 
 // ReplaceMenu is the host's edit of the menu; it returns the menu as

@@ -122,8 +122,20 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("Dockerfile lacks %s", want)
 		}
 	}
-	user := regexp.MustCompile(`(?m)^USER\s+(\S+)`).FindStringSubmatch(df)
-	if user == nil || user[1] == "root" || strings.HasPrefix(user[1], "0") {
-		t.Errorf("Dockerfile must run as a non-root user, has %v", user)
+	for _, user := range regexp.MustCompile(`(?m)^USER\s+(\S+)`).FindAllStringSubmatch(df, -1) {
+		if user[1] == "root" || strings.HasPrefix(user[1], "0") {
+			t.Errorf("Dockerfile must run as a non-root user, has %v", user)
+		}
+	}
+	// Two images of one binary: the default reads photos (Tesseract and
+	// every language the scanner offers), "static" is the binary alone.
+	stages := regexp.MustCompile(`(?m)^FROM \S+ AS (\w+)`).FindAllStringSubmatch(df, -1)
+	if len(stages) != 3 || stages[1][1] != "static" || stages[2][1] != "ocr" {
+		t.Errorf("stages %v: want build, static, and ocr last (the default)", stages)
+	}
+	for _, lang := range []string{"kor", "jpn", "chi-sim", "chi-tra", "tha", "vie"} {
+		if !strings.Contains(df, "tesseract-ocr-"+lang) {
+			t.Errorf("the ocr image lacks tesseract-ocr-%s", lang)
+		}
 	}
 }

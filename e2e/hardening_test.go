@@ -57,7 +57,7 @@ func TestNoTokenInAnyLog(t *testing.T) {
 			t.Errorf("the room id (a capability) in the %s", name)
 		}
 	}
-	if !strings.Contains(ng.AccessLog(), "/v1/rooms/-/events") || !strings.Contains(reps[1].Logs(), "room~") {
+	if !strings.Contains(ng.AccessLog(), "/v1/rooms/-/choices") || !strings.Contains(reps[1].Logs(), "room~") {
 		t.Fatalf("the logs no longer name requests at all:\n%s", ng.AccessLog())
 	}
 }

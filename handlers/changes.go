@@ -73,8 +73,10 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if snap.Position != after {
-		// behind, another epoch (or confused): start over from the room
+	if snap.Position != after || snap.Closed {
+		// behind, another epoch (or confused): start over from the room.
+		// A closed table changes no more: its snapshot says so at once,
+		// and the client stops polling.
 		writeJSON(w, http.StatusOK, changesAt(snap.Position, snap))
 		return
 	}

@@ -3,9 +3,11 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -20,6 +22,7 @@ import (
 var (
 	specOnce   sync.Once
 	specRouter routers.Router
+	specDoc    *openapi3.T
 	specErr    error
 )
 
@@ -44,6 +47,7 @@ func contract(t testing.TB) routers.Router {
 			return
 		}
 		doc.Servers = nil // match requests to any host
+		specDoc = doc
 		specRouter, specErr = legacy.NewRouter(doc)
 	})
 	if specErr != nil {
@@ -53,6 +57,32 @@ func contract(t testing.TB) routers.Router {
 }
 
 func TestSpecIsValid(t *testing.T) { contract(t) }
+
+// checkEventData validates one stream event's data against the schema
+// openapi.yaml names for its type (the event stream's x-events): what
+// the stream sends is what the spec says, event by event.
+func checkEventData(t testing.TB, event, data string) {
+	t.Helper()
+	contract(t)
+	media := specDoc.Paths.Find("/v1/rooms/{roomId}/events").Get.Responses.Status(200).Value.Content.Get("text/event-stream")
+	events, _ := media.Extensions["x-events"].(map[string]any)
+	ref, _ := events[event].(map[string]any)["$ref"].(string)
+	if ref == "" {
+		if event != "heartbeat" {
+			t.Errorf("event %q is not in openapi.yaml's x-events", event)
+		}
+		return
+	}
+	schema := specDoc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+	var v any
+	if err := json.Unmarshal([]byte(data), &v); err != nil {
+		t.Errorf("event %s: data is not JSON: %v", event, err)
+		return
+	}
+	if err := schema.Value.VisitJSON(v); err != nil {
+		t.Errorf("event %s does not match openapi.yaml (%s): %v\n%s", event, ref, err, data)
+	}
+}
 
 // checked is what checkExchange learned about one request.
 type checked struct {

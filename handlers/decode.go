@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/menusync/menusync"
 )
 
 // decode reads one JSON object strictly: unknown fields, trailing data and
@@ -54,7 +56,10 @@ func decodeError(err error, limit int64) error {
 		bad  = func(msg string) error { return newError(http.StatusBadRequest, codeMalformedJSON, msg) }
 		name string
 	)
+	var inv *menusync.InvalidError
 	switch {
+	case errors.As(err, &inv):
+		return err // a value's own check (a percentage): 422 with its message
 	case errors.As(err, &mbe):
 		return tooLarge(limit)
 	case errors.As(err, &ne) && ne.Timeout():

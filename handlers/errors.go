@@ -51,6 +51,8 @@ const (
 	codeUnsupportedImage = "unsupported_image"
 	codeBadImage         = "bad_image"
 	codeScanBusy         = "scan_busy"
+	codeScanTimeout      = "scan_timeout"
+	codeNoSuchMember     = "no_such_member"
 )
 
 // httpError is an error the HTTP layer raises itself (bad JSON, missing
@@ -73,7 +75,9 @@ var (
 	errBadToken          = newError(http.StatusUnauthorized, codeUnauthorized, "the token is invalid or expired")
 	errBadAPIKey         = newError(http.StatusUnauthorized, codeUnauthorized, "creating rooms needs the service key: Authorization: Bearer <key>")
 	errOtherRoom         = newError(http.StatusForbidden, codeForbidden, "the token belongs to another room")
-	errNotYourself       = newError(http.StatusForbidden, codeForbidden, "a member can only take themselves out of the room")
+	errNotYourself       = newError(http.StatusForbidden, codeForbidden, "a member can only change their own name and done")
+	errUploadCut         = newError(http.StatusBadRequest, codeBadImage, "the photo's upload ended early; send it again")
+	errScanUploads       = newError(http.StatusServiceUnavailable, codeScanBusy, "too many photos are arriving at once; retry after the time given")
 	errCrossSite         = newError(http.StatusForbidden, codeCrossSite, "changes from another site are not accepted")
 	errNotFoundPath      = newError(http.StatusNotFound, codeNotFound, "no such endpoint")
 	errMethod            = newError(http.StatusMethodNotAllowed, codeMethodNotAllowed, "method not allowed on this endpoint")
@@ -112,12 +116,14 @@ var domainErrors = []struct {
 	{menusync.ErrRoomClosed, http.StatusConflict, codeRoomClosed, "the host has closed this table"},
 	{menusync.ErrNotHost, http.StatusForbidden, codeNotHost, "only the table's host may do this"},
 	{menusync.ErrConflict, http.StatusConflict, codeConflict, ""},
+	{menusync.ErrNoSuchMember, http.StatusNotFound, codeNoSuchMember, "no member with that id is at this table"},
+	{ocr.ErrUnknownLanguage, http.StatusUnprocessableEntity, codeInvalidValue, ""},
 	{ocr.ErrUnavailable, http.StatusServiceUnavailable, codeOCRUnavailable, "this server cannot read photos in that language; paste the menu's text instead"},
 	{ocr.ErrTooLarge, http.StatusRequestEntityTooLarge, codeImageTooLarge, "the photo has too many pixels or bytes; send a smaller one"},
 	{ocr.ErrUnsupported, http.StatusUnsupportedMediaType, codeUnsupportedImage, "send the photo as JPEG, PNG or WebP"},
 	{ocr.ErrBadImage, http.StatusUnprocessableEntity, codeBadImage, "the photo could not be read as an image"},
 	{ocr.ErrBusy, http.StatusServiceUnavailable, codeScanBusy, "every photo reader is busy; retry after the time given"},
-	{ocr.ErrTimeout, http.StatusServiceUnavailable, codeScanBusy, "reading the photo took too long; retry, or send a smaller or clearer photo"},
+	{ocr.ErrTimeout, http.StatusUnprocessableEntity, codeScanTimeout, "reading the photo took too long; send a smaller or clearer photo, or paste the menu's text"},
 	{menusync.ErrUnavailable, http.StatusServiceUnavailable, codeUnavailable, "the room store is unavailable; retry shortly"},
 	{pubsub.ErrSubscribeTimeout, http.StatusServiceUnavailable, codeUnavailable, "the room store is unavailable; retry shortly"},
 	{context.Canceled, http.StatusServiceUnavailable, codeUnavailable, "the request was cancelled or timed out"},
@@ -145,6 +151,9 @@ func statusOf(err error) (status int, code, detail string) {
 	if errors.As(err, &inv) {
 		return http.StatusUnprocessableEntity, codeInvalidValue, inv.Msg
 	}
+	if errors.Is(err, menusync.ErrInvalid) {
+		return http.StatusUnprocessableEntity, codeInvalidValue, err.Error()
+	}
 	return http.StatusInternalServerError, codeInternal, "internal error"
 }
 
@@ -158,4 +167,4 @@ func retryAfter(code string) string {
 }
 
 // isScanBusy: a scan refused for load, worth a retry after Retry-After.
-func isScanBusy(err error) bool { return errors.Is(err, ocr.ErrBusy) || errors.Is(err, ocr.ErrTimeout) }
+func isScanBusy(err error) bool { return errors.Is(err, ocr.ErrBusy) || errors.Is(err, errScanUploads) }

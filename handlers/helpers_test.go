@@ -280,6 +280,7 @@ func (s *sseReader) next(t *testing.T) sseEvent {
 			if (ev.Event == "" && ev.Data == "") || ev.Event == "heartbeat" {
 				continue
 			}
+			checkEventData(t, ev.Event, ev.Data)
 			return ev
 		case <-timeout:
 			t.Fatal("timed out waiting for an event")

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,6 +27,11 @@ type ScanInfo struct {
 // MaxMenuText bounds a pasted menu (POST /v1/menus/parse): 500 dishes
 // of a few lines each, with room to spare. nginx allows the same.
 const MaxMenuText = 256 << 10
+
+// MaxScanUploads bounds the photos a replica receives at once: each is
+// held in memory (up to 8 MiB) until a reader takes it. Past it, 503
+// scan_busy.
+const MaxScanUploads = 16
 
 // menuItemInput is a dish as clients send it: a draft's item sent back
 // as it came (its line and both price forms included) or written by
@@ -66,19 +73,19 @@ func (a *amountText) UnmarshalJSON(b []byte) error {
 }
 
 // menuOf turns clients' dishes into the domain's, prices in minor units
-// of cur. Machine suggestions are filled for dishes that have none.
+// of cur. What the machine makes (suggestions, romanization, the glossary
+// match) is made here again: a client's copy is ignored.
 func (s *Server) menuOf(in []menuItemInput, cur menusync.Currency) ([]menusync.MenuItem, error) {
 	if len(in) > menusync.MaxMenuItems {
 		return nil, menusync.Invalidf("menu has %d items; the limit is %d", len(in), menusync.MaxMenuItems)
 	}
 	out := make([]menusync.MenuItem, len(in))
 	for i, it := range in {
-		m := menusync.MenuItem{ID: it.ID, Name: it.Name, PriceMinor: it.PriceMinor, Description: it.Description,
-			Names: it.Names, SuggestedNames: it.SuggestedNames, Romanized: it.Romanized, Glossary: it.Glossary}
+		m := menusync.MenuItem{ID: it.ID, Name: it.Name, PriceMinor: it.PriceMinor, Description: it.Description, Names: it.Names}
 		if it.Price != nil {
 			p, err := menusync.ParseAmount(string(*it.Price), cur)
 			if err != nil {
-				return nil, menusync.Invalidf("menu[%d].price: %s", i, strings.TrimPrefix(err.Error(), menusync.ErrInvalid.Error()+": "))
+				return nil, menusync.Invalidf("menu[%d].price: %s", i, err.Error())
 			}
 			if it.PriceMinor != nil && *it.PriceMinor != p {
 				return nil, menusync.Invalidf("menu[%d]: price %s and priceMinor %d disagree", i, *it.Price, *it.PriceMinor)
@@ -135,6 +142,14 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, imageTooLarge(info.MaxBytes))
 		return
 	}
+	select {
+	case s.scanUploads <- struct{}{}:
+		defer func() { <-s.scanUploads }()
+	default:
+		w.Header().Set("Retry-After", strconv.Itoa(int(info.RetryAfter.Round(time.Second)/time.Second)))
+		s.fail(w, r, errScanUploads)
+		return
+	}
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(scanUploadTimeout))
 	body := http.MaxBytesReader(w, r.Body, info.MaxBytes+64<<10)
 	q := r.URL.Query()
@@ -150,6 +165,9 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 		}
 		defer part.Close()
 		img, ct = part, part.Header.Get("Content-Type")
+		if ct == "application/octet-stream" {
+			ct = "" // what browsers and curl say of a file they do not know: sniff it
+		}
 		currency, lang = firstNonEmpty(cur, currency), firstNonEmpty(lng, lang)
 	}
 	if _, err := currencyOf(currency); err != nil {
@@ -158,9 +176,17 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.menus.Scan(r.Context(), img, ct, strings.ToUpper(currency), lang)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var (
+			mbe *http.MaxBytesError
+			ne  net.Error
+		)
+		switch {
+		case errors.As(err, &mbe):
 			err = imageTooLarge(info.MaxBytes)
+		case errors.As(err, &ne) && ne.Timeout():
+			err = errBodyTimeout
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, multipart.ErrMessageTooLarge):
+			err = errUploadCut
 		}
 		if isScanBusy(err) {
 			w.Header().Set("Retry-After", strconv.Itoa(int(info.RetryAfter.Round(time.Second)/time.Second)))

@@ -165,15 +165,24 @@ func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, joinResponse{Member: m, Token: tok, Version: res.Version, Epoch: res.Epoch})
 }
 
-func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
+// memberSnapshot reads the room for one of its members; a token whose
+// member left or was taken out reads nothing. false: answered already.
+func (s *Server) memberSnapshot(w http.ResponseWriter, r *http.Request) (*menusync.Snapshot, bool) {
 	id := identityFrom(r.Context())
 	snap, err := s.store.Snapshot(r.Context(), id.RoomID)
+	if err == nil && !snap.HasMember(id.MemberID) {
+		err = menusync.ErrMemberNotFound
+	}
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, false
 	}
-	if !snap.HasMember(id.MemberID) {
-		s.fail(w, r, menusync.ErrMemberNotFound)
+	return snap, true
+}
+
+func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
+	snap, ok := s.memberSnapshot(w, r)
+	if !ok {
 		return
 	}
 	// Clients use it to tell a stream that a proxy holds back (nothing

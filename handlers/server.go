@@ -86,6 +86,9 @@ type Config struct {
 	// MaxStreams caps open streams on this replica; past it new streams
 	// get 503 with Retry-After so the proxy tries another replica (0: no cap).
 	MaxStreams int64
+	// ShedLatency refuses new streams (503 + Retry-After) while this
+	// replica's delivery latency p99 or scheduler lag is above it (0: off).
+	ShedLatency time.Duration
 	// MaxStreamAge ends a stream after this long, jittered down by up to a
 	// fifth, so load spreads over new replicas after a scale-out (0: never).
 	MaxStreamAge time.Duration
@@ -154,6 +157,8 @@ type Server struct {
 	public            *url.URL
 	qr                qrCache
 	streamCfg         stream.Config
+	scanUploads       chan struct{} // photos being received (MaxScanUploads)
+	shed              *Shedder      // nil: no load shedding
 }
 
 // New returns the HTTP layer. ready reports whether the store is reachable.
@@ -180,9 +185,14 @@ func New(store RoomStore, menus Menus, hub Hub, tokens *Tokens, ready func(conte
 		streamsByRoom:     newCounts(l.StreamsPerRoom),
 		streamsByMember:   newCounts(l.StreamsPerMember),
 		public:            cfg.PublicURL,
+		scanUploads:       make(chan struct{}, MaxScanUploads),
 	}
 	s.renewer.s = s
 	s.streamCfg = stream.Config{Heartbeat: cfg.Heartbeat, WriteTimeout: cfg.WriteTimeout, Retry: cfg.Retry,
 		MaxAge: cfg.MaxStreamAge, DrainWindow: cfg.DrainWindow, Delivered: cfg.Observer.Delivered}
+	if cfg.ShedLatency > 0 {
+		s.shed = NewShedder(cfg.ShedLatency)
+		s.streamCfg.Delivered = s.observeDelivery
+	}
 	return s
 }

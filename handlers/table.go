@@ -112,10 +112,14 @@ type memberPatch struct {
 	Done *bool   `json:"done"`
 }
 
+// memberResponse is what changed, as the event says it: the name the
+// member got, or whether they are done.
 type memberResponse struct {
-	Member  menusync.Member `json:"member"`
-	Version uint64          `json:"version"`
-	Epoch   string          `json:"epoch"`
+	MemberID string  `json:"memberId"`
+	Name     *string `json:"name,omitempty"`
+	Done     *bool   `json:"done,omitempty"`
+	Version  uint64  `json:"version"`
+	Epoch    string  `json:"epoch"`
 }
 
 // updateMember is a member's own change: their name, or done choosing.
@@ -139,12 +143,13 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m := menusync.Member{ID: id.MemberID}
+	m := memberResponse{MemberID: id.MemberID, Done: req.Done}
 	var res rooms.Result
 	if req.Name != nil {
-		m.Name, res, err = s.store.Rename(r.Context(), id.RoomID, id.MemberID, *req.Name, o)
+		var name string
+		name, res, err = s.store.Rename(r.Context(), id.RoomID, id.MemberID, *req.Name, o)
+		m.Name = &name
 	} else {
-		m.Done = *req.Done
 		res, err = s.store.SetDone(r.Context(), id.RoomID, id.MemberID, *req.Done, o)
 	}
 	if err != nil {
@@ -152,7 +157,8 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	replayed(w, res)
-	writeJSON(w, http.StatusOK, memberResponse{Member: m, Version: res.Version, Epoch: res.Epoch})
+	m.Version, m.Epoch = res.Version, res.Epoch
+	writeJSON(w, http.StatusOK, m)
 }
 
 type roomPatch struct {
@@ -282,14 +288,8 @@ func (s *Server) nameDish(w http.ResponseWriter, r *http.Request) {
 // getOrder is the order for the staff: JSON, or text to copy with
 // Accept: text/plain (or ?format=text).
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	id := identityFrom(r.Context())
-	snap, err := s.store.Snapshot(r.Context(), id.RoomID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !snap.HasMember(id.MemberID) {
-		s.fail(w, r, menusync.ErrMemberNotFound)
+	snap, ok := s.memberSnapshot(w, r)
+	if !ok {
 		return
 	}
 	o := menusync.Order(snap)

@@ -54,7 +54,7 @@ func TestReadPrice(t *testing.T) {
 		{num: "1,200", code: "USD", convention: '.', want: 120000},
 		{num: "1.200", code: "BHD", convention: '.', want: 1200, warn: CodePriceAmbiguous},
 		{num: "1.200", code: "BHD", convention: ',', want: 1200000},
-		{num: "10000000000", code: "USD", want: menusync.MaxPriceMinor},
+		{num: "1000000000", code: "USD", want: menusync.MaxPriceMinor},
 		{num: "10000000001", code: "USD", want: noPrice, warn: CodePriceTooLarge},
 		{num: "99999999999999999999999999", code: "KRW", want: noPrice, warn: CodePriceTooLarge},
 		{num: "12.000", plain: true, code: "KRW", want: 12},

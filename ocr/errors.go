@@ -7,6 +7,9 @@ var (
 	// ErrUnavailable: the tesseract binary, or the data for the language
 	// asked for, is not installed. The API answers ocr_unavailable.
 	ErrUnavailable = errors.New("ocr unavailable")
+	// ErrUnknownLanguage: the hint names a language this package does not
+	// read at all (not one of the Hint languages).
+	ErrUnknownLanguage = errors.New("no OCR for that language")
 	// ErrTooLarge: the upload is over MaxBytes, or its header declares
 	// more than MaxPixels.
 	ErrTooLarge = errors.New("image too large")

@@ -64,11 +64,17 @@ func TestUnavailable(t *testing.T) {
 	if got := tess.Languages(); len(got) != 1 || got[0] != "en" {
 		t.Fatalf("Languages() = %v, want [en]", got)
 	}
-	for _, h := range []Hint{{Lang: "ko"}, {Lang: "fr"}, {}} {
+	for _, h := range []Hint{{Lang: "ko"}, {}} {
 		r, ct, _ := scanArgs(t)
 		if _, err := tess.Scan(context.Background(), r, ct, h); !errors.Is(err, ErrUnavailable) {
 			t.Errorf("hint %q: %v, want ErrUnavailable", h.Lang, err)
 		}
+	}
+	// A language no OCR here reads is the caller's mistake, not a missing
+	// install.
+	r, ct, _ = scanArgs(t)
+	if _, err := tess.Scan(context.Background(), r, ct, Hint{Lang: "fr"}); !errors.Is(err, ErrUnknownLanguage) {
+		t.Errorf("hint fr: %v, want ErrUnknownLanguage", err)
 	}
 }
 

@@ -185,7 +185,7 @@ func (t *Tesseract) Config() Config {
 // langError is the error for a hint that cannot be read.
 func (t *Tesseract) langError(tag string) error {
 	if canonicalLang(tag) == "" {
-		return fmt.Errorf("%w: no OCR for language %q (have %s)", ErrUnavailable, tag, strings.Join(t.langs, ", "))
+		return fmt.Errorf("%w: %q (photos are read in %s)", ErrUnknownLanguage, tag, strings.Join(t.langs, ", "))
 	}
 	return fmt.Errorf("%w: language data for %q (%s) is not installed", ErrUnavailable, tag, langModels[canonicalLang(tag)])
 }

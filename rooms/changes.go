@@ -54,34 +54,44 @@ func choiceValue(c menusync.Choice) string {
 }
 
 // NameDish sets a member's name for a dish in a language (a translation,
-// or a correction of a machine suggestion). Each dish keeps at most
-// MaxNamesPerItem names given by members.
+// or a correction of a machine suggestion). A dish gets new languages
+// from members until it has MaxNamesPerItem; a room takes at most
+// MaxDishNamesPerRoom names from members.
 func (s *Store) NameDish(ctx context.Context, roomID, memberID, menuID, lang, name string, o WriteOpts) (menusync.DishNameEvent, Result, error) {
 	lang, err := menusync.CleanLang(lang)
 	if err != nil {
 		return menusync.DishNameEvent{}, Result{}, err
 	}
-	names, err := menusync.CleanNames(map[string]string{lang: name})
-	if err != nil {
+	if name, err = menusync.CleanDishName(name); err != nil {
 		return menusync.DishNameEvent{}, Result{}, err
 	}
 	if menusync.CheckItemID(menuID) != nil {
 		return menusync.DishNameEvent{}, Result{}, fmt.Errorf("%w: %q", menusync.ErrUnknownMenuItem, menuID)
 	}
-	e := menusync.DishNameEvent{MenuID: menuID, Lang: lang, Name: names[lang]}
+	snap, err := s.Snapshot(ctx, roomID)
+	if err != nil {
+		return menusync.DishNameEvent{}, Result{}, err
+	}
+	for _, it := range snap.Room.Menu {
+		if _, known := it.Names[lang]; it.ID == menuID && !known && len(it.Names) >= menusync.MaxNamesPerItem {
+			return menusync.DishNameEvent{}, Result{}, menusync.Invalidf("this dish has names in %d languages already; correct one of them", menusync.MaxNamesPerItem)
+		}
+	}
+	e := menusync.DishNameEvent{MenuID: menuID, Lang: lang, Name: name}
 	ej, err := json.Marshal(e)
 	if err != nil {
 		return menusync.DishNameEvent{}, Result{}, fmt.Errorf("encode dish name: %w", err)
 	}
 	prefix := string(ej[:len(ej)-1]) + `,"version":`
 	field := menuID + "|" + lang
-	r, err := s.run(ctx, dishnameScript, roomID, memberID, o, field+"="+e.Name, menusync.TypeDishName, prefix, memberID, menuID, field, e.Name, menusync.MaxNamesPerItem)
+	r, err := s.run(ctx, dishnameScript, roomID, memberID, o, field+"="+e.Name, menusync.TypeDishName, prefix,
+		memberID, menuID, field, e.Name, menusync.MaxNamesPerItem, menusync.MaxDishNamesPerRoom)
 	return e, r.Result, err
 }
 
 // Refresh bumps the version and tells every listener to refetch.
 // memberID scopes the idempotency key.
 func (s *Store) Refresh(ctx context.Context, roomID, memberID string, o WriteOpts) (Result, error) {
-	r, err := s.run(ctx, refreshScript, roomID, memberID, o, "refresh", menusync.TypeRefresh, `{"version":`)
+	r, err := s.run(ctx, refreshScript, roomID, memberID, o, "refresh", menusync.TypeRefresh, `{"version":`, memberID)
 	return r.Result, err
 }

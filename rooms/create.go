@@ -102,8 +102,8 @@ func (s *Store) create(ctx context.Context, in CreateInput, id string, menu []me
 		return menusync.Room{}, err
 	}
 	epoch := menusync.NewEpoch()
-	args := make([]any, 0, 7+len(menu))
-	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()), epoch, in.Name, in.Currency.Code, in.Currency.Digits)
+	args := make([]any, 0, 8+len(menu))
+	args = append(args, menuJSON, now.Unix(), int64(ttl.Seconds()), epoch, in.Name, in.Currency.Code, in.Currency.Digits, menusync.NextDishNumber(menu))
 	for _, it := range menu {
 		args = append(args, it.ID)
 	}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/menusync/menusync"
 )
@@ -50,7 +52,11 @@ func (s *Store) UpdateRoom(ctx context.Context, roomID, actor string, in Setting
 	if len(ej) == 2 { // {}
 		prefix = `{"version":`
 	}
-	r, err := s.run(ctx, settingsScript, roomID, actor, o, fmt.Sprint(args...), menusync.TypeRoom, prefix, args...)
+	fp := make([]string, len(args))
+	for i, a := range args {
+		fp[i] = a.(string)
+	}
+	r, err := s.run(ctx, settingsScript, roomID, actor, o, strings.Join(fp, "\x1f"), menusync.TypeRoom, prefix, args...)
 	return r.Result, err
 }
 
@@ -62,47 +68,63 @@ func (s *Store) Close(ctx context.Context, roomID, actor, message string, o Writ
 	if err != nil {
 		return Result{}, err
 	}
-	ej, err := json.Marshal(menusync.ClosedEvent{Reason: menusync.ClosedByHost, Message: message})
+	expires := s.now().Add(ClosedGrace).Truncate(time.Second).UTC()
+	ej, err := json.Marshal(menusync.ClosedEvent{Reason: menusync.ClosedByHost, Message: message, ExpiresAt: &expires})
 	if err != nil {
 		return Result{}, fmt.Errorf("encode closed event: %w", err)
 	}
 	prefix := string(ej[:len(ej)-1]) + `,"version":`
-	r, err := s.run(ctx, closeScript, roomID, actor, o, "close", menusync.TypeClosed, prefix, actor, message, int64(ClosedGrace.Seconds()))
+	r, err := s.run(ctx, closeScript, roomID, actor, o, "close\x1f"+message, menusync.TypeClosed, prefix, actor, message, expires.Unix())
 	return r.Result, err
 }
 
-// errStale: the room moved on between reading it and replacing its menu.
+// errStale: a member named a dish between reading the room and
+// replacing its menu.
 var errStale = errors.New("stale")
 
 // ReplaceMenu gives the room a new menu (the host's edit: dishes added,
 // removed, renamed, repriced). Choices of dishes no longer on it go.
 // Names members gave to kept dishes stay unless the new menu names the
 // dish in that language itself. New dishes without an id get one no
-// dish had.
+// dish of the room ever had. A retry with the same idempotency key gets
+// the first edit's answer, whatever the room became since.
 func (s *Store) ReplaceMenu(ctx context.Context, roomID, actor string, menu []menusync.MenuItem, o WriteOpts) ([]menusync.MenuItem, Result, error) {
+	asSent, err := json.Marshal(menu)
+	if err != nil {
+		return nil, Result{}, fmt.Errorf("encode menu: %w", err)
+	}
+	sum := sha256.Sum256(asSent)
+	fingerprint := hex.EncodeToString(sum[:16])
 	for range 5 {
-		snap, memberNames, err := s.snapshot(ctx, roomID)
+		snap, x, err := s.snapshot(ctx, roomID)
 		if err != nil {
 			return nil, Result{}, err
 		}
-		if snap.Room.HostID != actor {
-			return nil, Result{}, menusync.ErrNotHost
+		if snap.Room.HostID != actor && o.IdempotencyKey == "" {
+			return nil, Result{}, menusync.ErrNotHost // the script checks again, atomically
 		}
-		merged, err := menusync.ValidateMenu(menusync.AssignIDs(menu, snap.Room.Menu))
-		if err != nil {
+		merged, next := menusync.AssignIDs(menu, snap.Room.Menu, x.nextDish)
+		if merged, err = menusync.ValidateMenu(merged); err != nil {
 			return nil, Result{}, err
 		}
-		mergeNames(merged, memberNames, false)
-		r, err := s.replaceMenu(ctx, roomID, actor, snap.Version, merged, o)
-		if errors.Is(err, errStale) {
+		mergeNames(merged, x.memberNames, false)
+		r, err := s.replaceMenu(ctx, roomID, actor, x.namesv, next, merged, fingerprint, o)
+		switch {
+		case errors.Is(err, errStale):
 			continue
+		case err == nil && r.Replayed:
+			// The first edit's menu is the room's, or what it became.
+			if snap, err = s.Snapshot(ctx, roomID); err != nil {
+				return nil, Result{}, err
+			}
+			return snap.Room.Menu, r, nil
 		}
 		return merged, r, err
 	}
-	return nil, Result{}, fmt.Errorf("%w: try the menu edit again", menusync.ErrConflict)
+	return nil, Result{}, fmt.Errorf("%w: members kept naming dishes; send the menu edit again", menusync.ErrConflict)
 }
 
-func (s *Store) replaceMenu(ctx context.Context, roomID, actor string, at uint64, menu []menusync.MenuItem, o WriteOpts) (Result, error) {
+func (s *Store) replaceMenu(ctx context.Context, roomID, actor, namesv string, next int, menu []menusync.MenuItem, fingerprint string, o WriteOpts) (Result, error) {
 	mj, err := json.Marshal(menu)
 	if err != nil {
 		return Result{}, fmt.Errorf("encode menu: %w", err)
@@ -112,13 +134,12 @@ func (s *Store) replaceMenu(ctx context.Context, roomID, actor string, at uint64
 		return Result{}, fmt.Errorf("encode menu event: %w", err)
 	}
 	prefix := string(ej[:len(ej)-1]) + `,"version":`
-	args := make([]any, 0, 3+len(menu))
-	args = append(args, actor, at, mj)
+	args := make([]any, 0, 4+len(menu))
+	args = append(args, actor, namesv, mj, next)
 	for _, it := range menu {
 		args = append(args, it.ID)
 	}
-	sum := sha256.Sum256(mj)
-	r, err := s.run(ctx, menuScript, roomID, actor, o, hex.EncodeToString(sum[:16]), menusync.TypeMenu, prefix, args...)
+	r, err := s.run(ctx, menuScript, roomID, actor, o, fingerprint, menusync.TypeMenu, prefix, args...)
 	return r.Result, err
 }
 

@@ -21,19 +21,25 @@ func (s *Store) Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot
 	return snap, err
 }
 
-// snapshot also returns the names members gave dishes (by dish, by
-// language), which the snapshot shows merged into the menu.
-func (s *Store) snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, map[string]map[string]string, error) {
+// extras are what the store keeps of a room besides its snapshot.
+type extras struct {
+	memberNames map[string]map[string]string // names members gave dishes, by dish, by language
+	nextDish    int                          // the next free dish number
+	namesv      string                       // bumped by every change to dish names
+}
+
+// snapshot also returns the room's extras.
+func (s *Store) snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, extras, error) {
 	if !menusync.ValidRoomID(roomID) {
-		return nil, nil, menusync.ErrNotFound
+		return nil, extras{}, menusync.ErrNotFound
 	}
 	k := keysOf(roomID)
 	res, err := snapshotScript.Run(ctx, s.rdb, []string{k.room, k.members, k.choices, k.left, k.online, k.dishnames, k.done}, menusync.NewEpoch()).Slice()
 	if err != nil {
-		return nil, nil, unavailable(err)
+		return nil, extras{}, unavailable(err)
 	}
 	if len(res) != 7 {
-		return nil, nil, menusync.ErrNotFound
+		return nil, extras{}, menusync.ErrNotFound
 	}
 	raw := rawRoom{room: pairs(res[0]), members: pairs(res[1]), choices: pairs(res[2]), left: pairs(res[3]),
 		online: setOf(res[4]), dishnames: pairs(res[5]), done: setOf(res[6])}
@@ -71,27 +77,30 @@ type rawRoom struct {
 	online, done                            []string
 }
 
-func (raw *rawRoom) decode(roomID string) (*menusync.Snapshot, map[string]map[string]string, error) {
+func (raw *rawRoom) decode(roomID string) (*menusync.Snapshot, extras, error) {
 	room := raw.room
 	if len(room) == 0 || room["menu"] == "" {
-		return nil, nil, menusync.ErrNotFound
+		return nil, extras{}, menusync.ErrNotFound
 	}
 	r, err := decodeRoom(roomID, room)
 	if err != nil {
-		return nil, nil, err
+		return nil, extras{}, err
 	}
 	snap := &menusync.Snapshot{Room: r, Version: r.Version, Epoch: r.Epoch}
 	if snap.Members, err = decodeMembers(roomID, raw.members, raw.online, raw.done); err != nil {
-		return nil, nil, err
+		return nil, extras{}, err
 	}
 	if snap.Left, err = decodeMembers(roomID, raw.left, nil, nil); err != nil {
-		return nil, nil, err
+		return nil, extras{}, err
 	}
-	memberNames := dishNames(raw.dishnames)
-	mergeNames(snap.Room.Menu, memberNames, true)
+	x := extras{memberNames: dishNames(raw.dishnames), nextDish: int(atoiDefault(room["nextId"])), namesv: room["namesv"]}
+	if x.namesv == "" {
+		x.namesv = "0"
+	}
+	mergeNames(snap.Room.Menu, x.memberNames, true)
 	snap.Choices = decodeChoices(raw.choices, snap)
 	snap.Finish()
-	return snap, memberNames, nil
+	return snap, x, nil
 }
 
 // legacyItem reads menus stored before prices were exact: a float
@@ -127,7 +136,7 @@ func decodeRoom(roomID string, room map[string]string) (menusync.Room, error) {
 }
 
 // dishNames reads the dish names hash ("<menuId>|<lang>" → name; the
-// "#<menuId>" fields count them).
+// "#<menuId>" and "#" fields count them by dish and in the room).
 func dishNames(h map[string]string) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for f, name := range h {
@@ -199,6 +208,7 @@ func decodeMembers(roomID string, members map[string]string, online, done []stri
 		}
 		m.Online = slices.Contains(online, m.ID)
 		m.Done = slices.Contains(done, m.ID)
+		m.Joined = uint64(atoiDefault(seq))
 		js = append(js, joined{m: m, seq: atoiDefault(seq)})
 	}
 	slices.SortFunc(js, func(a, b joined) int { return cmp.Compare(a.seq, b.seq) })

@@ -121,7 +121,8 @@ var scriptStatus = map[int64]error{
 	-9:  menusync.ErrRoomClosed,
 	-10: menusync.ErrNotHost,
 	-11: errStale,
-	-12: menusync.Invalidf("this dish has %d names from members already", menusync.MaxNamesPerItem),
+	-12: menusync.Invalidf("members have named this dish in %d languages, or this table's dishes %d times, already", menusync.MaxNamesPerItem, menusync.MaxDishNamesPerRoom),
+	-13: menusync.ErrNoSuchMember,
 }
 
 // readReply reads {status, version, changed, extra, replayed, epoch,

@@ -196,3 +196,106 @@ func TestLegacyRoomReads(t *testing.T) {
 		t.Fatalf("legacy room: %+v %+v", snap.Room, snap.Summary)
 	}
 }
+
+// TestTableCorners: the corners a review of the table found.
+func TestTableCorners(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	no := rooms.WriteOpts{}
+
+	t.Run("a hosted table that everyone left gets a host and opens again", func(t *testing.T) {
+		room, host, ana, bo := newTable(t, s)
+		_, _ = s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{Locked: ptr(true)}, no)
+		for _, m := range []menusync.Member{ana, bo, host} {
+			if _, err := s.Leave(ctx, room.ID, m.ID, m.ID, false, no); err != nil {
+				t.Fatal(err)
+			}
+		}
+		late, _, err := s.Join(ctx, room.ID, "Late", no)
+		if err != nil {
+			t.Fatalf("joining an emptied locked table: %v", err)
+		}
+		snap, _ := s.Snapshot(ctx, room.ID)
+		if snap.Room.HostID != late.ID || snap.Room.Locked {
+			t.Fatalf("room after everyone left: %+v", snap.Room)
+		}
+	})
+	t.Run("a rename in another case is a rename; one's own name is not taken", func(t *testing.T) {
+		room, _, ana, bo := newTable(t, s)
+		if name, res, _ := s.Rename(ctx, room.ID, ana.ID, "ANA", no); name != "ANA" || !res.Changed {
+			t.Fatalf("Ana → ANA: %q %+v", name, res)
+		}
+		name, _, _ := s.Rename(ctx, room.ID, bo.ID, "ana", no) // Bo becomes "ana 2"
+		if name != "ana 2" {
+			t.Fatalf("Bo → ana: %q", name)
+		}
+		if name, _, _ := s.Rename(ctx, room.ID, bo.ID, "ana 2", no); name != "ana 2" {
+			t.Fatalf("ana 2 → ana 2: %q", name)
+		}
+		snap, _ := s.Snapshot(ctx, room.ID)
+		if snap.Members[1].Name != "ANA" || snap.Members[2].Name != "ana 2" {
+			t.Fatalf("members: %+v", snap.Members)
+		}
+	})
+	t.Run("the member a change is about is not there", func(t *testing.T) {
+		room, host, ana, _ := newTable(t, s)
+		_, _ = s.Leave(ctx, room.ID, host.ID, ana.ID, false, no)
+		if _, err := s.Leave(ctx, room.ID, host.ID, ana.ID, false, no); !errors.Is(err, menusync.ErrNoSuchMember) {
+			t.Fatalf("removing someone gone: %v", err)
+		}
+		if _, err := s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{HostID: ptr(ana.ID)}, no); !errors.Is(err, menusync.ErrNoSuchMember) {
+			t.Fatalf("handing the table to someone gone: %v", err)
+		}
+		if _, err := s.Refresh(ctx, room.ID, ana.ID, no); !errors.Is(err, menusync.ErrMemberNotFound) {
+			t.Fatalf("a removed member's refresh: %v", err)
+		}
+	})
+	t.Run("dish ids are never reused, and an edit's retry gets its first answer", func(t *testing.T) {
+		room, host, _, _ := newTable(t, s)
+		add := func(m []menusync.MenuItem, key string) []menusync.MenuItem {
+			got, _, err := s.ReplaceMenu(ctx, room.ID, host.ID, m, rooms.WriteOpts{IdempotencyKey: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		m := add(append(menu(3), menusync.MenuItem{Name: "Soju"}), "k1")
+		soju := m[3].ID
+		again := add(append(menu(3), menusync.MenuItem{Name: "Soju"}), "k1") // the retry
+		if again[3].ID != soju || len(again) != 4 {
+			t.Fatalf("the retry: %+v, first %+v", again, m)
+		}
+		add(menu(3), "k2") // Soju goes
+		m = add(append(menu(3), menusync.MenuItem{Name: "Lobster"}), "k3")
+		if m[3].ID == soju {
+			t.Fatalf("Lobster got Soju's old id %s", soju)
+		}
+	})
+	t.Run("a dish gets at most 16 languages, and the host can send them all back", func(t *testing.T) {
+		room, host, ana, _ := newTable(t, s)
+		own := map[string]string{}
+		for _, l := range []string{"en", "ja", "zh-Hans", "zh-Hant", "fr", "de", "es", "it", "th", "vi"} {
+			own[l] = "x"
+		}
+		m := menu(3)
+		m[0].Names = own
+		if _, _, err := s.ReplaceMenu(ctx, room.ID, host.ID, m, no); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		langs := []string{"ru", "ar", "pt", "nl", "sv", "pl", "tr"}
+		for i, l := range langs {
+			_, _, err = s.NameDish(ctx, room.ID, ana.ID, "d0", l, "x", no)
+			if i < 6 && err != nil {
+				t.Fatalf("language %d: %v", 11+i, err)
+			}
+		}
+		if !errors.Is(err, menusync.ErrInvalid) {
+			t.Fatalf("a 17th language: %v", err)
+		}
+		snap, _ := s.Snapshot(ctx, room.ID)
+		if _, _, err := s.ReplaceMenu(ctx, room.ID, host.ID, snap.Room.Menu, no); err != nil {
+			t.Fatalf("the host sends back what everyone sees: %v", err)
+		}
+	})
+}

@@ -122,6 +122,7 @@ const (
 	ProblemCodeMemberNotFound       ProblemCode = "member_not_found"
 	ProblemCodeMethodNotAllowed     ProblemCode = "method_not_allowed"
 	ProblemCodeNameTaken            ProblemCode = "name_taken"
+	ProblemCodeNoSuchMember         ProblemCode = "no_such_member"
 	ProblemCodeNotFound             ProblemCode = "not_found"
 	ProblemCodeNotHost              ProblemCode = "not_host"
 	ProblemCodeOcrUnavailable       ProblemCode = "ocr_unavailable"
@@ -133,6 +134,7 @@ const (
 	ProblemCodeRoomNotFound         ProblemCode = "room_not_found"
 	ProblemCodeRoomsFull            ProblemCode = "rooms_full"
 	ProblemCodeScanBusy             ProblemCode = "scan_busy"
+	ProblemCodeScanTimeout          ProblemCode = "scan_timeout"
 	ProblemCodeStoreFull            ProblemCode = "store_full"
 	ProblemCodeTimeout              ProblemCode = "timeout"
 	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
@@ -189,6 +191,8 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeNameTaken:
 		return true
+	case ProblemCodeNoSuchMember:
+		return true
 	case ProblemCodeNotFound:
 		return true
 	case ProblemCodeNotHost:
@@ -210,6 +214,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeRoomsFull:
 		return true
 	case ProblemCodeScanBusy:
+		return true
+	case ProblemCodeScanTimeout:
 		return true
 	case ProblemCodeStoreFull:
 		return true
@@ -367,6 +373,9 @@ type ClosedEvent struct {
 	// Epoch The id of the room's current history; see "Positions" above.
 	Epoch Epoch `json:"epoch"`
 
+	// ExpiresAt When the closed table goes.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+
 	// Message The host's words.
 	Message *string           `json:"message,omitempty"`
 	Reason  ClosedEventReason `json:"reason"`
@@ -487,7 +496,7 @@ type DraftItem struct {
 	// Price The price written exactly in major units ("12000", "12.50").
 	Price *string `json:"price,omitempty"`
 
-	// PriceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	// PriceMinor A price in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
 	PriceMinor *MinorAmount `json:"priceMinor,omitempty"`
 
 	// Romanized How to say the printed name: Revised Romanization for Hangul (bibimbap, kimchi-jjigae), Hepburn for kana.
@@ -538,8 +547,8 @@ type ItemTotal struct {
 	Quantity       int    `json:"quantity"`
 	SharedQuantity int    `json:"sharedQuantity"`
 
-	// TotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	TotalMinor *MinorAmount `json:"totalMinor,omitempty"`
+	// TotalMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	TotalMinor *TotalAmount `json:"totalMinor,omitempty"`
 }
 
 // JoinRequest defines model for JoinRequest.
@@ -579,7 +588,10 @@ type Member struct {
 	// Done The member is done choosing.
 	Done bool   `json:"done"`
 	Id   string `json:"id"`
-	Name string `json:"name"`
+
+	// Joined The room's version when the member joined: members are listed in that order.
+	Joined int    `json:"joined"`
+	Name   string `json:"name"`
 
 	// Online True while one of the member's streams (or long-polls) is open on any replica, and for MENUSYNC_PRESENCE_GRACE (10 s) after the last one closed.
 	Online bool `json:"online"`
@@ -599,26 +611,25 @@ type MemberPatch struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// MemberResponse defines model for MemberResponse.
+// MemberResponse What changed, as the event says it.
 type MemberResponse struct {
-	// Epoch The id of the room's current history; see "Positions" above.
-	Epoch Epoch `json:"epoch"`
+	Done *bool `json:"done,omitempty"`
 
-	// Member The member's id, and the name they got or their done state.
-	Member struct {
-		Done *bool   `json:"done,omitempty"`
-		Id   string  `json:"id"`
-		Name *string `json:"name,omitempty"`
-	} `json:"member"`
-	Version int `json:"version"`
+	// Epoch The id of the room's current history; see "Positions" above.
+	Epoch    Epoch  `json:"epoch"`
+	MemberId string `json:"memberId"`
+
+	// Name The name the member got (a taken one gets a number).
+	Name    *string `json:"name,omitempty"`
+	Version int     `json:"version"`
 }
 
 // MemberShare defines model for MemberShare.
 type MemberShare struct {
 	// Items Their dishes, and their shares of the dishes for the table.
 	Items []struct {
-		// AmountMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-		AmountMinor *MinorAmount `json:"amountMinor,omitempty"`
+		// AmountMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+		AmountMinor *TotalAmount `json:"amountMinor,omitempty"`
 		MenuId      string       `json:"menuId"`
 		Note        *string      `json:"note,omitempty"`
 		Quantity    int          `json:"quantity"`
@@ -633,17 +644,17 @@ type MemberShare struct {
 	// Quantity Of their own dishes.
 	Quantity int `json:"quantity"`
 
-	// ServiceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	ServiceMinor *MinorAmount `json:"serviceMinor,omitempty"`
+	// ServiceMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	ServiceMinor *TotalAmount `json:"serviceMinor,omitempty"`
 
-	// SubtotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	SubtotalMinor *MinorAmount `json:"subtotalMinor,omitempty"`
+	// SubtotalMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	SubtotalMinor *TotalAmount `json:"subtotalMinor,omitempty"`
 
-	// TipMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	TipMinor *MinorAmount `json:"tipMinor,omitempty"`
+	// TipMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	TipMinor *TotalAmount `json:"tipMinor,omitempty"`
 
-	// TotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	TotalMinor *MinorAmount `json:"totalMinor,omitempty"`
+	// TotalMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	TotalMinor *TotalAmount `json:"totalMinor,omitempty"`
 }
 
 // MenuEvent data of a `menu` event; the whole new menu (choices of dishes no longer on it are gone).
@@ -668,7 +679,7 @@ type MenuItem struct {
 	// Names The dish's name in other languages, by BCP 47 tag, from the menu, the host or any member (a member's correction replaces the menu's). Clients show the viewer's language beside the printed name.
 	Names *map[string]string `json:"names,omitempty"`
 
-	// PriceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	// PriceMinor A price in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
 	PriceMinor *MinorAmount `json:"priceMinor,omitempty"`
 
 	// Romanized How to say the printed name: Revised Romanization for Hangul (bibimbap, kimchi-jjigae), Hepburn for kana.
@@ -682,24 +693,30 @@ type MenuItem struct {
 type MenuItemInput struct {
 	Description *string `json:"description,omitempty"`
 
-	// Glossary Which glossary entry the suggestions come from.
-	Glossary *GlossaryMatch `json:"glossary,omitempty"`
+	// Glossary Ignored: the server makes it.
+	Glossary interface{} `json:"glossary,omitempty"`
 
 	// Id Defaults to the 1-based position (on an edit, to a number no dish had).
 	Id *string `json:"id,omitempty"`
 
 	// Line A draft's; ignored.
-	Line  *int               `json:"line,omitempty"`
-	Name  string             `json:"name"`
+	Line *int   `json:"line,omitempty"`
+	Name string `json:"name"`
+
+	// Names By BCP 47 tag; two tags of one language are refused.
 	Names *map[string]string `json:"names,omitempty"`
 
 	// Price The price as a plain decimal in major units of the room's currency ("12000", "12.50"); a JSON number is read from its text. At most the currency's decimals.
 	Price *MenuItemInput_Price `json:"price,omitempty"`
 
-	// PriceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	PriceMinor     *MinorAmount       `json:"priceMinor,omitempty"`
-	Romanized      *string            `json:"romanized,omitempty"`
-	SuggestedNames *map[string]string `json:"suggestedNames,omitempty"`
+	// PriceMinor A price in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+	PriceMinor *MinorAmount `json:"priceMinor,omitempty"`
+
+	// Romanized Ignored: the server makes it.
+	Romanized *string `json:"romanized,omitempty"`
+
+	// SuggestedNames Ignored: the server makes them from its dish glossary.
+	SuggestedNames *map[string]interface{} `json:"suggestedNames,omitempty"`
 }
 
 // MenuItemInputPrice0 defines model for MenuItemInput.Price.0.
@@ -726,7 +743,7 @@ type MenuResponse struct {
 	Version int        `json:"version"`
 }
 
-// MinorAmount An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+// MinorAmount A price in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
 type MinorAmount = int64
 
 // NewRoom defines model for NewRoom.
@@ -772,7 +789,7 @@ type ParseRequest struct {
 	// Lang The menu's language (BCP 47), a hint for reading prices.
 	Lang *string `json:"lang,omitempty"`
 
-	// Text Pasted lines, CSV with a header row, or JSON.
+	// Text Pasted lines, CSV with a header row, or JSON; the body at most 256 KiB.
 	Text string `json:"text"`
 }
 
@@ -853,9 +870,7 @@ type Room struct {
 // RoomEvent data of a `room` event; only the settings that changed are present.
 type RoomEvent struct {
 	// Epoch The id of the room's current history; see "Positions" above.
-	Epoch Epoch `json:"epoch"`
-
-	// HostId Hand the host role to this member.
+	Epoch  Epoch   `json:"epoch"`
 	HostId *string `json:"hostId,omitempty"`
 	Locked *bool   `json:"locked,omitempty"`
 	Name   *string `json:"name,omitempty"`
@@ -915,6 +930,8 @@ type Snapshot struct {
 
 // StaffOrder defines model for StaffOrder.
 type StaffOrder struct {
+	Closed bool `json:"closed"`
+
 	// Lines By dish, in menu order.
 	Lines []struct {
 		MenuId string `json:"menuId"`
@@ -926,7 +943,9 @@ type StaffOrder struct {
 			Note     string `json:"note"`
 			Quantity int    `json:"quantity"`
 		} `json:"notes"`
-		Quantity  int     `json:"quantity"`
+		Quantity int `json:"quantity"`
+
+		// Romanized How to say the printed name.
 		Romanized *string `json:"romanized,omitempty"`
 
 		// SharedQuantity How many of them are for the table.
@@ -957,18 +976,21 @@ type Summary struct {
 	Members  []MemberShare `json:"members"`
 	Quantity int           `json:"quantity"`
 
-	// ServiceMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	ServiceMinor *MinorAmount `json:"serviceMinor,omitempty"`
+	// ServiceMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	ServiceMinor *TotalAmount `json:"serviceMinor,omitempty"`
 
-	// SubtotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	SubtotalMinor *MinorAmount `json:"subtotalMinor,omitempty"`
+	// SubtotalMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	SubtotalMinor *TotalAmount `json:"subtotalMinor,omitempty"`
 
-	// TipMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	TipMinor *MinorAmount `json:"tipMinor,omitempty"`
+	// TipMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	TipMinor *TotalAmount `json:"tipMinor,omitempty"`
 
-	// TotalMinor An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
-	TotalMinor *MinorAmount `json:"totalMinor,omitempty"`
+	// TotalMinor A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+	TotalMinor *TotalAmount `json:"totalMinor,omitempty"`
 }
+
+// TotalAmount A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+type TotalAmount = int64
 
 // VersionResponse defines model for VersionResponse.
 type VersionResponse struct {
@@ -4979,6 +5001,8 @@ type ParseMenuResponse struct {
 	JSON200 *Draft
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -4999,6 +5023,11 @@ func (r ParseMenuResponse) GetJSON200() *Draft {
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ParseMenuResponse) GetApplicationproblemJSON400() *BadRequest {
 	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r ParseMenuResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -5067,6 +5096,8 @@ type ScanMenuResponse struct {
 	JSON200 *Draft
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -5091,6 +5122,11 @@ func (r ScanMenuResponse) GetJSON200() *Draft {
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ScanMenuResponse) GetApplicationproblemJSON400() *BadRequest {
 	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r ScanMenuResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -5397,6 +5433,8 @@ type UpdateRoomResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -5440,6 +5478,11 @@ func (r UpdateRoomResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r UpdateRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r UpdateRoomResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -5787,6 +5830,8 @@ type CloseRoomResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -5830,6 +5875,11 @@ func (r CloseRoomResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r CloseRoomResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r CloseRoomResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -6278,6 +6328,8 @@ type UpdateMemberResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -6319,6 +6371,11 @@ func (r UpdateMemberResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r UpdateMemberResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -6403,6 +6460,8 @@ type ReplaceMenuResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -6446,6 +6505,11 @@ func (r ReplaceMenuResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ReplaceMenuResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r ReplaceMenuResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -6535,6 +6599,8 @@ type NameDishResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *RequestTimeout
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -6576,6 +6642,11 @@ func (r NameDishResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r NameDishResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r NameDishResponse) GetApplicationproblemJSON408() *RequestTimeout {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -8041,6 +8112,13 @@ func ParseParseMenuResponse(rsp *http.Response) (*ParseMenuResponse, error) {
 		}
 		response.ApplicationproblemJSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8114,6 +8192,13 @@ func ParseScanMenuResponse(rsp *http.Response) (*ScanMenuResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -8452,6 +8537,13 @@ func ParseUpdateRoomResponse(rsp *http.Response) (*UpdateRoomResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
@@ -8848,6 +8940,13 @@ func ParseCloseRoomResponse(rsp *http.Response) (*CloseRoomResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
@@ -9360,6 +9459,13 @@ func ParseUpdateMemberResponse(rsp *http.Response) (*UpdateMemberResponse, error
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9481,6 +9587,13 @@ func ParseReplaceMenuResponse(rsp *http.Response) (*ReplaceMenuResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
@@ -9610,6 +9723,13 @@ func ParseNameDishResponse(rsp *http.Response) (*NameDishResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict

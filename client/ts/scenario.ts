@@ -69,6 +69,10 @@ async function main(): Promise<void> {
   const room = created.data;
   check(room.menu[2].id === "3" && room.version === 2 && room.epoch, `room: ${JSON.stringify(room)}`);
   check(room.currency === "JPY" && room.currencyDigits === 0 && room.menu[0].priceMinor === 1800, `money: ${JSON.stringify(room)}`);
+  // The dish glossary: a suggestion in English, marked as such, and how
+  // to say the dish.
+  const sushi = room.menu[0];
+  check(sushi.suggestedNames?.en === "Sushi" && sushi.romanized === "sushi" && sushi.glossary?.kind === "exact", `glossary: ${JSON.stringify(sushi)}`);
   const host = room.creator;
   check(host && room.hostId === host.member.id, `the creator is the host: ${JSON.stringify(room)}`);
   const roomId = room.id;
@@ -125,7 +129,7 @@ async function main(): Promise<void> {
     ...bearer(bo.data.token),
     body: { done: true },
   });
-  check(done.data?.member.done === true, "done");
+  check(done.data?.done === true && done.data.memberId === bo.data.member.id, "done");
   const named = await api.PUT("/v1/rooms/{roomId}/menu/{menuId}/names/{lang}", {
     params: { path: { roomId, menuId: "sushi", lang: "en" } },
     ...bearer(ana.data.token),

@@ -701,13 +701,18 @@ export interface components {
              * @description Stable error name. `bad_request`, `bad_gateway` and `gateway_timeout` come from the shipped nginx config, not from a replica.
              * @enum {string}
              */
-            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "unsupported_media_type" | "cross_site" | "bad_host" | "name_taken" | "rooms_full" | "store_full" | "order_locked" | "room_closed" | "not_host" | "conflict" | "ocr_unavailable" | "image_too_large" | "unsupported_image" | "bad_image" | "scan_busy" | "bad_request" | "bad_gateway" | "gateway_timeout" | "internal";
+            code: "malformed_json" | "bad_last_event_id" | "unauthorized" | "forbidden" | "member_not_found" | "not_found" | "room_not_found" | "method_not_allowed" | "body_too_large" | "invalid_value" | "unknown_menu_item" | "room_full" | "bad_query" | "bad_idempotency_key" | "idempotency_key_reused" | "rate_limited" | "timeout" | "unavailable" | "draining" | "full" | "request_expired" | "unsupported_media_type" | "cross_site" | "bad_host" | "name_taken" | "rooms_full" | "store_full" | "order_locked" | "room_closed" | "not_host" | "conflict" | "ocr_unavailable" | "image_too_large" | "unsupported_image" | "bad_image" | "scan_busy" | "scan_timeout" | "no_such_member" | "bad_request" | "bad_gateway" | "gateway_timeout" | "internal";
         };
         /**
          * Format: int64
-         * @description An amount in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
+         * @description A price in minor units of the room's currency (KRW 12000 is 12000, USD 12.50 is 1250; see the room's `currencyDigits`). Never a float.
          */
         MinorAmount: number;
+        /**
+         * Format: int64
+         * @description A total or a share in minor units of the room's currency; below 10^18 at the limits. Never a float.
+         */
+        TotalAmount: number;
         /** @description A percentage with at most two decimals (10, 12.5), read from its text, never through a float. */
         Percent: number;
         MenuItem: {
@@ -749,14 +754,16 @@ export interface components {
             price?: string | number;
             priceMinor?: components["schemas"]["MinorAmount"];
             description?: string;
+            /** @description By BCP 47 tag; two tags of one language are refused. */
             names?: {
                 [key: string]: string;
             };
-            suggestedNames?: {
-                [key: string]: string;
-            };
+            /** @description Ignored: the server makes them from its dish glossary. */
+            suggestedNames?: Record<string, never>;
+            /** @description Ignored: the server makes it. */
             romanized?: string;
-            glossary?: components["schemas"]["GlossaryMatch"];
+            /** @description Ignored: the server makes it. */
+            glossary?: unknown;
             /** @description A draft's; ignored. */
             line?: number;
         };
@@ -809,6 +816,8 @@ export interface components {
             online: boolean;
             /** @description The member is done choosing. */
             done: boolean;
+            /** @description The room's version when the member joined: members are listed in that order. */
+            joined: number;
         };
         JoinRequest: {
             name: string;
@@ -862,13 +871,12 @@ export interface components {
             name?: string;
             done?: boolean;
         };
+        /** @description What changed, as the event says it. */
         MemberResponse: {
-            /** @description The member's id, and the name they got or their done state. */
-            member: {
-                id: string;
-                name?: string;
-                done?: boolean;
-            };
+            memberId: string;
+            /** @description The name the member got (a taken one gets a number). */
+            name?: string;
+            done?: boolean;
             version: number;
             epoch: components["schemas"]["Epoch"];
         };
@@ -891,7 +899,7 @@ export interface components {
         };
         DishNameResponse: components["schemas"]["DishName"] & components["schemas"]["EventPosition"];
         ParseRequest: {
-            /** @description Pasted lines, CSV with a header row, or JSON. */
+            /** @description Pasted lines, CSV with a header row, or JSON; the body at most 256 KiB. */
             text: string;
             /** @description The prices' ISO 4217 code; wins over what the menu shows. */
             currency?: string;
@@ -930,11 +938,13 @@ export interface components {
             roomName: string;
             quantity: number;
             locked: boolean;
+            closed: boolean;
             /** @description By dish, in menu order. */
             lines: {
                 menuId: string;
                 /** @description As printed on the menu. */
                 name: string;
+                /** @description How to say the printed name. */
                 romanized?: string;
                 quantity: number;
                 /** @description How many of them are for the table. */
@@ -979,17 +989,17 @@ export interface components {
             /** @description Every member in join order, then those who left with their choices kept. */
             members: components["schemas"]["MemberShare"][];
             quantity: number;
-            subtotalMinor?: components["schemas"]["MinorAmount"];
-            serviceMinor?: components["schemas"]["MinorAmount"];
-            tipMinor?: components["schemas"]["MinorAmount"];
-            totalMinor?: components["schemas"]["MinorAmount"];
+            subtotalMinor?: components["schemas"]["TotalAmount"];
+            serviceMinor?: components["schemas"]["TotalAmount"];
+            tipMinor?: components["schemas"]["TotalAmount"];
+            totalMinor?: components["schemas"]["TotalAmount"];
         };
         ItemTotal: {
             menuId: string;
             name: string;
             quantity: number;
             sharedQuantity: number;
-            totalMinor?: components["schemas"]["MinorAmount"];
+            totalMinor?: components["schemas"]["TotalAmount"];
         };
         MemberShare: {
             memberId: string;
@@ -1001,15 +1011,15 @@ export interface components {
                 shared: boolean;
                 /** @description How many people a shared dish is split between. */
                 sharedBy?: number;
-                amountMinor?: components["schemas"]["MinorAmount"];
+                amountMinor?: components["schemas"]["TotalAmount"];
                 note?: string;
             }[];
             /** @description Of their own dishes. */
             quantity: number;
-            subtotalMinor?: components["schemas"]["MinorAmount"];
-            serviceMinor?: components["schemas"]["MinorAmount"];
-            tipMinor?: components["schemas"]["MinorAmount"];
-            totalMinor?: components["schemas"]["MinorAmount"];
+            subtotalMinor?: components["schemas"]["TotalAmount"];
+            serviceMinor?: components["schemas"]["TotalAmount"];
+            tipMinor?: components["schemas"]["TotalAmount"];
+            totalMinor?: components["schemas"]["TotalAmount"];
         };
         /** @description data of a `choice` event. */
         ChoiceEvent: components["schemas"]["Choice"] & components["schemas"]["EventPosition"];
@@ -1043,9 +1053,20 @@ export interface components {
             reason: "host" | "expired";
             /** @description The host's words. */
             message?: string;
+            /**
+             * Format: date-time
+             * @description When the closed table goes.
+             */
+            expiresAt?: string;
         } & components["schemas"]["EventPosition"];
         /** @description data of a `room` event; only the settings that changed are present. */
-        RoomEvent: components["schemas"]["RoomPatch"] & components["schemas"]["EventPosition"];
+        RoomEvent: {
+            name?: string;
+            locked?: boolean;
+            serviceChargePercent?: components["schemas"]["Percent"];
+            tipPercent?: components["schemas"]["Percent"];
+            hostId?: string;
+        } & components["schemas"]["EventPosition"];
         /** @description data of a `menu` event; the whole new menu (choices of dishes no longer on it are gone). */
         MenuEvent: {
             menu: components["schemas"]["MenuItem"][];
@@ -1123,7 +1144,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such room (it may have expired). */
+        /** @description No such room (it may have expired), or (`no_such_member`) the member a host's change is about is not at the table. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1415,6 +1436,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -1591,6 +1613,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -1654,6 +1677,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -1696,6 +1720,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -1733,6 +1758,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -1778,6 +1804,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1827,6 +1854,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];

@@ -13,6 +13,11 @@
 // process here) and -sources over loopback addresses (ephemeral ports).
 // Every stream's first snapshot is checked and timed from the GET: all
 // streams connect at once, so that is the reconnect-storm figure.
+//
+// -scenario dinner models the dinner rush instead (see dinner.go):
+//
+//	menusync-load -scenario dinner -url http://127.0.0.1:18400 -peak 2 -curve 0s:0.1,90s:1,150s:1,240s:0.1 \
+//	    -replica-pids $R1,$R2 -nginx-pids $W1,$W2 -redis 127.0.0.1:6379 -csv dinner.csv -png dinner.png
 package main
 
 import (
@@ -50,8 +55,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&cfg.child, "child", false, "internal: one process of a -procs run")
 	fs.StringVar(&cfg.sources, "sources", "", "comma list of loopback source addresses (127.0.0.2,...) to spread connections over")
 	fs.IntVar(&cfg.posters, "posters", 32, "concurrent POST workers")
+	scenario := fs.String("scenario", "uniform", "uniform (rooms of -room-size, POSTs at -rate), dinner (the dinner rush; see dinner.go) or costs (the capacity model's unit costs: -streams in rooms of 8, -rate, -duration per phase; see dinner_costs.go)")
+	dinnerCfg := dinnerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scenario == "dinner" || *scenario == "costs" {
+		d, err := dinnerCfg()
+		if err != nil {
+			return err
+		}
+		if *scenario == "costs" {
+			return runCosts(ctx, cfg, d, out)
+		}
+		return runDinner(ctx, cfg, d, out)
 	}
 	if cfg.streams < 1 || cfg.roomSize < 1 || cfg.rate < 0 || cfg.duration <= 0 || cfg.procs < 1 {
 		return fmt.Errorf("streams, room-size, duration and procs must be positive, rate not negative (0: idle)")

@@ -19,16 +19,10 @@ import (
 // maxMenuFile bounds what the CLI reads: a photo's limit.
 const maxMenuFile = 8 << 20
 
+// parse is create -dry-run: the draft alone.
 func (x cli) parse(ctx context.Context, args []string) error {
-	if err := need(args, 1, "a menu: a text, CSV or JSON file, a photo, or -"); err != nil {
-		return err
-	}
-	d, err := x.draft(ctx, args[0])
-	if err != nil {
-		return err
-	}
-	printDraft(x.out, d)
-	return nil
+	x.f.dryRun = true
+	return x.create(ctx, args)
 }
 
 func (x cli) create(ctx context.Context, args []string) error {

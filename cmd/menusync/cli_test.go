@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menusync/menusync/internal/menuimage"
 	"github.com/menusync/menusync/internal/testproc"
 )
 
@@ -128,4 +130,34 @@ func TestCLICreateStopsOnWarnings(t *testing.T) {
 
 func runErr(url, token string, args ...string) error {
 	return run(context.Background(), args, envOf("MENUSYNC_URL", url, "MENUSYNC_TOKEN", token), &testproc.Buffer{})
+}
+
+// TestCLICreateFromAPhoto: a phone's photo of a printed Korean menu
+// (turned on its side, EXIF orientation 6) opens a table whose dishes
+// and prices match.
+func TestCLICreateFromAPhoto(t *testing.T) {
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		testproc.Missing(t, "tesseract", "tesseract-ocr tesseract-ocr-kor")
+	}
+	if err := menuimage.FontsInstalled(); err != nil {
+		testproc.Missing(t, "Noto fonts", "fonts-noto-cjk fonts-noto-core")
+	}
+	url := startInProcess(t)
+	img, err := menuimage.Menu{Script: menuimage.KR, Title: "한식당 메뉴", Dishes: []menuimage.Dish{
+		{Name: "비빔밥", Price: "12,000원"}, {Name: "김치찌개", Price: "9,000원"}, {Name: "해물파전", Price: "15,000원"},
+	}}.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "menu.jpg")
+	photo := menuimage.WithEXIF(menuimage.JPEG(menuimage.ToRGBA(menuimage.Stored(img, 6)), 90), 6, "MM")
+	if err := os.WriteFile(path, photo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := runCLI(t, url, "", "create", "-lang", "ko", "-yes", path)
+	for _, want := range []string{"3 dishes (KRW, read as photo)", "비빔밥   12,000", "김치찌개  9,000", "해물파전  15,000", "room "} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("create from a photo printed no %q:\n%s", want, out)
+		}
+	}
 }

@@ -21,6 +21,8 @@ var Settings = []Setting{
 		apply: duration(time.Millisecond, func(c *Config) *time.Duration { return &c.HTTP.Heartbeat })},
 	{Env: "MENUSYNC_MAX_STREAMS", Default: "20000", Help: "open streams per replica; past it 503 + `Retry-After`; 0 = no cap",
 		apply: count(func(c *Config) *int64 { return &c.HTTP.MaxStreams })},
+	{Env: "MENUSYNC_SHED_LATENCY", Default: "0", Shown: "`0` (off)", Help: "shed load at a peak: refuse new streams (503 + `Retry-After` 2–5 s) while this replica's delivery latency p99 over the last second, or its scheduler lag, is above this (e.g. `40ms`), so the tables already open keep their latency; see BENCHMARKS.md, \"The dinner rush\"",
+		apply: duration(0, func(c *Config) *time.Duration { return &c.HTTP.ShedLatency })},
 	{Env: "MENUSYNC_MAX_STREAM_AGE", Default: "0", Shown: "`0` (never)", Help: "end streams after this long, minus up to 20 % jitter, so load rebalances after a scale-out; clients resume with Last-Event-ID",
 		apply: duration(0, func(c *Config) *time.Duration { return &c.HTTP.MaxStreamAge })},
 	{Env: "MENUSYNC_DRAIN_WINDOW", Default: "5s", Help: "on SIGTERM, open streams end spread over this window",

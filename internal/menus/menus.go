@@ -101,7 +101,7 @@ func (r *Reader) draft(p menutext.Draft) menusync.Draft {
 	}
 	// Dishes without an id get numbers no dish of the draft has, so the
 	// draft can be sent back as a menu as it is.
-	menu = menusync.AssignIDs(menu, nil)
+	menu, _ = menusync.AssignIDs(menu, nil, 1)
 	for i, it := range p.Items {
 		mi := menu[i]
 		r.Annotate(&mi)

@@ -1,14 +1,19 @@
 -- ARGV 9 the member who asks, 10 the member to take out, 11 '1' to keep
--- their choices in the order, 12 the JSON prefix's reason ("left" or
--- "removed"). A member takes themselves out; the host takes anyone out.
--- Out means at once: their token fails on every replica (writes check the
--- members hash; reads check the snapshot) and their streams end on the
--- 'left' event. Kept choices need the member's record to name them, so it
--- moves to the left hash. A host who leaves hands the table to the member
--- who joined first.
-if ARGV[9] ~= ARGV[10] and not isHost(ARGV[9]) then return {-10} end
+-- their choices in the order, 12 the reason ("left" or "removed"). A
+-- member takes themselves out; the host takes anyone out. Out means at
+-- once: their token fails on every replica (writes check the members
+-- hash; reads check the snapshot) and their streams end on the 'left'
+-- event. Kept choices need the member's record to name them, so it moves
+-- to the left hash. A host who leaves hands the table to the member who
+-- joined first; the last one out unlocks the order, so whoever comes next
+-- can join.
+local self = ARGV[9] == ARGV[10]
+if not self and not isHost(ARGV[9]) then return {-10} end
 local m = redis.call('HGET', KEYS[2], ARGV[10])
-if not m then return {-2} end
+if not m then
+  if self then return {-2} end
+  return {-13}
+end
 redis.call('HDEL', KEYS[2], ARGV[10])
 redis.call('SREM', KEYS[1] .. ':online', ARGV[10])
 redis.call('SREM', KEYS[8], ARGV[10])
@@ -26,7 +31,7 @@ else
     if string.sub(f, 1, #prefix) == prefix then redis.call('HDEL', KEYS[3], f) end
   end
 end
-local newHost = ''
+local newHost = host
 if isHost(ARGV[10]) then
   local first, seq = '', nil
   local rest = redis.call('HGETALL', KEYS[2])
@@ -37,6 +42,7 @@ if isHost(ARGV[10]) then
   redis.call('HSET', KEYS[1], 'hostId', first)
   newHost = first
 end
+if redis.call('HLEN', KEYS[2]) == 0 then redis.call('HSET', KEYS[1], 'locked', '0') end
 local v = bump()
-publish(v, 'left', ARGV[5] .. '"hostId":"' .. (isHost(ARGV[10]) and newHost or host) .. '","version":')
+publish(v, 'left', ARGV[5] .. '"hostId":"' .. newHost .. '","version":')
 return done(v, 1)

@@ -3,7 +3,7 @@
 -- points, '' leaves it), 13 tip (the same), 14 new host ('' leaves it).
 -- The caller builds the event's JSON from what changed.
 if not isHost(ARGV[9]) then return {-10} end
-if ARGV[14] ~= '' and redis.call('HEXISTS', KEYS[2], ARGV[14]) == 0 then return {-2} end
+if ARGV[14] ~= '' and redis.call('HEXISTS', KEYS[2], ARGV[14]) == 0 then return {-13} end
 local set = {}
 if ARGV[10] ~= '' then set[#set + 1] = 'name'; set[#set + 1] = string.sub(ARGV[10], 2) end
 if ARGV[11] ~= '' then set[#set + 1] = 'locked'; set[#set + 1] = ARGV[11] end

@@ -16,7 +16,8 @@
 -- idempotency key reused for another request, -6 past its deadline,
 -- -7 the name is taken and cannot take a number, -8 the order is locked,
 -- -9 the room is closed, -10 only the host may, -11 the room changed
--- since the caller read it, -12 a dish has as many names as it may.
+-- since the caller read it, -12 a dish has as many names as it may, -13
+-- the member the change is about is not at the table.
 local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttl'))
 if not ttl then return {-1} end
 -- A request that waited past its deadline (a frozen replica, a proxy that
