@@ -284,10 +284,10 @@ func randomSnapshot(rng *rand.Rand) *menusync.Snapshot {
 	}
 	s := &menusync.Snapshot{Room: room, Members: []menusync.Member{}, Left: []menusync.Member{}, Choices: []menusync.Choice{}, Epoch: "ep", Version: 1}
 	for i := range 1 + rng.IntN(5) {
-		s.Members = append(s.Members, menusync.Member{ID: fmt.Sprintf("%016x", i+1), Name: fmt.Sprint("m", i), Online: rng.IntN(2) == 0, Done: rng.IntN(3) == 0})
+		s.Members = append(s.Members, menusync.Member{ID: fmt.Sprintf("%016x", i+1), Name: fmt.Sprint("m", i), Joined: uint64(2*i + 1), Online: rng.IntN(2) == 0, Done: rng.IntN(3) == 0})
 	}
 	for i := range rng.IntN(2) {
-		s.Left = append(s.Left, menusync.Member{ID: fmt.Sprintf("%016x", 100+i), Name: fmt.Sprint("gone", i)})
+		s.Left = append(s.Left, menusync.Member{ID: fmt.Sprintf("%016x", 100+i), Name: fmt.Sprint("gone", i), Joined: uint64(2*i + 2)})
 	}
 	s.Room.HostID = s.Members[0].ID
 	for _, m := range append(slices.Clone(s.Members), s.Left...) {
@@ -321,7 +321,7 @@ func randomEvent(rng *rand.Rand, s *menusync.Snapshot) (string, any) {
 		}
 		return "choice", c
 	case 3:
-		return "member", menusync.MemberEvent{Member: menusync.Member{ID: fmt.Sprintf("%016x", 200+rng.IntN(1000)), Name: "new"}}
+		return "member", menusync.MemberEvent{Member: menusync.Member{ID: fmt.Sprintf("%016x", 200+rng.IntN(1000)), Name: "new", Joined: s.Version + 1}}
 	case 4:
 		if len(s.Members) > 1 {
 			return "left", menusync.LeftEvent{MemberID: m.ID, Reason: "left", KeepChoices: rng.IntN(2) == 0, HostID: s.Members[0].ID}

@@ -97,6 +97,7 @@ function apply(st: TableState, type: string, data: unknown): boolean {
       const e = data as ClosedEvent;
       st.room.closed = true;
       st.closedMessage = e.message;
+      if (e.expiresAt) { st.room.expiresAt = e.expiresAt; }
       return true;
     }
   }
@@ -122,7 +123,9 @@ function applyLeft(st: TableState, e: LeftEvent): void {
   m.online = false;
   m.done = false;
   if (e.keepChoices) {
-    st.left.push(m);
+    // Those who left are listed in join order too.
+    const j = st.left.findIndex((x) => x.joined > m.joined);
+    st.left.splice(j < 0 ? st.left.length : j, 0, m);
     return;
   }
   for (const k of Object.keys(st.choices)) {

@@ -74,8 +74,11 @@ export function summarize(room: Room, members: Member[], left: Member[], choices
 function shareDishes(ids: string[], sharedQty: number[], price: (i: number) => bigint, present: number, lines: Line[][], sub: bigint[]): void {
   sharedQty.forEach((q, ip) => {
     if (q === 0 || present === 0) { return; }
+    // The units that do not divide go one each to the first members in
+    // join order, starting at a different member for each dish.
     const parts = apportion(price(ip) * BigInt(q), Array.from({ length: present }, () => 1n));
-    parts.forEach((part, mp) => {
+    parts.forEach((part, k) => {
+      const mp = (k + ip) % present;
       lines[mp].push({ menuId: ids[ip], quantity: q, shared: true, sharedBy: present, amountMinor: Number(part) });
       sub[mp] += part;
     });
