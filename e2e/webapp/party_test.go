@@ -419,7 +419,7 @@ func (p *party) handOver() {
 	yuki.click("#options-btn")
 	yuki.click("#opt-host")
 	yuki.waitJS("the people", `document.querySelectorAll('#host-people li').length === 3`)
-	yuki.click("#host-people li:nth-child(3) .btn-danger-quiet") // Wei: remove
+	yuki.click("#host-people li:nth-child(3) .btn-danger-quiet")    // Wei: remove
 	yuki.click("dialog:last-of-type .sheet-actions .btn-secondary") // keep his dishes
 	wei.waitText("h1", "你已不在這桌")
 	p.a.screen(wei, "14-removed")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/menusync/menusync/internal/testproc"
@@ -23,6 +24,9 @@ type phone struct {
 	t    *testing.T
 	name string
 	ctx  context.Context
+
+	mu       sync.Mutex
+	problems []string // the page's uncaught exceptions and console errors
 }
 
 // browser starts chromium headless for the whole test.
@@ -53,15 +57,54 @@ func browser(t *testing.T, timeout time.Duration) context.Context {
 // langs (the Accept-Language a phone set to that language sends).
 func newPhone(t *testing.T, b context.Context, name, langs string) *phone {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	p := &phone{t: t, name: name}
+	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext(), chromedp.WithListener(p.listen))
 	t.Cleanup(cancel)
-	p := &phone{t: t, name: name, ctx: ctx}
+	p.ctx = ctx
+	t.Cleanup(func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, pr := range p.problems {
+			t.Errorf("%s: the page had %s", name, pr)
+		}
+	})
 	p.do("set up the screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1)))
 	ua := eval[string](p, `navigator.userAgent`)
 	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: langs}); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// listen keeps the page's uncaught exceptions and console errors: each
+// fails the test.
+func (p *phone) listen(ev any) {
+	var problem string
+	switch ev := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		problem = "exception: " + ev.ExceptionDetails.Text
+		if ex := ev.ExceptionDetails.Exception; ex != nil {
+			problem += " " + ex.Description
+		}
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type != runtime.ConsoleAPICalledTypeError {
+			return
+		}
+		var args []string
+		for _, a := range ev.Args {
+			if a.Description != "" {
+				args = append(args, a.Description)
+			} else {
+				args = append(args, string(a.Value))
+			}
+		}
+		problem = "console.error: " + strings.Join(args, " ")
+	default:
+		return
+	}
+	p.mu.Lock()
+	p.problems = append(p.problems, problem)
+	p.mu.Unlock()
 }
 
 func (p *phone) do(what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -170,6 +213,9 @@ type violation struct {
 // violation fails the test.
 func (a *audit) screen(p *phone, name string) {
 	a.t.Helper()
+	if msg := eval[string](p, `(() => { const t = document.querySelector('#toast'); return t && !t.hidden ? t.textContent : ''; })()`); msg != "" {
+		a.t.Errorf("%s: %s shows an error: %q", p.name, name, msg)
+	}
 	for _, dark := range []bool{false, true} {
 		mode := "light"
 		if dark {

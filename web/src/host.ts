@@ -10,7 +10,7 @@ import { watchers, onEvent } from './table';
 import { showDead } from './closed';
 import { menuLang, shownName } from './names';
 import { minorToDecimal } from './money';
-import type { MenuItem, MenuItemInput, VersionResponse } from './types';
+import type { MenuItem, MenuItemInput, VersionResponse, MenuResponse } from './types';
 
 const path = () => '/v1/rooms/' + app.roomId;
 const token = () => ({ token: app.me!.token });
@@ -167,7 +167,7 @@ function editMenu(): void {
       }
       return it;
     });
-    const res = await call<{ menu: MenuItem[]; version: number; epoch: string }>('PUT', path() + '/menu', { menu }, token());
+    const res = await call<MenuResponse>('PUT', path() + '/menu', { menu }, token());
     onEvent('menu', res);
     d.close();
   }), 'btn btn-primary');

@@ -11,7 +11,7 @@ import { applyDelta, choiceKey, fromSnapshot, replaces } from './state';
 import { Follower, type Link } from './sync';
 import { menuLang, shownName, label } from './names';
 import { formatMoney } from './money';
-import type { Choice, ChoiceResponse, MenuItem, Snapshot, EventPosition, ClosedEvent, LeftEvent } from './types';
+import type { Choice, ChoiceResponse, MenuItem, Snapshot, EventPosition, ClosedEvent, LeftEvent, MemberResponse, DishNameResponse } from './types';
 import { openSummary } from './bill';
 import { openStaffCard } from './staff';
 import { openHost } from './host';
@@ -167,10 +167,10 @@ async function toggleDone(btn: HTMLButtonElement): Promise<void> {
   if (!me) { return; }
   btn.disabled = true;
   try {
-    const r = await call<{ member: { id: string; done?: boolean }; version: number; epoch: string }>('PATCH',
+    const r = await call<MemberResponse>('PATCH',
       '/v1/rooms/' + app.roomId + '/members/me', { done: !me.done }, { token: app.me!.token });
     hideToast();
-    onEvent('done', { memberId: r.member.id, done: !!r.member.done, version: r.version, epoch: r.epoch });
+    onEvent('done', { memberId: r.memberId, done: !!r.done, version: r.version, epoch: r.epoch });
   } catch (e) {
     if (gone(e)) { showDead(e); return; }
     fail(e);
@@ -435,7 +435,7 @@ function nameDish(it: MenuItem, printed: string): void {
     if (!name) { f.input.focus(); return; }
     save.disabled = true;
     try {
-      const r = await call<{ menuId: string; lang: string; name: string; version: number; epoch: string }>('PUT',
+      const r = await call<DishNameResponse>('PUT',
         '/v1/rooms/' + app.roomId + '/menu/' + encodeURIComponent(it.id) + '/names/' + encodeURIComponent(l), { name }, { token: app.me!.token });
       builtFor = null;
       onEvent('dishname', r);
@@ -498,11 +498,11 @@ function rename(): void {
     if (!name) { f.input.focus(); return; }
     save.disabled = true;
     try {
-      const r = await call<{ member: { id: string; name?: string }; version: number; epoch: string }>('PATCH',
+      const r = await call<MemberResponse>('PATCH',
         '/v1/rooms/' + app.roomId + '/members/me', { name }, { token: app.me!.token });
-      app.me!.name = r.member.name ?? name;
+      app.me!.name = r.name ?? name;
       saveMe(app.roomId!, app.me!);
-      onEvent('renamed', { memberId: r.member.id, name: app.me!.name, version: r.version, epoch: r.epoch });
+      onEvent('renamed', { memberId: r.memberId, name: app.me!.name, version: r.version, epoch: r.epoch });
       d.close();
     } catch (e) {
       save.disabled = false;
