@@ -37,6 +37,7 @@ func (s *Server) Routes() http.Handler {
 	r.Route("/v1/rooms/{roomId}", func(r chi.Router) {
 		r.Use(s.roomID, middleware.GetHead)
 		r.With(s.limitIP).Post("/members", s.joinRoom)
+		r.With(s.limitReadsByIP).Get("/preview", s.previewRoom)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireMember)
 			r.With(s.limitReads).Get("/", s.getRoom)

@@ -897,6 +897,22 @@ type RoomPatch struct {
 	TipPercent *Percent `json:"tipPercent,omitempty"`
 }
 
+// RoomPreview defines model for RoomPreview.
+type RoomPreview struct {
+	Closed         bool    `json:"closed"`
+	Currency       *string `json:"currency,omitempty"`
+	CurrencyDigits int     `json:"currencyDigits"`
+	Locked         bool    `json:"locked"`
+
+	// Members Who is at the table, in join order (names only).
+	Members []struct {
+		Done bool   `json:"done"`
+		Name string `json:"name"`
+	} `json:"members"`
+	Menu []MenuItem `json:"menu"`
+	Name string     `json:"name"`
+}
+
 // Snapshot defines model for Snapshot.
 type Snapshot struct {
 	// AllDone There are members and every one is done choosing.
@@ -1743,6 +1759,17 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
 	GetOrder(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PreviewRoom What the table's link shows before joining
+	//
+	// The table's name, menu and the names of who is there, for someone
+	// holding the link (which lets them join and see everything) to look
+	// before they give a name. No member ids, choices or presence;
+	// changes nothing; counted against the address's read limit. A
+	// closed table answers with `closed` true while it is kept.
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+	PreviewRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RoomQRCode QR code of the table's share link
 	//
 	// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
@@ -2516,6 +2543,27 @@ func (c *Client) NameDish(ctx context.Context, roomId RoomId, menuId string, lan
 // Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
 func (c *Client) GetOrder(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrderRequest(c.Server, roomId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRoom What the table's link shows before joining
+//
+// The table's name, menu and the names of who is there, for someone
+// holding the link (which lets them join and see everything) to look
+// before they give a name. No member ids, choices or presence;
+// changes nothing; counted against the address's read limit. A
+// closed table answers with `closed` true while it is kept.
+//
+// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+func (c *Client) PreviewRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRoomRequest(c.Server, roomId)
 	if err != nil {
 		return nil, err
 	}
@@ -3882,6 +3930,40 @@ func NewGetOrderRequest(server string, roomId RoomId, params *GetOrderParams) (*
 	return req, nil
 }
 
+// NewPreviewRoomRequest constructs an http.Request for the PreviewRoom method
+func NewPreviewRoomRequest(server string, roomId RoomId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRoomQRCodeRequest constructs an http.Request for the RoomQRCode method
 func NewRoomQRCodeRequest(server string, roomId RoomId) (*http.Request, error) {
 	var err error
@@ -4467,6 +4549,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
 	GetOrderWithResponse(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*GetOrderResponse, error)
+
+	// PreviewRoomWithResponse What the table's link shows before joining
+	//
+	// The table's name, menu and the names of who is there, for someone
+	// holding the link (which lets them join and see everything) to look
+	// before they give a name. No member ids, choices or presence;
+	// changes nothing; counted against the address's read limit. A
+	// closed table answers with `closed` true while it is kept.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+	PreviewRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*PreviewRoomResponse, error)
 
 	// RoomQRCodeWithResponse QR code of the table's share link
 	//
@@ -6800,6 +6895,82 @@ func (r GetOrderResponse) ContentType() string {
 	return ""
 }
 
+// PreviewRoomResponse429Headers the declared response headers of an HTTP 429 response for PreviewRoom
+type PreviewRoomResponse429Headers struct {
+	RetryAfter *int
+}
+
+// PreviewRoomResponse503Headers the declared response headers of an HTTP 503 response for PreviewRoom
+type PreviewRoomResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PreviewRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoomPreview
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewRoomResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PreviewRoomResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRoomResponse) GetJSON200() *RoomPreview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewRoomResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PreviewRoomResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PreviewRoomResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RoomQRCodeResponse401Headers the declared response headers of an HTTP 401 response for RoomQRCode
 type RoomQRCodeResponse401Headers struct {
 	WWWAuthenticate *string
@@ -7757,6 +7928,25 @@ func (c *ClientWithResponses) GetOrderWithResponse(ctx context.Context, roomId R
 		return nil, err
 	}
 	return ParseGetOrderResponse(rsp)
+}
+
+// PreviewRoomWithResponse What the table's link shows before joining
+//
+// The table's name, menu and the names of who is there, for someone
+// holding the link (which lets them join and see everything) to look
+// before they give a name. No member ids, choices or presence;
+// changes nothing; counted against the address's read limit. A
+// closed table answers with `closed` true while it is kept.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+func (c *ClientWithResponses) PreviewRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*PreviewRoomResponse, error) {
+	rsp, err := c.PreviewRoom(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRoomResponse(rsp)
 }
 
 // RoomQRCodeWithResponse QR code of the table's share link
@@ -9888,6 +10078,76 @@ func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetOrderResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRoomResponse parses an HTTP response from a PreviewRoomWithResponse call
+func ParsePreviewRoomResponse(rsp *http.Response) (*PreviewRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoomPreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers PreviewRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PreviewRoomResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

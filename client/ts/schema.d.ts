@@ -46,6 +46,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{roomId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What the table's link shows before joining
+         * @description The table's name, menu and the names of who is there, for someone
+         *     holding the link (which lets them join and see everything) to look
+         *     before they give a name. No member ids, choices or presence;
+         *     changes nothing; counted against the address's read limit. A
+         *     closed table answers with `closed` true while it is kept.
+         */
+        get: operations["previewRoom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{roomId}": {
         parameters: {
             query?: never;
@@ -819,6 +846,19 @@ export interface components {
             /** @description The room's version when the member joined: members are listed in that order. */
             joined: number;
         };
+        RoomPreview: {
+            name: string;
+            currency?: string;
+            currencyDigits: number;
+            menu: components["schemas"]["MenuItem"][];
+            /** @description Who is at the table, in join order (names only). */
+            members: {
+                name: string;
+                done: boolean;
+            }[];
+            locked: boolean;
+            closed: boolean;
+        };
         JoinRequest: {
             name: string;
         };
@@ -1366,6 +1406,32 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomPreview"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
