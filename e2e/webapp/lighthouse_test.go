@@ -115,8 +115,8 @@ func openRoom(t *testing.T, base string) string {
 // TestDeadTableAfterRestart: a server with the embedded store restarts
 // mid-dinner, so it knows neither the table nor the phone's pass (401).
 // The phone says so plainly, with the way on (join again, start a new
-// table), forgets the stale pass and stops asking; a reload is a fresh
-// join page, and joining the vanished table says it is gone.
+// table), forgets the stale pass and stops asking; a reload of the link
+// says the table is gone before asking for a name.
 func TestDeadTableAfterRestart(t *testing.T) {
 	rep := testproc.StartReplica(t, "embedded", "REDIS_URL=")
 	a := newAudit(t)
@@ -138,9 +138,12 @@ func TestDeadTableAfterRestart(t *testing.T) {
 		t.Errorf("the dead table offers %q", ph.text("#closed"))
 	}
 	a.screen(ph, "16-expired")
-	ph.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#join-btn")))
-	ph.do("join again", chromedp.SendKeys(chromedp.CSS("#name"), "Hana"), chromedp.Click(chromedp.CSS("#join-btn")))
+	// The table is gone: the link says so at once, before asking a name.
+	ph.do("reload", chromedp.Reload())
 	ph.waitText("h1", "This table is not here any more")
+	if n := eval[int](ph, `document.querySelectorAll('#name').length`); n != 0 {
+		t.Errorf("a gone table still asks for a name")
+	}
 	a.screen(ph, "17-gone")
 	ph.click("#start-new")
 	ph.waitJS("a new table", `document.querySelector('#read-btn')`)

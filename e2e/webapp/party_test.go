@@ -175,7 +175,18 @@ func (p *party) join() {
 	for i, g := range p.guests {
 		g.do("open the link", chromedp.Navigate(p.base+"/r/"+p.roomID), chromedp.WaitVisible(chromedp.CSS("#join-btn")))
 		g.waitText("h1", titles[i])
+		// Before a name: the table's name, who is there, and the menu in
+		// the reader's language beside the printed names.
+		g.waitText("#join-table", "Gwangjang night")
+		if n := eval[int](g, `document.querySelectorAll('#join-people li').length`); n != 1+i {
+			p.t.Errorf("%s: the join screen shows %d people, want %d", g.name, n, 1+i)
+		}
+		if n := eval[int](g, `document.querySelectorAll('#join-dishes li').length`); n != len(koreanMenu) {
+			p.t.Errorf("%s: the join screen shows %d dishes, want %d", g.name, n, len(koreanMenu))
+		}
 		if i == 0 {
+			g.waitText("#join-dishes li:first-child", "ビビンバ")
+			g.waitText("#join-dishes li:first-child", "₩12,000")
 			p.a.screen(g, "05-join")
 		}
 		if i == 2 { // Wei's phone is in English; he picks 繁體中文 by hand

@@ -124,14 +124,25 @@ func eval[T any](p *phone, js string) T {
 }
 
 // waitJS waits until the expression is true on the page.
+// On a timeout it says what the phone showed instead.
 func (p *phone) waitJS(what, js string) {
 	p.t.Helper()
-	testproc.WaitFor(p.t, 30*time.Second, p.name+": "+what, func() bool {
+	deadline := time.Now().Add(30 * time.Second)
+	for delay := time.Millisecond; ; delay = min(delay*2, 50*time.Millisecond) {
 		tc, cancel := context.WithTimeout(p.ctx, 3*time.Second)
-		defer cancel()
 		ok, err := chromedp.Run(tc, chromedp.Evaluate[bool]("!!("+js+")"))
-		return err == nil && ok
-	})
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			tc, cancel := context.WithTimeout(p.ctx, 3*time.Second)
+			shown, _ := chromedp.Run(tc, chromedp.Evaluate[string](`(document.querySelector('#toast:not([hidden])')?.textContent ?? '') + ' | ' + document.body.innerText.replace(/\s+/g, ' ').slice(0, 600)`))
+			cancel()
+			p.t.Fatalf("%s: timed out after 30s waiting for: %s\nthe phone shows: %s", p.name, what, shown)
+		}
+		time.Sleep(delay)
+	}
 }
 
 // waitText waits until the element's text contains want.

@@ -28,7 +28,9 @@ export function showDead(e: { status?: number; code?: string }): void {
   let title: Key = 'dead.gone.title';
   let body: Key = 'dead.gone';
   let rejoin = false;
-  if (e.code === 'left') {
+  if (e.code === 'room_closed') {
+    title = 'closed.title'; body = 'closed.expired';
+  } else if (e.code === 'left') {
     title = 'dead.left.title'; body = 'dead.left';
   } else if (e.code === 'removed' || e.code === 'member_not_found') {
     title = 'dead.removed.title'; body = 'dead.removed';
@@ -36,6 +38,7 @@ export function showDead(e: { status?: number; code?: string }): void {
     title = 'dead.expired.title'; body = 'dead.expired'; rejoin = true;
   }
   app.state = null;
+  app.me = null;
   screen(title, body, undefined, false, rejoin);
 }
 

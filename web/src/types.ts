@@ -18,6 +18,7 @@ export type DraftItem = S['DraftItem'];
 export type StaffOrder = S['StaffOrder'];
 export type ClientConfig = S['ClientConfig'];
 export type JoinResponse = S['JoinResponse'];
+export type RoomPreview = S['RoomPreview'];
 export type ChoiceResponse = S['ChoiceResponse'];
 export type VersionResponse = S['VersionResponse'];
 export type MemberResponse = S['MemberResponse'];
