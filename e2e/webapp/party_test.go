@@ -456,6 +456,8 @@ func (p *party) close() {
 	for _, ph := range append([]*phone{p.host}, p.guests...) {
 		ph.waitText("#host-words", "ごちそうさま!")
 		ph.waitJS("storage cleared", fmt.Sprintf(`localStorage.getItem('menusync:%s') === null`, p.roomID))
+		// The host controls the host closed it from go with the table.
+		ph.waitJS("no sheet left over the closed table", `!document.querySelector('dialog[open]')`)
 	}
 	p.host.waitText("#start-new", "新しいテーブル")
 	p.a.screen(p.host, "15-closed")

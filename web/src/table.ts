@@ -255,12 +255,12 @@ function renderTable(): void {
 function renderBanners(): void {
   const st = app.state!;
   const el = must('#banners');
-  const want = [st.room.locked ? 'locked' : '', st.allDone ? 'alldone' : ''].filter(Boolean).join(' ');
+  const want = [st.room.locked ? (isHost() ? 'locked-host' : 'locked') : '', st.allDone ? 'alldone' : ''].filter(Boolean).join(' ');
   if (el.dataset.shown === want) { return; }
   el.dataset.shown = want;
   clear(el);
   if (st.room.locked) {
-    el.append(h('p', { class: 'notice notice-info', id: 'locked-banner' }, icon('lock'), h('span', { text: t('table.locked') })));
+    el.append(h('p', { class: 'notice notice-info', id: 'locked-banner' }, icon('lock'), h('span', { text: t(isHost() ? 'table.locked.host' : 'table.locked') })));
   }
   if (st.allDone) {
     el.append(h('div', { class: 'notice notice-ok', id: 'alldone-banner' },

@@ -13,6 +13,9 @@ export function show(screen: Screen, title: string, content: Child[], actions: C
   app.screen = screen;
   document.body.dataset.screen = screen;
   hideToast();
+  // A sheet of the screen before (host controls when the table closed,
+  // the staff card when this phone was taken out) goes with it.
+  for (const d of document.querySelectorAll<HTMLDialogElement>('dialog[open]')) { d.close(); }
   const m = main();
   clear(m);
   m.append(...(content.filter(Boolean) as Node[]));
