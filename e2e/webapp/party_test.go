@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/menusync/menusync"
@@ -62,6 +63,7 @@ func TestPartyApp(t *testing.T) {
 	p.join()
 	p.splitStreams()
 	p.pick()
+	p.sleep()
 	p.nameADish()
 	p.done()
 	p.summaryMatchesServer()
@@ -267,6 +269,25 @@ func (p *party) pick() {
 	}
 	wei.waitText(dish("1")+" .dish-tr", "拌飯")
 	lucia.waitText(dish("1")+" .dish-tr", "Bibimbap")
+}
+
+// sleep: Lucía's phone sleeps (its page frozen, as a phone's browser
+// freezes a tab it put in the background) while Wei takes a second
+// bulgogi; when it wakes it catches up by itself.
+func (p *party) sleep() {
+	lucia, wei := p.guests[1], p.guests[2]
+	if _, err := chromedp.Call(lucia.ctx, page.SetWebLifecycleState, page.SetWebLifecycleStateParams{State: page.SetWebLifecycleStateStateFrozen}); err != nil {
+		p.t.Fatal(err)
+	}
+	wei.click(dish("3") + " .plus")
+	p.host.waitText(dish("3")+" .who", "Wei ×2")
+	slept := time.Now()
+	if _, err := chromedp.Call(lucia.ctx, page.SetWebLifecycleState, page.SetWebLifecycleStateParams{State: page.SetWebLifecycleStateStateActive}); err != nil {
+		p.t.Fatal(err)
+	}
+	lucia.waitText(dish("3")+" .who", "Wei ×2")
+	lucia.state("live")
+	p.note("Lucía's phone caught up %v after it woke", time.Since(slept).Round(time.Millisecond))
 }
 
 // nameADish: Lucía names the bibimbap in Spanish; everyone's copy of the

@@ -59,6 +59,8 @@ async function boot(): Promise<void> {
   document.addEventListener('visibilitychange', resume);
   window.addEventListener('pageshow', resume);
   window.addEventListener('online', resume);
+  // A tab the browser froze in the background (Page Lifecycle) thawed.
+  document.addEventListener('resume', resume);
   try {
     app.config = await call<ClientConfig>('GET', '/v1/config');
   } catch {

@@ -20,7 +20,7 @@ export function minorToDecimal(minor: bigint | number, digits: number): string {
 }
 
 /** formatMoney shows an amount for a reader of locale: "₩12,000",
- * "12.000 ₩", "US$12.50". A room without a currency has plain
+ * "12.000 ₩", "$12.50". A room without a currency has plain
  * hundredths, shown as a number with two decimals. */
 export function formatMoney(minor: bigint | number, currency: string | undefined, digits: number, locale: string): string {
   const key = locale + '|' + (currency ?? '') + '|' + digits;
@@ -30,6 +30,9 @@ export function formatMoney(minor: bigint | number, currency: string | undefined
     if (currency) {
       opts.style = 'currency';
       opts.currency = currency;
+      // The sign printed on the menu (₩, ¥, ฿), not "KRW" in locales
+      // that have no symbol of their own for it.
+      opts.currencyDisplay = 'narrowSymbol';
     }
     try {
       f = new Intl.NumberFormat(locale, opts);

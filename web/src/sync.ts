@@ -51,13 +51,16 @@ export class Follower {
   }
 
   /** resume: the page is back (from sleep, from another app, online
-   * again). A stream that missed its heartbeats is opened anew. */
+   * again). The stream is opened anew from the position the state is
+   * at: a page the browser froze may have lost what came meanwhile
+   * while its old stream still looks open (the browser tests saw it),
+   * and a new one costs one request: nothing more when nothing
+   * changed, else one snapshot. */
   resume(): void {
     if (this.stopped || this.polling) { return; }
-    if (!this.es || this.es.readyState === EventSource.CLOSED || Date.now() - this.lastHeard > net.heartbeatMs + 2000) {
-      this.h.link('reconnecting');
-      this.connect();
-    }
+    this.h.link('reconnecting');
+    this.lastId = '';
+    this.connect();
   }
 
   private connect(): void {

@@ -226,16 +226,24 @@ function statusPill(): HTMLElement {
 }
 
 let frame = 0;
+let fallback = 0;
 
 /** render redraws the table (at most once a frame) and the dialogs
  * that watch the state. */
 export function render(): void {
   if (frame) { return; }
-  frame = requestAnimationFrame(() => {
+  // The next frame; a hidden page draws no frames (a phone asleep, a
+  // tab the browser thawed in the background), so a timer draws then.
+  const draw = () => {
+    if (!frame) { return; }
+    cancelAnimationFrame(frame);
+    clearTimeout(fallback);
     frame = 0;
     if (app.screen === 'table' && app.state) { renderTable(); }
     for (const w of watchers) { w(); }
-  });
+  };
+  frame = requestAnimationFrame(draw);
+  fallback = window.setTimeout(draw, 250);
 }
 
 function renderTable(): void {
