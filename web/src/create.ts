@@ -165,7 +165,13 @@ function warnItem(w: Draft['warnings'][number]): HTMLElement {
   return h('li', { class: 'warn' },
     w.line > 0 ? h('span', { class: 'warn-line', text: t('preview.line', { n: w.line }) }) : null,
     h('span', { text: known ? t(key) : w.message, dir: 'auto' }),
-    known ? h('span', { class: 'warn-detail', lang: 'en', text: w.message, dir: 'auto' }) : null);
+    // The line as printed (quoted in the server's English words), not
+    // the English sentence again.
+    known && quoted(w.message) ? h('span', { class: 'warn-detail', text: '“' + quoted(w.message) + '”', dir: 'auto' }) : null);
+}
+
+function quoted(message: string): string {
+  return /“([^”]+)”/.exec(message)?.[1] ?? '';
 }
 
 function currencyField(d: Draft): HTMLElement {
