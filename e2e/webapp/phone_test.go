@@ -292,6 +292,6 @@ func (a *audit) write() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	report := "axe-core on every screen (serious and critical fail the test)\n" + strings.Join(a.lines, "\n") + "\n"
-	_ = os.WriteFile(filepath.Join(a.dir, "axe.txt"), []byte(report), 0o644)
+	_ = os.WriteFile(filepath.Join(a.dir, "axe-"+a.t.Name()+".txt"), []byte(report), 0o644)
 	a.t.Logf("%s%d screenshots in %s", report, len(a.shots), a.dir)
 }
