@@ -103,5 +103,7 @@ export async function call<T>(method: string, path: string, body?: unknown, o: C
 export function gone(e: unknown): e is ApiError {
   if (!(e instanceof ApiError)) { return false; }
   if (e.status === 403) { return e.code === 'member_not_found' || e.code === 'forbidden'; }
-  return e.status === 401 || (e.status === 404 && e.code !== 'not_found');
+  // A 404 about the room; not one about a path, or about someone else
+  // (the host taking out a member who already left).
+  return e.status === 401 || (e.status === 404 && e.code !== 'not_found' && e.code !== 'no_such_member');
 }
