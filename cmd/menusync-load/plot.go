@@ -39,6 +39,9 @@ func columns(d *dinner, g groups, rows []sampleRow) []seriesOf {
 		{"events_delivered_per_s", func(i int) float64 { return float64(sec(i).deliveries.Load()) }},
 		{"stream_connects_per_s", func(i int) float64 { return float64(sec(i).connects.Load()) }},
 		{"streams_refused_per_s", func(i int) float64 { return float64(sec(i).refused.Load()) }},
+		{"tables_waiting", func(i int) float64 { return float64(rows[i].waiting) }},
+		{"creates_refused_per_s", func(i int) float64 { return float64(sec(i).admitRefused.Load()) }},
+		{"box_cpu_pressure_pct", func(i int) float64 { return rows[i].pressure }},
 		{"errors_per_s", func(i int) float64 { return float64(sec(i).errors.Load()) }},
 		{"choice_to_screen_p50_ms", func(i int) float64 { return msOf(sec(i).c2s.quantile(0.5)) }},
 		{"choice_to_screen_p99_ms", func(i int) float64 { return msOf(sec(i).c2s.quantile(0.99)) }},
@@ -91,6 +94,7 @@ type panel struct {
 
 func panels(g groups) []panel {
 	cpu, mem := panel{title: "CPU", y: "% of one core"}, panel{title: "Memory (servers)", y: "MiB"}
+	cpu.cols = append(cpu.cols, "box_cpu_pressure_pct")
 	for _, n := range g.names {
 		cpu.cols = append(cpu.cols, n+" CPU %")
 		if n != "load tool" { // its GBs of client state would flatten the servers' lines (it is in the CSV)
@@ -101,8 +105,8 @@ func panels(g groups) []panel {
 		mem.cols = append(mem.cols, "redis used_memory MiB")
 	}
 	return []panel{
-		{title: "Load", y: "count", cols: []string{"tables_open", "people_connected", "changes_per_s", "events_delivered_per_s", "streams_refused_per_s"},
-			scale: []float64{1, 0.1, 1, 0.1, 1}},
+		{title: "Load", y: "count", cols: []string{"tables_open", "people_connected", "changes_per_s", "events_delivered_per_s", "streams_refused_per_s", "tables_waiting", "creates_refused_per_s"},
+			scale: []float64{1, 0.1, 1, 0.1, 1, 1, 1}},
 		{title: "Choice to others' screens (per second)", y: "ms", cols: []string{"choice_to_screen_p50_ms", "choice_to_screen_p99_ms"}},
 		cpu, mem,
 	}

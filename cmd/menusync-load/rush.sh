@@ -7,6 +7,8 @@
 #   RUSH_OUT=rush-out          where the binaries, logs, CSV and PNG go
 #   RUSH_REPLICAS=2            replicas (ports 18081...)
 #   RUSH_WORKERS=2             nginx worker processes
+#   RUSH_SHED_PRESSURE=0       MENUSYNC_SHED_PRESSURE on the replicas (0: off):
+#                              refuse new tables while CPU pressure is above it (%)
 #   RUSH_SHED=0                MENUSYNC_SHED_LATENCY on the replicas (0: off)
 #   RUSH_SCENARIO=dinner       dinner or costs
 #   RUSH_NAME=dinner           file names in RUSH_OUT: $RUSH_NAME.{txt,csv,png}
@@ -17,6 +19,7 @@ OUT=${RUSH_OUT:-rush-out}
 REPLICAS=${RUSH_REPLICAS:-2}
 WORKERS=${RUSH_WORKERS:-2}
 SHED=${RUSH_SHED:-0}
+SHED_PRESSURE=${RUSH_SHED_PRESSURE:-0}
 SCENARIO=${RUSH_SCENARIO:-dinner}
 NAME=${RUSH_NAME:-$SCENARIO}
 mkdir -p "$OUT/bin" "$OUT/nginx"
@@ -39,7 +42,7 @@ for _ in $(seq 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && break; s
 export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 MENUSYNC_SECRET=0123456789abcdef0123 \
   MENUSYNC_RATE_MEMBER=0 MENUSYNC_RATE_IP=0 MENUSYNC_RATE_READ_MEMBER=0 MENUSYNC_RATE_READ_IP=0 \
   MENUSYNC_ROOMS_PER_IP_MINUTE=0 MENUSYNC_STREAMS_PER_IP=0 MENUSYNC_STREAMS_PER_ROOM=0 \
-  MENUSYNC_MAX_STREAMS=0 MENUSYNC_MAX_ROOMS=0 MENUSYNC_SHED_LATENCY=$SHED \
+  MENUSYNC_MAX_STREAMS=0 MENUSYNC_MAX_ROOMS=0 MENUSYNC_SHED_LATENCY=$SHED MENUSYNC_SHED_PRESSURE=$SHED_PRESSURE \
   MENUSYNC_TESSERACT=off MENUSYNC_LOG_LEVEL=warn
 REPLICA_PIDS=() UPSTREAMS=""
 for i in $(seq "$REPLICAS"); do
@@ -79,7 +82,7 @@ WORKER_PIDS=$(pgrep -P "$NGINX" | paste -sd,)
 
 {
   echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!BENCHMARKS.md' ':!README.md' || echo ' (with changes)')"
-  echo "replicas $REPLICAS, nginx workers $WORKERS, MENUSYNC_SHED_LATENCY=$SHED, scenario $SCENARIO, args: ${RUSH_ARGS:-}"
+  echo "replicas $REPLICAS, nginx workers $WORKERS, MENUSYNC_SHED_PRESSURE=$SHED_PRESSURE MENUSYNC_SHED_LATENCY=$SHED, scenario $SCENARIO, args: ${RUSH_ARGS:-}"
 } | tee "$OUT/$NAME.txt"
 # shellcheck disable=SC2086
 # The load tool shares the cores: fewer, larger GCs (it holds every client's state).
