@@ -94,7 +94,6 @@ type panel struct {
 
 func panels(g groups) []panel {
 	cpu, mem := panel{title: "CPU", y: "% of one core"}, panel{title: "Memory (servers)", y: "MiB"}
-	cpu.cols = append(cpu.cols, "box_cpu_pressure_pct")
 	for _, n := range g.names {
 		cpu.cols = append(cpu.cols, n+" CPU %")
 		if n != "load tool" { // its GBs of client state would flatten the servers' lines (it is in the CSV)
@@ -104,6 +103,7 @@ func panels(g groups) []panel {
 	if g.redis != "" {
 		mem.cols = append(mem.cols, "redis used_memory MiB")
 	}
+	cpu.cols = append(cpu.cols, "box_cpu_pressure_pct")
 	return []panel{
 		{title: "Load", y: "count", cols: []string{"tables_open", "people_connected", "changes_per_s", "events_delivered_per_s", "streams_refused_per_s", "tables_waiting", "creates_refused_per_s"},
 			scale: []float64{1, 0.1, 1, 0.1, 1, 1, 1}},
@@ -139,6 +139,9 @@ func plotDinner(path, label string, d *dinner, g groups, rows []sampleRow) error
 				return err
 			}
 			line.Color, line.Width = plotutil.Color(j), vg.Points(1)
+			if j >= 5 || name == "box_cpu_pressure_pct" { // the palette's colours repeat in shades: dash the later lines
+				line.Dashes, line.Width = []vg.Length{vg.Points(5), vg.Points(2)}, vg.Points(1.5)
+			}
 			p.Add(line)
 			legend := name
 			if scale != 1 {
