@@ -1816,7 +1816,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StaffOrder"];
                     /**
-                     * @example Dinner at Gwangjang: 3
+                     * @example Dinner at Gwangjang · 3 dishes
                      *     2 × 비빔밥
                      *         1: no egg (Ana)
                      *     1 × 해물파전 (for the table)
