@@ -20,7 +20,8 @@ import (
 // choose for the next minutes); everything of a table already open (its
 // joins, streams, long-polls, choices) is let in, so no one already at a
 // table is ever refused. A party told to wait comes back after the
-// Retry-After plus jitter (the web app and the load tool do).
+// Retry-After plus jitter (the load tool does; the Go client waits the
+// Retry-After).
 //
 // Refusing only new streams, as it first did, protected nothing: a
 // stream refused is a person of an open table who comes back seconds
