@@ -140,7 +140,7 @@ func TestWholeDinner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const wantOrder = "Dinner at Gwangjang: 7\n2 × 비빔밥\n    1: no egg (Ana)\n3 × 김치찌개\n    2: not spicy (Bo)\n" +
+	const wantOrder = "Dinner at Gwangjang · 7 dishes · order locked\n2 × 비빔밥\n    1: no egg (Ana)\n3 × 김치찌개\n    2: not spicy (Bo)\n" +
 		"1 × 해물파전 (for the table)\n1 × 소주 (for the table)\n"
 	if order != wantOrder {
 		t.Fatalf("staff order:\n%s\nwant:\n%s", order, wantOrder)

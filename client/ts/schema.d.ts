@@ -1258,7 +1258,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Redis unreachable, the replica is draining or at its stream limit, the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); for photos, every reader is busy (`scan_busy`) or this server has no OCR (`ocr_unavailable`). Retry after Retry-After (a proxy can retry another replica). */
+        /** @description Redis unreachable, the replica is draining or at its stream limit, or refusing new tables while it sheds load at a peak (`full`), the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); for photos, every reader is busy (`scan_busy`) or this server has no OCR (`ocr_unavailable`). Retry after Retry-After (a proxy can retry another replica). */
         Unavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -1950,7 +1950,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StaffOrder"];
                     /**
-                     * @example Dinner at Gwangjang: 3
+                     * @example Dinner at Gwangjang · 3 dishes
                      *     2 × 비빔밥
                      *         1: no egg (Ana)
                      *     1 × 해물파전 (for the table)

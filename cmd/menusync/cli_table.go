@@ -23,6 +23,10 @@ func (x cli) choose(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if q == 0 {
+		fmt.Fprintf(x.out, "version %d: %s removed\n", pos.Version, x.dishName(ctx, args[0], args[1]))
+		return nil
+	}
 	fmt.Fprintf(x.out, "version %d: %d × %s%s\n", pos.Version, q, x.dishName(ctx, args[0], args[1]), choiceSuffix(x.f.note, x.f.shared))
 	return nil
 }

@@ -76,12 +76,16 @@ func TestCLISession(t *testing.T) {
 	if out := runCLI(t, url, bo, "choose", "-note", "no egg", room, "1", "2"); !strings.Contains(out, "version 6: 2 × 비빔밥: no egg") {
 		t.Fatalf("choose printed %q", out)
 	}
+	runCLI(t, url, hana, "choose", room, "2", "1")
+	if out := runCLI(t, url, hana, "choose", room, "2", "0"); !strings.Contains(out, "version 8: 김치찌개 removed") {
+		t.Fatalf("a removal printed %q", out)
+	}
 	runCLI(t, url, ana, "choose", "-shared", room, "3", "1")
 	runCLI(t, url, ana, "done", room)
 	testproc.WaitFor(t, 10*time.Second, "watch prints the split", func() bool {
 		s := watchOut.String()
 		// 해물파전 for the table: 15,000 split three ways.
-		return strings.Contains(s, "version 8: 3 dishes  39,000 KRW") && strings.Contains(s, "Bo: 2 × 비빔밥, 1/3 of 1 × 해물파전  29,000 KRW")
+		return strings.Contains(s, "version 10: 3 dishes  39,000 KRW") && strings.Contains(s, "Bo: 2 × 비빔밥, 1/3 of 1 × 해물파전  29,000 KRW")
 	})
 	if e := runErr(url, ana, "lock", room); e == nil || !strings.Contains(e.Error(), "host") {
 		t.Fatalf("a guest locking the order: %v", e)
@@ -91,7 +95,7 @@ func TestCLISession(t *testing.T) {
 		t.Fatalf("choice while locked: %v", e)
 	}
 	order := runCLI(t, url, bo, "order", room)
-	if want := "Dinner at Gwangjang: 3\n2 × 비빔밥\n    2: no egg (Bo)\n1 × 해물파전 (for the table)\n"; order != want {
+	if want := "Dinner at Gwangjang · 3 dishes · order locked\n2 × 비빔밥\n    2: no egg (Bo)\n1 × 해물파전 (for the table)\n"; order != want {
 		t.Fatalf("order:\n%s\nwant:\n%s", order, want)
 	}
 	if out := runCLI(t, url, hana, "remove", "-keep", room, "Bo"); !strings.Contains(out, "Bo is out; their choices stay") {
