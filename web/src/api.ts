@@ -94,7 +94,11 @@ export async function call<T>(method: string, path: string, body?: unknown, o: C
       return await once<T>(method, path, body, o, key);
     } catch (e) {
       if (!transient(e) || attempt >= 4) { throw e; }
-      await new Promise((ok) => setTimeout(ok, 250 * 2 ** attempt));
+      // A server that said when to come back (shedding load at a peak,
+      // a busy photo reader) is asked then, spread a little so a table's
+      // phones do not all come back at once; else back off.
+      const after = e instanceof ApiError && e.retryAfter ? e.retryAfter * 1000 * (1 + Math.random() / 5) : 250 * 2 ** attempt;
+      await new Promise((ok) => setTimeout(ok, after));
     }
   }
 }
