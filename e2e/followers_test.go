@@ -357,14 +357,14 @@ func followBrowser(t *testing.T, base string, r room, member int, memberID strin
 		chromedp.Navigate(base+"/r/"+r.ID),
 		chromedp.WaitVisible(chromedp.CSS(`#dishes li`)),
 	)
-	waitText(t, page, "#status", "live")
+	waitState(t, page, "live")
 	return &browserFollower{ctx: page}
 }
 
 func (f *browserFollower) view(t *testing.T) (view, bool) {
 	ctx, cancel := context.WithTimeout(f.ctx, 2*time.Second)
 	defer cancel()
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(app.state ? {e: app.state.epoch, v: app.state.version, c: app.state.choices} : null)`))
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(app.state ? {e: app.state.epoch, v: app.state.version, c: Object.fromEntries(Object.entries(app.state.choices).map(([k, c]) => [k, c.quantity]))} : null)`))
 	if err != nil {
 		return view{}, false
 	}

@@ -69,3 +69,54 @@ func TestNginxNeverResendsAKeylessChange(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxSendsAKeylessChangePastADeadReplica: a replica that is gone
+// (killed, restarting) refuses the connection, so no copy of the change
+// ran there; nginx must take a keyless POST or PATCH to the other one
+// instead of answering 502 (TestReplicaKilled does the same with real
+// replicas and SIGKILL).
+func TestNginxSendsAKeylessChangePastADeadReplica(t *testing.T) {
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	dead.Close() // nothing listens there any more: connection refused
+	var hits atomic.Int64
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			hits.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	ng := testproc.StartNginx(t, deadAddr, ln.Addr().String())
+	room := "/v1/rooms/AAAAAAAAAAAAAAAAAAAAAA"
+	const n = 6 // round robin puts half of them on the dead one first
+	hits.Store(0)
+	for i := range n {
+		method, path := "POST", room+"/choices"
+		if i%2 == 1 {
+			method, path = "PATCH", room
+		}
+		req, _ := http.NewRequest(method, ng.URL()+path, strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("keyless %s %s past a dead replica: %d, want 200 from the live one", method, path, resp.StatusCode)
+		}
+	}
+	if got := hits.Load(); got != n {
+		t.Errorf("the live upstream got %d changes, want each of %d once", got, n)
+	}
+}

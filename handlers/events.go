@@ -118,10 +118,6 @@ func (s *Server) openStream(w http.ResponseWriter, r *http.Request, id Identity)
 		s.cfg.Observer.StreamRefused("draining")
 		return nil, errDraining
 	}
-	if s.shedding(w) {
-		s.cfg.Observer.StreamRefused("shed")
-		return nil, errShed
-	}
 	if n := s.open.Add(1); s.cfg.MaxStreams > 0 && n > s.cfg.MaxStreams {
 		s.open.Add(-1)
 		s.cfg.Observer.StreamRefused("full")

@@ -176,18 +176,7 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.menus.Scan(r.Context(), img, ct, strings.ToUpper(currency), lang)
 	if err != nil {
-		var (
-			mbe *http.MaxBytesError
-			ne  net.Error
-		)
-		switch {
-		case errors.As(err, &mbe):
-			err = imageTooLarge(info.MaxBytes)
-		case errors.As(err, &ne) && ne.Timeout():
-			err = errBodyTimeout
-		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, multipart.ErrMessageTooLarge):
-			err = errUploadCut
-		}
+		err = uploadError(err, info.MaxBytes)
 		if isScanBusy(err) {
 			w.Header().Set("Retry-After", strconv.Itoa(int(info.RetryAfter.Round(time.Second)/time.Second)))
 		}
@@ -195,6 +184,24 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+// uploadError says what went wrong with the upload itself (too large,
+// too slow, cut off) rather than with the image.
+func uploadError(err error, maxBytes int64) error {
+	var (
+		mbe *http.MaxBytesError
+		ne  net.Error
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return imageTooLarge(maxBytes)
+	case errors.As(err, &ne) && ne.Timeout():
+		return errBodyTimeout
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, multipart.ErrMessageTooLarge):
+		return errUploadCut
+	}
+	return err
 }
 
 // scanUploadTimeout bounds the upload of a photo: 8 MiB on a slow

@@ -22,7 +22,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, detail := statusOf(err)
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		s.logFor(r).Error("request failed", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
-	} else if status == http.StatusServiceUnavailable {
+	} else if status == http.StatusServiceUnavailable && err != errShed { // shedding refuses hundreds a second
 		s.logFor(r).Warn("request not served", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
 	}
 	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {

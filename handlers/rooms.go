@@ -57,6 +57,12 @@ func versionOf(r rooms.Result) versionResponse {
 }
 
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
+	// A new table is new work: refused first while this replica sheds load
+	// (MENUSYNC_SHED_*), so the tables already open keep their latency.
+	if s.shedding(w) {
+		s.fail(w, r, errShed)
+		return
+	}
 	in, err := s.createInput(w, r)
 	if err != nil {
 		s.fail(w, r, err)

@@ -21,6 +21,10 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/r/{roomId}", s.webFile("index.html", "text/html; charset=utf-8"))
 	r.Get("/app.js", s.webFile("app.js", "text/javascript; charset=utf-8"))
 	r.Get("/app.css", s.webFile("app.css", "text/css; charset=utf-8"))
+	r.Get("/manifest.webmanifest", s.webFile("manifest.webmanifest", "application/manifest+json"))
+	r.Get("/icon.svg", s.webFile("icon.svg", "image/svg+xml"))
+	r.Get("/icon-192.png", s.webFile("icon-192.png", "image/png"))
+	r.Get("/icon-512.png", s.webFile("icon-512.png", "image/png"))
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Get("/openapi.yaml", s.openapi)
@@ -33,6 +37,7 @@ func (s *Server) Routes() http.Handler {
 	r.Route("/v1/rooms/{roomId}", func(r chi.Router) {
 		r.Use(s.roomID, middleware.GetHead)
 		r.With(s.limitIP).Post("/members", s.joinRoom)
+		r.With(s.limitReadsByIP).Get("/preview", s.previewRoom)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireMember)
 			r.With(s.limitReads).Get("/", s.getRoom)

@@ -86,9 +86,12 @@ type Config struct {
 	// MaxStreams caps open streams on this replica; past it new streams
 	// get 503 with Retry-After so the proxy tries another replica (0: no cap).
 	MaxStreams int64
-	// ShedLatency refuses new streams (503 + Retry-After) while this
-	// replica's delivery latency p99 or scheduler lag is above it (0: off).
-	ShedLatency time.Duration
+	// ShedLatency and ShedPressure refuse new tables (503 + Retry-After)
+	// while this replica's scheduler lag or delivery latency p99 is above
+	// ShedLatency, or its CPU pressure (PSI, % of the time) is above
+	// ShedPressure (0: not judged); see Shedder.
+	ShedLatency  time.Duration
+	ShedPressure float64
 	// MaxStreamAge ends a stream after this long, jittered down by up to a
 	// fifth, so load spreads over new replicas after a scale-out (0: never).
 	MaxStreamAge time.Duration
@@ -190,8 +193,8 @@ func New(store RoomStore, menus Menus, hub Hub, tokens *Tokens, ready func(conte
 	s.renewer.s = s
 	s.streamCfg = stream.Config{Heartbeat: cfg.Heartbeat, WriteTimeout: cfg.WriteTimeout, Retry: cfg.Retry,
 		MaxAge: cfg.MaxStreamAge, DrainWindow: cfg.DrainWindow, Delivered: cfg.Observer.Delivered}
-	if cfg.ShedLatency > 0 {
-		s.shed = NewShedder(cfg.ShedLatency)
+	if cfg.ShedLatency > 0 || cfg.ShedPressure > 0 {
+		s.shed = NewShedder(cfg.ShedLatency, cfg.ShedPressure)
 		s.streamCfg.Delivered = s.observeDelivery
 	}
 	return s

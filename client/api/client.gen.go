@@ -897,6 +897,22 @@ type RoomPatch struct {
 	TipPercent *Percent `json:"tipPercent,omitempty"`
 }
 
+// RoomPreview defines model for RoomPreview.
+type RoomPreview struct {
+	Closed         bool    `json:"closed"`
+	Currency       *string `json:"currency,omitempty"`
+	CurrencyDigits int     `json:"currencyDigits"`
+	Locked         bool    `json:"locked"`
+
+	// Members Who is at the table, in join order (names only).
+	Members []struct {
+		Done bool   `json:"done"`
+		Name string `json:"name"`
+	} `json:"members"`
+	Menu []MenuItem `json:"menu"`
+	Name string     `json:"name"`
+}
+
 // Snapshot defines model for Snapshot.
 type Snapshot struct {
 	// AllDone There are members and every one is done choosing.
@@ -1374,6 +1390,26 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `Healthz` operationId).
 	Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// WebIcon192 The web app's icon, 192 pixels square
+	//
+	// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+	WebIcon192(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebIcon512 The web app's icon, 512 pixels square (also maskable)
+	//
+	// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+	WebIcon512(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebIcon The web app's icon
+	//
+	// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+	WebIcon(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebManifest The web app's manifest (installing it on a phone)
+	//
+	// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+	WebManifest(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Metrics Prometheus metrics of this replica
 	//
 	// Corresponds with GET /metrics (the `Metrics` operationId).
@@ -1723,6 +1759,17 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
 	GetOrder(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PreviewRoom What the table's link shows before joining
+	//
+	// The table's name, menu and the names of who is there, for someone
+	// holding the link (which lets them join and see everything) to look
+	// before they give a name. No member ids, choices or presence;
+	// changes nothing; counted against the address's read limit. A
+	// closed table answers with `closed` true while it is kept.
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+	PreviewRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RoomQRCode QR code of the table's share link
 	//
 	// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
@@ -1797,6 +1844,66 @@ func (c *Client) WebScript(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /healthz (the `Healthz` operationId).
 func (c *Client) Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHealthzRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebIcon192 The web app's icon, 192 pixels square
+//
+// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+func (c *Client) WebIcon192(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebIcon192Request(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebIcon512 The web app's icon, 512 pixels square (also maskable)
+//
+// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+func (c *Client) WebIcon512(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebIcon512Request(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebIcon The web app's icon
+//
+// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+func (c *Client) WebIcon(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebIconRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WebManifest The web app's manifest (installing it on a phone)
+//
+// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+func (c *Client) WebManifest(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebManifestRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2446,6 +2553,27 @@ func (c *Client) GetOrder(ctx context.Context, roomId RoomId, params *GetOrderPa
 	return c.Client.Do(req)
 }
 
+// PreviewRoom What the table's link shows before joining
+//
+// The table's name, menu and the names of who is there, for someone
+// holding the link (which lets them join and see everything) to look
+// before they give a name. No member ids, choices or presence;
+// changes nothing; counted against the address's read limit. A
+// closed table answers with `closed` true while it is kept.
+//
+// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+func (c *Client) PreviewRoom(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRoomRequest(c.Server, roomId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RoomQRCode QR code of the table's share link
 //
 // An SVG QR code of the share link `<public URL>/r/<roomId>` (the
@@ -2590,6 +2718,114 @@ func NewHealthzRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/healthz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebIcon192Request constructs an http.Request for the WebIcon192 method
+func NewWebIcon192Request(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/icon-192.png")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebIcon512Request constructs an http.Request for the WebIcon512 method
+func NewWebIcon512Request(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/icon-512.png")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebIconRequest constructs an http.Request for the WebIcon method
+func NewWebIconRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/icon.svg")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWebManifestRequest constructs an http.Request for the WebManifest method
+func NewWebManifestRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/manifest.webmanifest")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3694,6 +3930,40 @@ func NewGetOrderRequest(server string, roomId RoomId, params *GetOrderParams) (*
 	return req, nil
 }
 
+// NewPreviewRoomRequest constructs an http.Request for the PreviewRoom method
+func NewPreviewRoomRequest(server string, roomId RoomId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "roomId", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rooms/%s/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRoomQRCodeRequest constructs an http.Request for the RoomQRCode method
 func NewRoomQRCodeRequest(server string, roomId RoomId) (*http.Request, error) {
 	var err error
@@ -3882,6 +4152,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /healthz (the `Healthz` operationId).
 	HealthzWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HealthzResponse, error)
+
+	// WebIcon192WithResponse The web app's icon, 192 pixels square
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+	WebIcon192WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon192Response, error)
+
+	// WebIcon512WithResponse The web app's icon, 512 pixels square (also maskable)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+	WebIcon512WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon512Response, error)
+
+	// WebIconWithResponse The web app's icon
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+	WebIconWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIconResponse, error)
+
+	// WebManifestWithResponse The web app's manifest (installing it on a phone)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+	WebManifestWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebManifestResponse, error)
 
 	// MetricsWithResponse Prometheus metrics of this replica
 	//
@@ -4252,6 +4550,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/rooms/{roomId}/order (the `GetOrder` operationId).
 	GetOrderWithResponse(ctx context.Context, roomId RoomId, params *GetOrderParams, reqEditors ...RequestEditorFn) (*GetOrderResponse, error)
 
+	// PreviewRoomWithResponse What the table's link shows before joining
+	//
+	// The table's name, menu and the names of who is there, for someone
+	// holding the link (which lets them join and see everything) to look
+	// before they give a name. No member ids, choices or presence;
+	// changes nothing; counted against the address's read limit. A
+	// closed table answers with `closed` true while it is kept.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+	PreviewRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*PreviewRoomResponse, error)
+
 	// RoomQRCodeWithResponse QR code of the table's share link
 	//
 	// An SVG QR code of the share link `<public URL>/r/<roomId>` (the
@@ -4419,6 +4730,149 @@ func (r HealthzResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r HealthzResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebIcon192Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebIcon192Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebIcon192Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebIcon192Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebIcon192Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebIcon512Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebIcon512Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebIcon512Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebIcon512Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebIcon512Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebIconResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r WebIconResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebIconResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebIconResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebIconResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WebManifestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationmanifestJSON200 the response for an HTTP 200 `application/manifest+json` response
+	ApplicationmanifestJSON200 *map[string]interface{}
+}
+
+// GetApplicationmanifestJSON200 returns the response for an HTTP 200 `application/manifest+json` response
+func (r WebManifestResponse) GetApplicationmanifestJSON200() *map[string]interface{} {
+	return r.ApplicationmanifestJSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r WebManifestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WebManifestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WebManifestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WebManifestResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6441,6 +6895,82 @@ func (r GetOrderResponse) ContentType() string {
 	return ""
 }
 
+// PreviewRoomResponse429Headers the declared response headers of an HTTP 429 response for PreviewRoom
+type PreviewRoomResponse429Headers struct {
+	RetryAfter *int
+}
+
+// PreviewRoomResponse503Headers the declared response headers of an HTTP 503 response for PreviewRoom
+type PreviewRoomResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PreviewRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoomPreview
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewRoomResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PreviewRoomResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRoomResponse) GetJSON200() *RoomPreview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewRoomResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PreviewRoomResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PreviewRoomResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RoomQRCodeResponse401Headers the declared response headers of an HTTP 401 response for RoomQRCode
 type RoomQRCodeResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6803,6 +7333,58 @@ func (c *ClientWithResponses) HealthzWithResponse(ctx context.Context, reqEditor
 		return nil, err
 	}
 	return ParseHealthzResponse(rsp)
+}
+
+// WebIcon192WithResponse The web app's icon, 192 pixels square
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /icon-192.png (the `WebIcon192` operationId).
+func (c *ClientWithResponses) WebIcon192WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon192Response, error) {
+	rsp, err := c.WebIcon192(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebIcon192Response(rsp)
+}
+
+// WebIcon512WithResponse The web app's icon, 512 pixels square (also maskable)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /icon-512.png (the `WebIcon512` operationId).
+func (c *ClientWithResponses) WebIcon512WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIcon512Response, error) {
+	rsp, err := c.WebIcon512(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebIcon512Response(rsp)
+}
+
+// WebIconWithResponse The web app's icon
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /icon.svg (the `WebIcon` operationId).
+func (c *ClientWithResponses) WebIconWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebIconResponse, error) {
+	rsp, err := c.WebIcon(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebIconResponse(rsp)
+}
+
+// WebManifestWithResponse The web app's manifest (installing it on a phone)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /manifest.webmanifest (the `WebManifest` operationId).
+func (c *ClientWithResponses) WebManifestWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WebManifestResponse, error) {
+	rsp, err := c.WebManifest(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWebManifestResponse(rsp)
 }
 
 // MetricsWithResponse Prometheus metrics of this replica
@@ -7348,6 +7930,25 @@ func (c *ClientWithResponses) GetOrderWithResponse(ctx context.Context, roomId R
 	return ParseGetOrderResponse(rsp)
 }
 
+// PreviewRoomWithResponse What the table's link shows before joining
+//
+// The table's name, menu and the names of who is there, for someone
+// holding the link (which lets them join and see everything) to look
+// before they give a name. No member ids, choices or presence;
+// changes nothing; counted against the address's read limit. A
+// closed table answers with `closed` true while it is kept.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rooms/{roomId}/preview (the `PreviewRoom` operationId).
+func (c *ClientWithResponses) PreviewRoomWithResponse(ctx context.Context, roomId RoomId, reqEditors ...RequestEditorFn) (*PreviewRoomResponse, error) {
+	rsp, err := c.PreviewRoom(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRoomResponse(rsp)
+}
+
 // RoomQRCodeWithResponse QR code of the table's share link
 //
 // An SVG QR code of the share link `<public URL>/r/<roomId>` (the
@@ -7463,6 +8064,80 @@ func ParseHealthzResponse(rsp *http.Response) (*HealthzResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWebIcon192Response parses an HTTP response from a WebIcon192WithResponse call
+func ParseWebIcon192Response(rsp *http.Response) (*WebIcon192Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebIcon192Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebIcon512Response parses an HTTP response from a WebIcon512WithResponse call
+func ParseWebIcon512Response(rsp *http.Response) (*WebIcon512Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebIcon512Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebIconResponse parses an HTTP response from a WebIconWithResponse call
+func ParseWebIconResponse(rsp *http.Response) (*WebIconResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebIconResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseWebManifestResponse parses an HTTP response from a WebManifestWithResponse call
+func ParseWebManifestResponse(rsp *http.Response) (*WebManifestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WebManifestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationmanifestJSON200 = &dest
 
 	}
 
@@ -9403,6 +10078,76 @@ func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetOrderResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRoomResponse parses an HTTP response from a PreviewRoomWithResponse call
+func ParsePreviewRoomResponse(rsp *http.Response) (*PreviewRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoomPreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers PreviewRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PreviewRoomResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -46,6 +46,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{roomId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What the table's link shows before joining
+         * @description The table's name, menu and the names of who is there, for someone
+         *     holding the link (which lets them join and see everything) to look
+         *     before they give a name. No member ids, choices or presence;
+         *     changes nothing; counted against the address's read limit. A
+         *     closed table answers with `closed` true while it is kept.
+         */
+        get: operations["previewRoom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{roomId}": {
         parameters: {
             query?: never;
@@ -591,6 +618,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/manifest.webmanifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The web app's manifest (installing it on a phone) */
+        get: operations["webManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/icon.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The web app's icon */
+        get: operations["webIcon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/icon-192.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The web app's icon, 192 pixels square */
+        get: operations["webIcon192"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/icon-512.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The web app's icon, 512 pixels square (also maskable) */
+        get: operations["webIcon512"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{roomId}/qr.svg": {
         parameters: {
             query?: never;
@@ -750,6 +845,19 @@ export interface components {
             done: boolean;
             /** @description The room's version when the member joined: members are listed in that order. */
             joined: number;
+        };
+        RoomPreview: {
+            name: string;
+            currency?: string;
+            currencyDigits: number;
+            menu: components["schemas"]["MenuItem"][];
+            /** @description Who is at the table, in join order (names only). */
+            members: {
+                name: string;
+                done: boolean;
+            }[];
+            locked: boolean;
+            closed: boolean;
         };
         JoinRequest: {
             name: string;
@@ -1150,7 +1258,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Redis unreachable, the replica is draining or at its stream limit, the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); for photos, every reader is busy (`scan_busy`) or this server has no OCR (`ocr_unavailable`). Retry after Retry-After (a proxy can retry another replica). */
+        /** @description Redis unreachable, the replica is draining or at its stream limit, or refusing new tables while it sheds load at a peak (`full`), the request waited past its deadline on the way and was not carried out (`request_expired`), as many rooms as allowed are open (`rooms_full`), or Redis is at its memory limit (`store_full`); for photos, every reader is busy (`scan_busy`) or this server has no OCR (`ocr_unavailable`). Retry after Retry-After (a proxy can retry another replica). */
         Unavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -1298,6 +1406,32 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room id (128 random bits, URL-safe base64). */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomPreview"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -2084,6 +2218,86 @@ export interface operations {
                 };
                 content: {
                     "text/css": string;
+                };
+            };
+        };
+    };
+    webManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The web app manifest. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/manifest+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    webIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+        };
+    };
+    webIcon192: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+        };
+    };
+    webIcon512: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
                 };
             };
         };

@@ -163,7 +163,7 @@ func (c *costsRun) create(ctx context.Context, rooms int) error {
 					Member struct{ ID string } `json:"member"`
 					Token  string              `json:"token"`
 				}
-				if c.d.change(ctx, "join", "POST", "/v1/rooms/"+t.id+"/members", "", map[string]string{"name": p.name}, &out) {
+				if c.d.change(ctx, t, "join", "POST", "/v1/rooms/"+t.id+"/members", "", map[string]string{"name": p.name}, &out) {
 					p.id, p.token = out.Member.ID, out.Token
 					t.people = append(t.people, p)
 				}

@@ -37,6 +37,7 @@ type person struct {
 	ended   sync.Once
 	stop    context.CancelFunc // ends the current watch (sleep, reload)
 	done    chan struct{}      // closed when the current watch returned
+	recent  []string           // the last few events applied (type@position), for a stale client's report
 	chosen  map[string]int     // dish: quantity, as this person last set it
 	picking sync.Mutex         // one pick at a time
 }
@@ -90,7 +91,7 @@ func (p *person) watch(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(wait + rand.N(wait/2+time.Millisecond)):
+		case <-time.After(backoff(wait)):
 		}
 	}
 }
@@ -131,8 +132,11 @@ func (p *person) refused(what string, resp *http.Response, err error) (bool, tim
 	}
 	// 403 (taken out), 404 (expired): nothing to come back to. A table
 	// left to expire ends so for a poller between two polls.
-	if resp.StatusCode == http.StatusNotFound && p.t.expire {
-		p.closeNow()
+	if resp.StatusCode == http.StatusNotFound {
+		p.t.gone()
+		if p.t.expire {
+			p.closeNow()
+		}
 	}
 	return resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound, time.Second
 }
@@ -246,6 +250,7 @@ func (p *person) handle(ctx context.Context, event, id string, data []byte, bega
 			return false
 		}
 		p.state, p.lastID = &s, id
+		p.recent = append(p.recent[max(len(p.recent)-3, 0):], event+"@"+id)
 		p.once.Do(func() { st.firstSnap.add(now.Sub(began)); close(p.ready) })
 		return s.Room.Closed && p.closeNow()
 	}
@@ -258,6 +263,7 @@ func (p *person) handle(ctx context.Context, event, id string, data []byte, bega
 		}
 	}
 	p.applyDelta(ctx, event, id, data)
+	p.recent = append(p.recent[max(len(p.recent)-3, 0):], event+"@"+id)
 	return event == menusync.TypeClosed && p.closeNow()
 }
 
@@ -313,12 +319,12 @@ func (p *person) snapshot() *menusync.Snapshot {
 }
 
 // call sends a change as this person (with an Idempotency-Key) and
-// decodes the answer into out.
-func (d *dinner) call(ctx context.Context, method, path, token string, body, out any) (int, error) {
+// decodes the answer into out. retryAfter is a 503's Retry-After.
+func (d *dinner) call(ctx context.Context, method, path, token string, body, out any) (status int, retryAfter time.Duration, err error) {
 	b, _ := json.Marshal(body)
 	req, err := http.NewRequestWithContext(ctx, method, d.base+path, bytes.NewReader(b))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", strconv.FormatUint(rand.Uint64(), 36))
@@ -327,21 +333,33 @@ func (d *dinner) call(ctx context.Context, method, path, token string, body, out
 	}
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 == 2 && out != nil {
-		return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
+		return resp.StatusCode, 0, json.NewDecoder(resp.Body).Decode(out)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, nil
+	if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && resp.StatusCode == http.StatusServiceUnavailable {
+		retryAfter = time.Duration(max(ra, 1)) * time.Second
+	}
+	return resp.StatusCode, retryAfter, nil
+}
+
+// backoff is a client's wait before it tries again: the server's
+// Retry-After plus up to half of it again, so the refused do not all
+// come back in the same second (as the web app and the Go client do).
+func backoff(retryAfter time.Duration) time.Duration {
+	return retryAfter + rand.N(retryAfter/2+time.Millisecond)
 }
 
 // change sends a change, retrying a 503 or a dropped connection with the
-// same key as the clients do; it counts any other failure by cause.
-func (d *dinner) change(ctx context.Context, what, method, path, token string, body, out any) bool {
+// same key as the clients do (after the 503's Retry-After plus jitter);
+// it counts any other failure by cause. A 404 at a table left to expire,
+// before its host let it go, says it expired mid-meal.
+func (d *dinner) change(ctx context.Context, t *table, what, method, path, token string, body, out any) bool {
 	for attempt := 1; ctx.Err() == nil; attempt++ {
-		status, err := d.call(ctx, method, path, token, body, out)
+		status, retryAfter, err := d.call(ctx, method, path, token, body, out)
 		if err == nil && status/100 == 2 {
 			return true
 		}
@@ -350,12 +368,19 @@ func (d *dinner) change(ctx context.Context, what, method, path, token string, b
 			cause = what + ": " + strings.TrimPrefix(err.Error(), method+" \""+d.base+path+"\": ")
 		}
 		d.stats.fail(cause)
+		if status == http.StatusNotFound && t != nil {
+			t.gone()
+		}
 		if attempt == 5 || err == nil && status != http.StatusServiceUnavailable {
 			return false
 		}
+		wait := time.Duration(attempt)*time.Second + rand.N(time.Second)
+		if retryAfter > 0 {
+			wait = backoff(retryAfter)
+		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(time.Duration(attempt)*time.Second + rand.N(time.Second)):
+		case <-time.After(wait):
 		}
 	}
 	return false

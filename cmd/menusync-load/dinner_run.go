@@ -81,8 +81,19 @@ func (d *dinner) report(out io.Writer, g groups, rows []sampleRow, elapsed time.
 	fmt.Fprintf(out, "choice POST: p50 %s, p99 %s\n", ms(st.post.quantile(0.5)), ms(st.post.quantile(0.99)))
 	fmt.Fprintf(out, "choice -> others' screens: p50 %s, p99 %s, p99.9 %s\n", ms(st.c2s.quantile(0.5)), ms(st.c2s.quantile(0.99)), ms(st.c2s.quantile(0.999)))
 	d.reportPhases(out, g, rows)
+	var told int64
+	for i := range st.seconds {
+		told += st.seconds[i].admitFirst.Load()
+	}
+	if told > 0 {
+		fmt.Fprintf(out, "admission: %d new tables told to wait (503 + Retry-After), let in after p50 %s, p99 %s (%d); %d still waiting at the end\n",
+			told, ms(st.admitWait.quantile(0.5)), ms(st.admitWait.quantile(0.99)), st.admitWait.count(), st.waiting.Load())
+	}
 	fmt.Fprintf(out, "checked %d clients against the final snapshot: %d stale, %d deltas lost; %d saw their table end\n",
 		st.checked.Load(), st.stale.Load(), st.lost.Load(), st.closedSeen.Load())
+	if n := st.expiredEarly.Load(); n > 0 {
+		fmt.Fprintf(out, "%d tables left to expire expired mid-meal (a quiet spell longer than -expire-ttl less a quarter: a 404 told their people), not compared\n", n)
+	}
 	causes := st.causes()
 	if len(causes) == 0 {
 		fmt.Fprintln(out, "errors: none")
@@ -130,9 +141,16 @@ func (d *dinner) reportPhases(out io.Writer, g groups, rows []sampleRow) {
 			}
 		}
 		h := d.stats.c2sPhase[ph]
-		fmt.Fprintf(out, "phase %-5s %3.0fs-%3.0fs: arrivals %.2f/s, tables %d, people %d (medians), changes %.1f/s, events delivered %.0f/s, stream connects %.1f/s, refused %d; choice->screen p50 %s p99 %s (%d)\n",
+		var pressure float64
+		for _, r := range in {
+			pressure += r.pressure
+		}
+		fmt.Fprintf(out, "phase %-5s %3.0fs-%3.0fs: arrivals %.2f/s, tables %d, people %d (medians), changes %.1f/s, events delivered %.0f/s, stream connects %.1f/s, refused %d; new tables told to wait %d (creates refused %d); choice->screen p50 %s p99 %s (%d)\n",
 			ph, float64(from), float64(to), w.rate(w.arrivals), median(tables), median(people), w.rate(w.changes), w.rate(w.deliveries),
-			w.rate(w.connects), w.refused, ms(h.quantile(0.5)), ms(h.quantile(0.99)), h.count())
+			w.rate(w.connects), w.refused, w.admitFirst, w.admitRefused, ms(h.quantile(0.5)), ms(h.quantile(0.99)), h.count())
+		if len(in) > 0 {
+			fmt.Fprintf(out, "  box CPU pressure (PSI some) %.1f%% (mean)\n", pressure/float64(len(in)))
+		}
 		for i, n := range g.names {
 			if len(in) > 0 {
 				fmt.Fprintf(out, "  %-10s CPU %5.1f%% of a core (mean), RSS %6.1f MiB (end)\n", n, cpu[i]/float64(len(in)), in[len(in)-1].rss[i])

@@ -19,6 +19,22 @@ type sampleRow struct {
 	cpu, rss   []float64 // by group: % of one core, MiB
 	redisUsed  float64   // Redis used_memory, MiB
 	redisCalls int64     // Redis commands processed so far
+	waiting    int64     // tables waiting to be let in
+	pressure   float64   // the box's CPU pressure: % of the second some runnable task waited for a core (PSI)
+}
+
+// cpuStall is the kernel's count of microseconds in which some runnable
+// task waited for a CPU (/proc/pressure/cpu "some" total); ok false
+// where the kernel has no PSI.
+func cpuStall() (us int64, ok bool) {
+	b, err := os.ReadFile("/proc/pressure/cpu")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	_, total, found := strings.Cut(line, "total=")
+	n, err := strconv.ParseInt(strings.TrimSpace(total), 10, 64)
+	return n, found && err == nil
 }
 
 // groups are what the sampler reports on: each replica, nginx's workers
@@ -64,6 +80,7 @@ func (g *groups) sampleEvery(ctx context.Context, start time.Time, st *dinnerSta
 		prev[i], _ = g.usageOf(i)
 	}
 	last := time.Now()
+	stall, _ := cpuStall()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -71,8 +88,11 @@ func (g *groups) sampleEvery(ctx context.Context, start time.Time, st *dinnerSta
 		case <-ctx.Done():
 			return rows
 		case now := <-tick.C:
-			r := sampleRow{at: now.Sub(start), tables: st.tablesOpen.Load(), people: st.people.Load()}
+			r := sampleRow{at: now.Sub(start), tables: st.tablesOpen.Load(), people: st.people.Load(), waiting: st.waiting.Load()}
 			dt := now.Sub(last).Seconds()
+			if s, ok := cpuStall(); ok {
+				r.pressure, stall = float64(s-stall)/1e4/dt, s
+			}
 			for i := range g.names {
 				c, m := g.usageOf(i)
 				r.cpu, r.rss = append(r.cpu, 100*(c-prev[i])/dt), append(r.rss, m)

@@ -10,7 +10,8 @@ import (
 // second is what happened in one second of the run.
 type second struct {
 	arrivals, changes, deliveries, connects, refused, errors atomic.Int64
-	c2s                                                      histogram // choice POSTed to others' screens
+	admitRefused, admitFirst                                 atomic.Int64 // creates told to wait (503 + Retry-After); tables told so the first time
+	c2s                                                      histogram    // choice POSTed to others' screens
 }
 
 // dinnerStats is everything the clients of a run measured.
@@ -19,6 +20,9 @@ type dinnerStats struct {
 	seconds []second // by second since start
 
 	tablesOpen, tablesDone, people atomic.Int64
+	waiting                        atomic.Int64 // tables waiting to be let in
+	admitWait                      histogram    // a table's wait, from its first create to the one let in
+	expiredEarly, staleShown       atomic.Int64
 	peopleTotal, tablesTotal       atomic.Int64
 
 	join, firstSnap, post, c2s histogram
@@ -80,7 +84,7 @@ func (s *dinnerStats) latency(arrived time.Time, d time.Duration, phase string) 
 type window struct {
 	secs                                          float64
 	arrivals, changes, deliveries, connects, errs int64
-	refused                                       int64
+	refused, admitRefused, admitFirst             int64
 	c2s                                           histogram
 }
 
@@ -94,6 +98,8 @@ func (s *dinnerStats) window(from, to int) *window {
 		w.deliveries += sec.deliveries.Load()
 		w.connects += sec.connects.Load()
 		w.refused += sec.refused.Load()
+		w.admitRefused += sec.admitRefused.Load()
+		w.admitFirst += sec.admitFirst.Load()
 		w.errs += sec.errors.Load()
 		for b := range sec.c2s.buckets {
 			w.c2s.buckets[b].Add(sec.c2s.buckets[b].Load())

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -53,4 +56,41 @@ func TestDinnerSmoke(t *testing.T) {
 		t.Fatalf("csv of %d lines:\n%s", lines, b)
 	}
 	t.Logf("\n%s", s)
+}
+
+// TestCreateWaitsRetryAfter: a new table refused with 503 and Retry-After
+// (a replica shedding load) waits at least the Retry-After, asks again
+// until it is let in, and is counted as told to wait, not as an error.
+func TestCreateWaitsRetryAfter(t *testing.T) {
+	var asked atomic.Int32
+	var last atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now().UnixNano()
+		if n := asked.Add(1); n > 1 && time.Duration(now-last.Load()) < time.Second {
+			t.Errorf("asked again after %v, before the Retry-After", time.Duration(now-last.Load()))
+		}
+		last.Store(now)
+		if asked.Load() <= 2 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":"room1","creator":{"member":{"id":"m1","name":"host"},"token":"tok"}}`))
+	}))
+	defer srv.Close()
+	d := &dinner{base: srv.URL, client: srv.Client(), stats: newDinnerStats(time.Now(), time.Minute), menu: dinnerMenu()}
+	tb := &table{d: d, sent: map[uint64]time.Time{}, pending: map[uint64][]time.Time{}}
+	host := newPerson(tb, "host")
+	if !tb.create(context.Background(), host) || tb.id != "room1" || host.token != "tok" {
+		t.Fatalf("not created: %q %q", tb.id, host.token)
+	}
+	st := d.stats
+	w := st.window(0, len(st.seconds))
+	if asked.Load() != 3 || w.admitFirst != 1 || w.admitRefused != 2 || st.admitWait.count() != 1 || st.waiting.Load() != 0 {
+		t.Fatalf("asked %d, told to wait %d, refused %d, waits %d, waiting %d", asked.Load(), w.admitFirst, w.admitRefused, st.admitWait.count(), st.waiting.Load())
+	}
+	if len(st.causes()) != 0 {
+		t.Fatalf("counted as errors: %v", st.causes())
+	}
 }

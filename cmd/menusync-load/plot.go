@@ -39,6 +39,9 @@ func columns(d *dinner, g groups, rows []sampleRow) []seriesOf {
 		{"events_delivered_per_s", func(i int) float64 { return float64(sec(i).deliveries.Load()) }},
 		{"stream_connects_per_s", func(i int) float64 { return float64(sec(i).connects.Load()) }},
 		{"streams_refused_per_s", func(i int) float64 { return float64(sec(i).refused.Load()) }},
+		{"tables_waiting", func(i int) float64 { return float64(rows[i].waiting) }},
+		{"creates_refused_per_s", func(i int) float64 { return float64(sec(i).admitRefused.Load()) }},
+		{"box_cpu_pressure_pct", func(i int) float64 { return rows[i].pressure }},
 		{"errors_per_s", func(i int) float64 { return float64(sec(i).errors.Load()) }},
 		{"choice_to_screen_p50_ms", func(i int) float64 { return msOf(sec(i).c2s.quantile(0.5)) }},
 		{"choice_to_screen_p99_ms", func(i int) float64 { return msOf(sec(i).c2s.quantile(0.99)) }},
@@ -100,9 +103,10 @@ func panels(g groups) []panel {
 	if g.redis != "" {
 		mem.cols = append(mem.cols, "redis used_memory MiB")
 	}
+	cpu.cols = append(cpu.cols, "box_cpu_pressure_pct")
 	return []panel{
-		{title: "Load", y: "count", cols: []string{"tables_open", "people_connected", "changes_per_s", "events_delivered_per_s", "streams_refused_per_s"},
-			scale: []float64{1, 0.1, 1, 0.1, 1}},
+		{title: "Load", y: "count", cols: []string{"tables_open", "people_connected", "changes_per_s", "events_delivered_per_s", "streams_refused_per_s", "tables_waiting", "creates_refused_per_s"},
+			scale: []float64{1, 0.1, 1, 0.1, 1, 1, 1}},
 		{title: "Choice to others' screens (per second)", y: "ms", cols: []string{"choice_to_screen_p50_ms", "choice_to_screen_p99_ms"}},
 		cpu, mem,
 	}
@@ -135,6 +139,9 @@ func plotDinner(path, label string, d *dinner, g groups, rows []sampleRow) error
 				return err
 			}
 			line.Color, line.Width = plotutil.Color(j), vg.Points(1)
+			if j >= 5 || name == "box_cpu_pressure_pct" { // the palette's colours repeat in shades: dash the later lines
+				line.Dashes, line.Width = []vg.Length{vg.Points(5), vg.Points(2)}, vg.Points(1.5)
+			}
 			p.Add(line)
 			legend := name
 			if scale != 1 {

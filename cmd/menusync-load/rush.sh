@@ -7,10 +7,15 @@
 #   RUSH_OUT=rush-out          where the binaries, logs, CSV and PNG go
 #   RUSH_REPLICAS=2            replicas (ports 18081...)
 #   RUSH_WORKERS=2             nginx worker processes
+#   RUSH_SHED_PRESSURE=0       MENUSYNC_SHED_PRESSURE on the replicas (0: off):
+#                              refuse new tables while CPU pressure is above it (%)
 #   RUSH_SHED=0                MENUSYNC_SHED_LATENCY on the replicas (0: off)
 #   RUSH_SCENARIO=dinner       dinner or costs
 #   RUSH_NAME=dinner           file names in RUSH_OUT: $RUSH_NAME.{txt,csv,png}
-#   RUSH_ARGS='-peak 2'        more flags for menusync-load
+#   RUSH_ARGS=...              flags for menusync-load; for dinner the default is
+#                              the held scale of BENCHMARKS.md in under 6 minutes:
+#                              -peak 12 -curve 0s:0.1,40s:1,130s:1,160s:0.1
+#                              -sleep 10s-1m -expire-ttl 75s -tail 3m
 #   RUSH_SCENARIO=uniform      the fan-out runs of BENCHMARKS.md (rooms of 8,
 #                              POSTs at -rate) over RUSH_PROCS=2 load processes
 #   RUSH_BIN=path              run this menusync binary instead of building
@@ -21,8 +26,12 @@ OUT=${RUSH_OUT:-rush-out}
 REPLICAS=${RUSH_REPLICAS:-2}
 WORKERS=${RUSH_WORKERS:-2}
 SHED=${RUSH_SHED:-0}
+SHED_PRESSURE=${RUSH_SHED_PRESSURE:-0}
 SCENARIO=${RUSH_SCENARIO:-dinner}
 NAME=${RUSH_NAME:-$SCENARIO}
+if [ "$SCENARIO" = dinner ]; then
+  RUSH_ARGS=${RUSH_ARGS--peak 12 -curve 0s:0.1,40s:1,130s:1,160s:0.1 -sleep 10s-1m -expire-ttl 75s -tail 3m}
+fi
 mkdir -p "$OUT/bin" "$OUT/nginx"
 chmod 777 "$OUT/nginx"
 if [ -n "${RUSH_BIN:-}" ]; then cp "$RUSH_BIN" "$OUT/bin/menusync"; else go build -o "$OUT/bin/menusync" ./cmd/menusync; fi
@@ -44,7 +53,7 @@ for _ in $(seq 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && break; s
 export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 MENUSYNC_SECRET=0123456789abcdef0123 \
   MENUSYNC_RATE_MEMBER=0 MENUSYNC_RATE_IP=0 MENUSYNC_RATE_READ_MEMBER=0 MENUSYNC_RATE_READ_IP=0 \
   MENUSYNC_ROOMS_PER_IP_MINUTE=0 MENUSYNC_STREAMS_PER_IP=0 MENUSYNC_STREAMS_PER_ROOM=0 \
-  MENUSYNC_MAX_STREAMS=0 MENUSYNC_MAX_ROOMS=0 MENUSYNC_SHED_LATENCY=$SHED \
+  MENUSYNC_MAX_STREAMS=0 MENUSYNC_MAX_ROOMS=0 MENUSYNC_SHED_LATENCY=$SHED MENUSYNC_SHED_PRESSURE=$SHED_PRESSURE \
   MENUSYNC_TESSERACT=off MENUSYNC_LOG_LEVEL=warn
 REPLICA_PIDS=() UPSTREAMS=""
 for i in $(seq "$REPLICAS"); do
@@ -84,7 +93,7 @@ WORKER_PIDS=$(pgrep -P "$NGINX" | paste -sd,)
 
 {
   echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!BENCHMARKS.md' ':!README.md' || echo ' (with changes)')"
-  echo "replicas $REPLICAS, nginx workers $WORKERS, MENUSYNC_SHED_LATENCY=$SHED, scenario $SCENARIO, args: ${RUSH_ARGS:-}"
+  echo "replicas $REPLICAS, nginx workers $WORKERS, MENUSYNC_SHED_PRESSURE=$SHED_PRESSURE MENUSYNC_SHED_LATENCY=$SHED, scenario $SCENARIO, args: ${RUSH_ARGS:-}"
 } | tee "$OUT/$NAME.txt"
 if [ "$SCENARIO" = uniform ]; then
   # shellcheck disable=SC2086

@@ -109,6 +109,9 @@ func (a *App) wire(sharded bool) error {
 		return err
 	}
 	a.Server = handlers.New(a.Store, reader, a.Hub, a.Tokens, ready, a.Log, h)
+	if sh := a.Server.Shedder(); sh != nil {
+		a.Metrics.WatchShedder(sh)
+	}
 	return nil
 }
 

@@ -204,6 +204,18 @@ func rate(field func(*Config) *float64) func(*Config, string) error {
 	}
 }
 
+// percent reads a share in percent, 0 to 100 (0 turns it off).
+func percent(field func(*Config) *float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || n < 0 || n > 100 {
+			return errors.New("want a percentage from 0 to 100 (0 turns it off)")
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
 // prefixes reads a comma list of CIDRs; "none" is the empty list.
 func prefixes(c *Config, v string) error {
 	c.HTTP.Limits.TrustedProxies = nil

@@ -27,7 +27,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
-	go a.Server.Shedder().Run(ctx) // MENUSYNC_SHED_LATENCY
+	go a.Server.Shedder().Run(ctx) // MENUSYNC_SHED_PRESSURE, MENUSYNC_SHED_LATENCY
 	go returnStormMemory(ctx, a.Server.OpenStreams)
 	if cfg.DebugAddr != "" {
 		dbg, err := serveDebug(cfg.DebugAddr)

@@ -138,3 +138,33 @@ func (r redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 		return err
 	}
 }
+
+// ShedView is what the metrics read of a replica's load shedder
+// (handlers.Shedder).
+type ShedView interface {
+	Sheds() int64
+	Refused() int64
+	Rate() (float64, bool)
+	LastPressure() float64
+}
+
+// WatchShedder exposes the shedder's state: how often this replica was
+// over its limits, the new tables it refused, the rate it lets them in
+// at (-1 while no rate applies) and the last CPU pressure it read.
+func (m *Metrics) WatchShedder(sh ShedView) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "menusync_shed_windows_total", Help: "Half-second windows in which this replica was over its shedding limits."},
+			func() float64 { return float64(sh.Sheds()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "menusync_shed_tables_refused_total", Help: "New tables refused with 503 and Retry-After while shedding load."},
+			func() float64 { return float64(sh.Refused()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "menusync_shed_admission_rate", Help: "New tables a second let in after an overload; -1 while no rate applies."},
+			func() float64 {
+				if r, limited := sh.Rate(); limited {
+					return r
+				}
+				return -1
+			}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "menusync_shed_cpu_pressure_percent", Help: "CPU pressure (PSI some) of the last window, % of the time; -1 when unknown."},
+			sh.LastPressure),
+	)
+}

@@ -222,6 +222,7 @@ type Replica struct {
 	Name string
 	Addr string
 	cmd  *exec.Cmd
+	env  []string
 	logs *Buffer
 	done chan struct{}
 }
@@ -239,19 +240,13 @@ func (r *Replica) Signal(sig os.Signal) { _ = r.cmd.Process.Signal(sig) }
 func (r *Replica) Done() <-chan struct{} { return r.done }
 
 // StartReplica starts the server binary with env added to the test's
-// environment and waits for /healthz.
+// environment and waits for /readyz.
 func StartReplica(t testing.TB, name string, env ...string) *Replica {
 	t.Helper()
-	bin := Binary(t)
-	r := &Replica{Name: name, Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), logs: &Buffer{}, done: make(chan struct{})}
-	r.cmd = exec.Command(bin)
-	r.cmd.Env = append(os.Environ(), "MENUSYNC_ADDR="+r.Addr, "MENUSYNC_REPLICA="+name)
-	r.cmd.Env = append(r.cmd.Env, env...)
-	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
-	if err := r.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	go func() { _ = r.cmd.Wait(); close(r.done) }()
+	r := &Replica{Name: name, Addr: "127.0.0.1:" + strconv.Itoa(FreePort(t)), logs: &Buffer{}}
+	r.env = append(os.Environ(), "MENUSYNC_ADDR="+r.Addr, "MENUSYNC_REPLICA="+name)
+	r.env = append(r.env, env...)
+	r.start(t)
 	t.Cleanup(func() {
 		_ = r.cmd.Process.Kill()
 		<-r.done
@@ -259,15 +254,54 @@ func StartReplica(t testing.TB, name string, env ...string) *Replica {
 			t.Logf("--- logs of %s ---\n%s", name, r.Logs())
 		}
 	})
-	WaitFor(t, 30*time.Second, name+" /readyz", func() bool {
+	r.waitReady(t)
+	return r
+}
+
+func (r *Replica) start(t testing.TB) {
+	t.Helper()
+	r.cmd = exec.Command(Binary(t))
+	r.cmd.Env = r.env
+	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
+	if err := r.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", r.Name, err)
+	}
+	done := make(chan struct{})
+	r.done = done
+	cmd := r.cmd
+	go func() { _ = cmd.Wait(); close(done) }()
+}
+
+func (r *Replica) waitReady(t testing.TB) {
+	t.Helper()
+	WaitFor(t, 30*time.Second, r.Name+" /readyz", func() bool {
 		select {
 		case <-r.done:
-			t.Fatalf("%s exited early:\n%s", name, r.Logs())
+			t.Fatalf("%s exited early:\n%s", r.Name, r.Logs())
 		default:
 		}
 		return httpOK(r.URL() + "/readyz")
 	})
-	return r
+}
+
+// Kill stops the process the way a crash or an OOM kill does (SIGKILL)
+// and waits for it to exit.
+func (r *Replica) Kill() {
+	_ = r.cmd.Process.Kill()
+	<-r.done
+}
+
+// Restart starts a killed replica again on the same address with the
+// same settings (a server restart), and waits for /readyz.
+func (r *Replica) Restart(t testing.TB) {
+	t.Helper()
+	select {
+	case <-r.done:
+	default:
+		r.Kill()
+	}
+	r.start(t)
+	r.waitReady(t)
 }
 
 // Buffer is an io.Writer safe for concurrent use, for process output.

@@ -44,8 +44,11 @@ for _, c in ipairs(expired) do
     if redis.call('SREM', KEYS[3], m) == 1 then announce(m, 'false') end
   end
 end
-local ttl = redis.call('TTL', KEYS[1])
+-- The presence keys expire with the room, to the millisecond: TTL (whole
+-- seconds, rounded) let them lapse up to half a second before it, and a
+-- renewal in that moment announced everyone online again.
+local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then
-  for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 return {0, changes}
