@@ -25,9 +25,13 @@ const (
 	// readsInFlight is the same for snapshot reads, which have their own
 	// pipelines: a connect storm's large replies never hold up a write.
 	readsInFlight = 4
-	// maxBatch bounds one pipeline, so one batch's replies cannot hold the
-	// connection for long.
+	// maxBatch bounds one pipeline of writes, so one batch's replies
+	// cannot hold the connection for long.
 	maxBatch = 128
+	// maxReadBatch bounds one pipeline of snapshots: a reply carries the
+	// room's menu (up to 1 MiB), and go-redis reads a pipeline's replies
+	// under one read deadline (2 s), past which it sends them all again.
+	maxReadBatch = 16
 )
 
 // scriptCall is one script call waiting for its pipeline.
@@ -44,6 +48,13 @@ type scriptCall struct {
 type pipeliner struct {
 	rdb         redis.UniversalClient
 	maxInFlight int
+	maxBatch    int
+	// direct: every call on its own, as Script.Run. On a Redis Cluster a
+	// pipeline spans masters and is answered when the slowest has
+	// answered, so one master in a failover would hold up the rooms of
+	// every other (measured in review: 8.2 s against 10 ms for a write to
+	// a healthy master).
+	direct bool
 
 	mu       sync.Mutex
 	queue    []*scriptCall
@@ -56,6 +67,9 @@ type pipeliner struct {
 func (p *pipeliner) run(ctx context.Context, sc *redis.Script, keys []string, args ...any) ([]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if p.direct {
+		return sc.Run(ctx, p.rdb, keys, args...).Slice()
 	}
 	c := &scriptCall{ctx: ctx, sc: sc, keys: keys, args: args, done: make(chan struct{})}
 	p.mu.Lock()
@@ -83,9 +97,16 @@ func (p *pipeliner) run(ctx context.Context, sc *redis.Script, keys []string, ar
 	}
 }
 
+// newPipeliner returns the pipeliner for rdb: pipelined on one Redis
+// (or Sentinel's master), call by call on a cluster.
+func newPipeliner(rdb redis.UniversalClient, maxInFlight, maxBatch int) *pipeliner {
+	_, cluster := rdb.(*redis.ClusterClient)
+	return &pipeliner{rdb: rdb, maxInFlight: maxInFlight, maxBatch: maxBatch, direct: cluster}
+}
+
 // takeLocked takes the next batch off the queue.
 func (p *pipeliner) takeLocked() []*scriptCall {
-	n := min(len(p.queue), maxBatch)
+	n := min(len(p.queue), p.maxBatch)
 	batch := make([]*scriptCall, n)
 	copy(batch, p.queue)
 	p.queue = append(p.queue[:0], p.queue[n:]...)

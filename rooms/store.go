@@ -55,7 +55,7 @@ func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: rdb, scripts: &pipeliner{rdb: rdb, maxInFlight: writesInFlight}, reads: &pipeliner{rdb: rdb, maxInFlight: readsInFlight}, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
+	s := &Store{rdb: rdb, scripts: newPipeliner(rdb, writesInFlight, maxBatch), reads: newPipeliner(rdb, readsInFlight, maxReadBatch), reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
 	for _, o := range opts {
 		o(s)
 	}

@@ -21,7 +21,13 @@ local function room_epoch(room, candidate, cur_epoch, cur_run)
   local run = ''
   if type(info) == 'string' then
     local at = string.find(info, 'run_id:', 1, true)
-    if at then run = string.sub(info, at + 7, at + 46) end
+    -- 40 hex digits on Redis and Valkey; anything else (a proxy, a
+    -- look-alike) counts as unknown rather than as a new process on
+    -- every call, which would mint an epoch per write.
+    if at then
+      run = string.sub(info, at + 7, at + 46)
+      if not string.find(run, '^%x+$') or #run ~= 40 then run = '' end
+    end
   end
   if (run ~= '' and cur_run ~= run) or not cur_epoch then
     redis.call('HSET', room, 'epoch', candidate, 'run', run)
