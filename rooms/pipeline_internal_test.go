@@ -1,9 +1,12 @@
 package rooms
 
 import (
+	"context"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync/internal/testproc"
 )
 
 // TestPipelinerOnACluster: on a cluster every script call goes on its
@@ -19,5 +22,36 @@ func TestPipelinerOnACluster(t *testing.T) {
 	}
 	if p := newPipeliner(single, readsInFlight, maxReadBatch); p.direct || p.maxBatch != maxReadBatch {
 		t.Errorf("one Redis: direct %v, batch %d; want pipelined batches of %d", p.direct, p.maxBatch, maxReadBatch)
+	}
+}
+
+// TestPipelineNeverRunsAScriptTwice: on the scripts' client (no go-redis
+// resends, as the app opens it) a batch whose first reply is a retryable
+// error (NOREPLICAS, as with min-replicas-to-write) is not sent again:
+// the script after it ran once and its caller has that run's answer.
+// With go-redis' MaxRetries 1 the batch went again and INCR answered 2.
+func TestPipelineNeverRunsAScriptTwice(t *testing.T) {
+	r := testproc.StartRedis(t)
+	o := r.Client().Options()
+	o.MaxRetries = -1
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
+	ctx := context.Background()
+	refused := redis.NewScript(`return redis.error_reply('NOREPLICAS Not enough good replicas to write.')`)
+	incr := redis.NewScript(`return {redis.call('INCR', KEYS[1])}`)
+	for _, sc := range []*redis.Script{refused, incr} {
+		if err := sc.Load(ctx, rdb).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := newPipeliner(rdb, 1, maxBatch)
+	a := &scriptCall{ctx: ctx, sc: refused, done: make(chan struct{})}
+	b := &scriptCall{ctx: ctx, sc: incr, keys: []string{"n"}, done: make(chan struct{})}
+	p.exec([]*scriptCall{a, b})
+	if n, _ := rdb.Get(ctx, "n").Int(); n != 1 || len(b.res) != 1 || b.res[0] != int64(1) {
+		t.Errorf("INCR ran %d times; its caller was answered %v, %v", n, b.res, b.err)
+	}
+	if a.err == nil {
+		t.Error("the refused script's caller got no error")
 	}
 }

@@ -50,6 +50,22 @@ func WithTTL(def, max time.Duration) Option {
 	return func(s *Store) { s.defaultTTL, s.maxTTL = def, max }
 }
 
+// WithScriptClient runs the scripts through c instead of the store's
+// client: one that never resends. go-redis resends a whole pipeline when
+// its first reply is a retryable error (LOADING, READONLY, NOREPLICAS) or
+// the connection breaks mid-read, so scripts that already ran would run
+// again and their callers get the second run's answer (a keyless leave
+// that happened answered 404). Without resends such a batch fails as a
+// whole: 503, which the API documents as "unknown, retry with the key".
+// NOSCRIPT is still answered by loading the script (pipeline.go). Not for
+// a cluster: there every script runs on its own, as Script.Run.
+func WithScriptClient(c redis.UniversalClient) Option {
+	return func(s *Store) {
+		s.scripts = newPipeliner(c, writesInFlight, maxBatch)
+		s.reads = newPipeliner(c, readsInFlight, maxReadBatch)
+	}
+}
+
 // NewStore returns a Store on rdb. now is the clock (time.Now in production).
 func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Time, opts ...Option) *Store {
 	if now == nil {

@@ -36,6 +36,9 @@ type App struct {
 	// Mode is the kind of Redis: standalone, cluster or sentinel.
 	Mode string
 
+	// scripts is the store's retry-free client for its pipelined
+	// scripts (nil on a cluster).
+	scripts redis.UniversalClient
 	hubDone chan struct{}
 	closers []func()
 }
@@ -67,6 +70,9 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	a.Mode = target.mode
 	a.Redis = target.client("menusync-" + cfg.HTTP.Replica)
 	a.closers = append(a.closers, func() { _ = a.Redis.Close() })
+	if a.scripts = target.scriptClient("menusync-" + cfg.HTTP.Replica); a.scripts != nil {
+		a.closers = append(a.closers, func() { _ = a.scripts.Close() })
+	}
 	key := sha256.Sum256([]byte(secret))
 	if a.Tokens, err = handlers.NewTokens(key[:], cfg.TokenTTL, time.Now); err != nil {
 		a.Close()
@@ -89,10 +95,17 @@ func (a *App) wire(sharded bool) error {
 	if sharded {
 		publish = rooms.PublishSharded
 	}
-	a.Store = rooms.NewStore(a.Redis, publish, time.Now, rooms.WithRoomBudget(cfg.MaxRooms), rooms.WithTTL(cfg.RoomTTL, cfg.RoomTTLMax))
+	opts := []rooms.Option{rooms.WithRoomBudget(cfg.MaxRooms), rooms.WithTTL(cfg.RoomTTL, cfg.RoomTTLMax)}
+	if a.scripts != nil {
+		opts = append(opts, rooms.WithScriptClient(a.scripts))
+	}
+	a.Store = rooms.NewStore(a.Redis, publish, time.Now, opts...)
 	a.Hub = pubsub.New(pubsub.Config{Client: a.Redis, Store: a.Store, Logger: a.Log, Sharded: sharded, ExpiryInterval: cfg.ExpiryInterval})
 	a.Metrics = metrics.New(a.Hub, &a.Hub.Stats)
 	a.Redis.AddHook(a.Metrics.RedisHook())
+	if a.scripts != nil {
+		a.scripts.AddHook(a.Metrics.RedisHook())
+	}
 	go func() { defer close(a.hubDone); a.Hub.Run(context.Background()) }()
 	a.closers = append(a.closers, func() { _ = a.Hub.Close(); <-a.hubDone })
 

@@ -127,6 +127,22 @@ func sentinelTarget(u *url.URL, sentinels []string) (redisTarget, error) {
 // pooled connection is busy, and a stream that waits its turn costs less
 // than one refused and retried.
 func (t redisTarget) client(name string) redis.UniversalClient {
+	return t.open(name, false)
+}
+
+// scriptClient opens the client the store's pipelined scripts use: the
+// same target, never resending (rooms.WithScriptClient says why); nil on
+// a cluster, where scripts are not pipelined.
+func (t redisTarget) scriptClient(name string) redis.UniversalClient {
+	if t.mode == modeCluster {
+		return nil
+	}
+	return t.open(name+"-scripts", true)
+}
+
+// open opens the target; noResend: no go-redis retries, whatever the URL
+// says.
+func (t redisTarget) open(name string, noResend bool) redis.UniversalClient {
 	fast := func(dial, read, write, pool *time.Duration, retries *int) {
 		for _, d := range []struct {
 			p   *time.Duration
@@ -139,23 +155,26 @@ func (t redisTarget) client(name string) redis.UniversalClient {
 		if *retries == 0 {
 			*retries = 1
 		}
+		if noResend {
+			*retries = -1
+		}
 	}
 	switch t.mode {
 	case modeCluster:
-		o := t.cluster
+		o := *t.cluster // a copy: go-redis keeps the pointer it is given
 		o.ClientName = name
 		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
-		return redis.NewClusterClient(o)
+		return redis.NewClusterClient(&o)
 	case modeSentinel:
-		o := t.failover
+		o := *t.failover
 		o.ClientName = name
 		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
-		return redis.NewFailoverClient(o)
+		return redis.NewFailoverClient(&o)
 	}
-	o := t.single
+	o := *t.single
 	o.ClientName = name
 	fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
-	return redis.NewClient(o)
+	return redis.NewClient(&o)
 }
 
 // redactURL hides passwords in a Redis URL (the userinfo's and a

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestParseRedisURL(t *testing.T) {
@@ -18,8 +20,20 @@ func TestParseRedisURL(t *testing.T) {
 		}
 		c := tg.client("x")
 		defer c.Close()
-		if tg.single.DialTimeout != 3*time.Second || tg.single.ReadTimeout != 2*time.Second || tg.single.MaxRetries != 1 || tg.single.ClientName != "x" {
-			t.Fatalf("defaults: %+v", tg.single)
+		o := c.(*redis.Client).Options()
+		if o.DialTimeout != 3*time.Second || o.ReadTimeout != 2*time.Second || o.MaxRetries != 1 || o.ClientName != "x" {
+			t.Fatalf("defaults: %+v", o)
+		}
+		// The scripts' client never resends (-1, which go-redis keeps as
+		// 0), and the store's keeps its retry (go-redis keeps the Options
+		// pointer it is given: the two must not share one).
+		sc := tg.scriptClient("x")
+		defer sc.Close()
+		if so := sc.(*redis.Client).Options(); so.MaxRetries != 0 || so.ClientName != "x-scripts" || so.DialTimeout != 3*time.Second {
+			t.Fatalf("scripts' client: %+v", so)
+		}
+		if o.MaxRetries != 1 {
+			t.Fatalf("the store's client lost its retry: %+v", o)
 		}
 	})
 	for _, raw := range []string{
@@ -36,6 +50,9 @@ func TestParseRedisURL(t *testing.T) {
 			}
 			if strings.Contains(raw, "pool_size") && tg.cluster.PoolSize != 5 {
 				t.Fatalf("query options lost: %+v", tg.cluster)
+			}
+			if tg.scriptClient("x") != nil {
+				t.Fatal("a cluster's scripts are not pipelined: no client of their own")
 			}
 		})
 	}
