@@ -144,6 +144,9 @@ func TestDeadTableAfterRestart(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#host-name")), chromedp.SendKeys(chromedp.CSS("#host-name"), "Hana"),
 		chromedp.Click(chromedp.CSS("#create-btn")), chromedp.WaitVisible(chromedp.CSS("#to-table")), chromedp.Click(chromedp.CSS("#to-table")))
 	ph.state("live")
+	// The table slides in: a tap during the transition can land elsewhere
+	// (seen once on a loaded box: the pick never happened).
+	ph.settle()
 	ph.click(`#dishes li[data-menu-id="1"] .plus`)
 	ph.waitText(`#dishes li[data-menu-id="1"] .qty`, "1")
 	roomID := strings.TrimPrefix(eval[string](ph, `location.pathname`), "/r/")
