@@ -97,6 +97,16 @@ type Room struct {
 // Money is the room's currency, for the summary's arithmetic.
 func (r *Room) Money() Currency { return Currency{Code: r.Currency, Digits: r.CurrencyDigits} }
 
+// Settings are what the host may change (PATCH /v1/rooms/{id}); nil
+// leaves a setting as it is.
+type Settings struct {
+	Name                 *string  `json:"name,omitempty"`
+	Locked               *bool    `json:"locked,omitempty"`
+	ServiceChargePercent *Percent `json:"serviceChargePercent,omitempty"`
+	TipPercent           *Percent `json:"tipPercent,omitempty"`
+	HostID               *string  `json:"hostId,omitempty"`
+}
+
 // Member is one person at the table. Online is true while one of their
 // streams is open on any replica (plus a grace period). Done: they have
 // finished choosing.

@@ -66,17 +66,8 @@ func (c *Client) SetChoice(ctx context.Context, roomID string, ch menusync.Choic
 	})
 }
 
-// Settings are the host's settings; nil leaves one as it is.
-type Settings struct {
-	Name                 *string           `json:"name,omitempty"`
-	Locked               *bool             `json:"locked,omitempty"`
-	ServiceChargePercent *menusync.Percent `json:"serviceChargePercent,omitempty"`
-	TipPercent           *menusync.Percent `json:"tipPercent,omitempty"`
-	HostID               *string           `json:"hostId,omitempty"`
-}
-
 // UpdateRoom changes the host's settings (the host only).
-func (c *Client) UpdateRoom(ctx context.Context, roomID string, in Settings) (menusync.Position, error) {
+func (c *Client) UpdateRoom(ctx context.Context, roomID string, in menusync.Settings) (menusync.Position, error) {
 	b, err := json.Marshal(in)
 	if err != nil {
 		return menusync.Position{}, err
@@ -92,7 +83,7 @@ func (c *Client) UpdateRoom(ctx context.Context, roomID string, in Settings) (me
 
 // Lock locks (or unlocks) the order (the host only).
 func (c *Client) Lock(ctx context.Context, roomID string, locked bool) (menusync.Position, error) {
-	return c.UpdateRoom(ctx, roomID, Settings{Locked: &locked})
+	return c.UpdateRoom(ctx, roomID, menusync.Settings{Locked: &locked})
 }
 
 // Close closes the table for everyone (the host only).

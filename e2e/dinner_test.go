@@ -130,7 +130,7 @@ func TestWholeDinner(t *testing.T) {
 		}
 	}
 	locked, ten := true, menusync.Percent(1000)
-	if _, err := hana.c.UpdateRoom(ctx, room.ID, client.Settings{Locked: &locked, ServiceChargePercent: &ten}); err != nil {
+	if _, err := hana.c.UpdateRoom(ctx, room.ID, menusync.Settings{Locked: &locked, ServiceChargePercent: &ten}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ana.c.Choose(ctx, room.ID, "soju", 2); !isStatus(err, http.StatusConflict) {

@@ -27,7 +27,7 @@ type RoomStore interface {
 	Rename(ctx context.Context, roomID, memberID, name string, o rooms.WriteOpts) (string, rooms.Result, error)
 	SetDone(ctx context.Context, roomID, memberID string, done bool, o rooms.WriteOpts) (rooms.Result, error)
 	NameDish(ctx context.Context, roomID, memberID, menuID, lang, name string, o rooms.WriteOpts) (menusync.DishNameEvent, rooms.Result, error)
-	UpdateRoom(ctx context.Context, roomID, actor string, in rooms.Settings, o rooms.WriteOpts) (rooms.Result, error)
+	UpdateRoom(ctx context.Context, roomID, actor string, in menusync.Settings, o rooms.WriteOpts) (rooms.Result, error)
 	Close(ctx context.Context, roomID, actor, message string, o rooms.WriteOpts) (rooms.Result, error)
 	ReplaceMenu(ctx context.Context, roomID, actor string, menu []menusync.MenuItem, o rooms.WriteOpts) ([]menusync.MenuItem, rooms.Result, error)
 	Snapshot(ctx context.Context, roomID string) (*menusync.Snapshot, error)

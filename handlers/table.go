@@ -161,25 +161,17 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, m)
 }
 
-type roomPatch struct {
-	Name                 *string           `json:"name"`
-	Locked               *bool             `json:"locked"`
-	ServiceChargePercent *menusync.Percent `json:"serviceChargePercent"`
-	TipPercent           *menusync.Percent `json:"tipPercent"`
-	HostID               *string           `json:"hostId"`
-}
-
 // updateRoom is the host's settings: the table's name, the order's lock,
 // service charge and tip, and handing the host role on.
 func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request) {
 	id := identityFrom(r.Context())
-	var req roomPatch
+	var req menusync.Settings
 	if err := s.decode(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.change(w, r, func(o rooms.WriteOpts) (rooms.Result, error) {
-		return s.store.UpdateRoom(r.Context(), id.RoomID, id.MemberID, rooms.Settings(req), o)
+		return s.store.UpdateRoom(r.Context(), id.RoomID, id.MemberID, req, o)
 	})
 }
 

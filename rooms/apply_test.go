@@ -51,7 +51,7 @@ func TestApplyingEventsGivesTheSnapshot(t *testing.T) {
 		func() error { _, _, err := s.Rename(ctx, room.ID, bo.ID, "ANA", no); return err },
 		func() error { _, _, err := s.NameDish(ctx, room.ID, ana.ID, "d1", "en", "Dish one", no); return err },
 		func() error {
-			_, err := s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{ServiceChargePercent: ptr(menusync.Percent(750))}, no)
+			_, err := s.UpdateRoom(ctx, room.ID, host.ID, menusync.Settings{ServiceChargePercent: ptr(menusync.Percent(750))}, no)
 			return err
 		},
 		// Bo (joined after Ana) leaves first, then Ana, both keeping their

@@ -16,7 +16,7 @@ import (
 
 // UpdateRoom changes the host's settings. Only the host may; the event
 // carries what changed.
-func (s *Store) UpdateRoom(ctx context.Context, roomID, actor string, in Settings, o WriteOpts) (Result, error) {
+func (s *Store) UpdateRoom(ctx context.Context, roomID, actor string, in menusync.Settings, o WriteOpts) (Result, error) {
 	e := menusync.RoomEvent(in)
 	args := []any{actor, "", "", "", "", ""}
 	if in.Name != nil {

@@ -76,12 +76,3 @@ type ChoiceInput struct {
 	Note     string
 	Shared   bool
 }
-
-// Settings are what the host may change; nil leaves a setting as it is.
-type Settings struct {
-	Name                 *string
-	Locked               *bool
-	ServiceChargePercent *menusync.Percent
-	TipPercent           *menusync.Percent
-	HostID               *string
-}

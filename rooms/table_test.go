@@ -35,7 +35,7 @@ func TestHostControls(t *testing.T) {
 	no := rooms.WriteOpts{}
 	for name, do := range map[string]func() error{
 		"settings": func() error {
-			_, err := s.UpdateRoom(ctx, room.ID, ana.ID, rooms.Settings{Locked: ptr(true)}, no)
+			_, err := s.UpdateRoom(ctx, room.ID, ana.ID, menusync.Settings{Locked: ptr(true)}, no)
 			return err
 		},
 		"close":  func() error { _, err := s.Close(ctx, room.ID, ana.ID, "", no); return err },
@@ -47,7 +47,7 @@ func TestHostControls(t *testing.T) {
 		}
 	}
 	mustChoose(t, s, room.ID, bo.ID, "d1", 1)
-	if _, err := s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{Locked: ptr(true), ServiceChargePercent: ptr(menusync.Percent(1000))}, no); err != nil {
+	if _, err := s.UpdateRoom(ctx, room.ID, host.ID, menusync.Settings{Locked: ptr(true), ServiceChargePercent: ptr(menusync.Percent(1000))}, no); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1}, no); !errors.Is(err, menusync.ErrOrderLocked) {
@@ -63,7 +63,7 @@ func TestHostControls(t *testing.T) {
 	if _, err := s.Leave(ctx, room.ID, host.ID, bo.ID, true, no); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{HostID: ptr(ana.ID)}, no); err != nil {
+	if _, err := s.UpdateRoom(ctx, room.ID, host.ID, menusync.Settings{HostID: ptr(ana.ID)}, no); err != nil {
 		t.Fatal(err)
 	}
 	snap, _ := s.Snapshot(ctx, room.ID)
@@ -205,7 +205,7 @@ func TestTableCorners(t *testing.T) {
 
 	t.Run("a hosted table that everyone left gets a host and opens again", func(t *testing.T) {
 		room, host, ana, bo := newTable(t, s)
-		_, _ = s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{Locked: ptr(true)}, no)
+		_, _ = s.UpdateRoom(ctx, room.ID, host.ID, menusync.Settings{Locked: ptr(true)}, no)
 		for _, m := range []menusync.Member{ana, bo, host} {
 			if _, err := s.Leave(ctx, room.ID, m.ID, m.ID, false, no); err != nil {
 				t.Fatal(err)
@@ -243,7 +243,7 @@ func TestTableCorners(t *testing.T) {
 		if _, err := s.Leave(ctx, room.ID, host.ID, ana.ID, false, no); !errors.Is(err, menusync.ErrNoSuchMember) {
 			t.Fatalf("removing someone gone: %v", err)
 		}
-		if _, err := s.UpdateRoom(ctx, room.ID, host.ID, rooms.Settings{HostID: ptr(ana.ID)}, no); !errors.Is(err, menusync.ErrNoSuchMember) {
+		if _, err := s.UpdateRoom(ctx, room.ID, host.ID, menusync.Settings{HostID: ptr(ana.ID)}, no); !errors.Is(err, menusync.ErrNoSuchMember) {
 			t.Fatalf("handing the table to someone gone: %v", err)
 		}
 		if _, err := s.Refresh(ctx, room.ID, ana.ID, no); !errors.Is(err, menusync.ErrMemberNotFound) {
