@@ -253,8 +253,14 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
+// setRetryAfter says when to come back: whole seconds, rounded up, at
+// least one (never sooner than the wait).
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(d.Seconds(), 1)))))
+}
+
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, retryAfter time.Duration, detail string) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(retryAfter.Seconds(), 1)))))
+	setRetryAfter(w, retryAfter)
 	s.fail(w, r, newError(http.StatusTooManyRequests, codeRateLimited, detail))
 }
 

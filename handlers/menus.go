@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -146,7 +145,7 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 	case s.scanUploads <- struct{}{}:
 		defer func() { <-s.scanUploads }()
 	default:
-		w.Header().Set("Retry-After", strconv.Itoa(int(info.RetryAfter.Round(time.Second)/time.Second)))
+		setRetryAfter(w, info.RetryAfter.Round(time.Second))
 		s.fail(w, r, errScanUploads)
 		return
 	}
@@ -178,7 +177,7 @@ func (s *Server) scanMenu(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		err = uploadError(err, info.MaxBytes)
 		if isScanBusy(err) {
-			w.Header().Set("Retry-After", strconv.Itoa(int(info.RetryAfter.Round(time.Second)/time.Second)))
+			setRetryAfter(w, info.RetryAfter.Round(time.Second))
 		}
 		s.fail(w, r, err)
 		return

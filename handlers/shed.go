@@ -290,7 +290,7 @@ var errShed = newError(http.StatusServiceUnavailable, codeFull, "this replica is
 func (s *Server) shedding(w http.ResponseWriter) bool {
 	refuse, wait := s.shed.Refusing(time.Now())
 	if refuse {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+		setRetryAfter(w, wait)
 	}
 	return refuse
 }
