@@ -436,7 +436,7 @@ function editNote(it: MenuItem, dishLabel: string): void {
 function nameDish(it: MenuItem, printed: string): void {
   const l = lang();
   const current = it.names?.[l] ?? it.suggestedNames?.[l] ?? '';
-  const f = field({ id: 'dish-name-input', label: t('dish.name.label', { lang: AUTONYMS[l] }), value: current, maxlength: 200 });
+  const f = field({ id: 'dish-name-input', label: t('dish.name.label', { lang: AUTONYMS[l] }), value: current, maxlength: 100 });
   f.input.lang = l;
   const save = button(t('action.save'), () => void (async () => {
     const name = f.input.value.trim();
