@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -37,7 +38,7 @@ const (
 // scriptCall is one script call waiting for its pipeline.
 type scriptCall struct {
 	ctx  context.Context
-	sc   *redis.Script
+	sc   *script
 	keys []string
 	args []any
 	res  []any
@@ -59,17 +60,20 @@ type pipeliner struct {
 	mu       sync.Mutex
 	queue    []*scriptCall
 	inFlight int
+
+	pins   atomic.Pointer[pins] // nil until the first batch
+	pinsMu sync.Mutex           // one pin at a time
 }
 
 // run calls sc and returns its reply as a list (what every script here
 // answers). If ctx ends first the call may still run; its answer is then
 // lost, as with any command cut off mid-flight.
-func (p *pipeliner) run(ctx context.Context, sc *redis.Script, keys []string, args ...any) ([]any, error) {
+func (p *pipeliner) run(ctx context.Context, sc *script, keys []string, args ...any) ([]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if p.direct {
-		return sc.Run(ctx, p.rdb, keys, args...).Slice()
+		return sc.plain.Run(ctx, p.rdb, keys, args...).Slice()
 	}
 	c := &scriptCall{ctx: ctx, sc: sc, keys: keys, args: args, done: make(chan struct{})}
 	p.mu.Lock()
@@ -140,8 +144,8 @@ func (p *pipeliner) next() {
 }
 
 // exec sends one batch and answers each call. Scripts Redis does not know
-// yet (a restart, SCRIPT FLUSH) go again in full, as go-redis' Script.Run
-// would.
+// (the first batch, a restart, a failover, SCRIPT FLUSH) are loaded and
+// sent again, once.
 func (p *pipeliner) exec(batch []*scriptCall) {
 	live := batch[:0:0]
 	for _, c := range batch {
@@ -156,36 +160,53 @@ func (p *pipeliner) exec(batch []*scriptCall) {
 		return
 	}
 	ctx := context.WithoutCancel(live[0].ctx)
-	cmds := p.send(ctx, live, false)
+	pn, err := p.pinned(ctx, nil)
+	if err != nil {
+		answer(live, nil, err)
+		return
+	}
+	cmds := p.send(ctx, live, pn)
 	var again []*scriptCall
 	for i, c := range live {
 		if redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
-			again = append(again, c)
+			again = append(again, c) // it did not run
 			continue
 		}
 		c.res, c.err = cmds[i].Slice()
 		close(c.done)
 	}
-	if len(again) > 0 {
-		cmds = p.send(ctx, again, true)
-		for i, c := range again {
+	if len(again) == 0 {
+		return
+	}
+	also := make([]*script, len(again))
+	for i, c := range again {
+		also[i] = c.sc
+	}
+	if pn, err = p.pinned(ctx, pn, also...); err != nil {
+		answer(again, nil, err)
+		return
+	}
+	answer(again, p.send(ctx, again, pn), nil)
+}
+
+// answer ends calls with their replies, or all with err.
+func answer(calls []*scriptCall, cmds []*redis.Cmd, err error) {
+	for i, c := range calls {
+		if err != nil {
+			c.err = err
+		} else {
 			c.res, c.err = cmds[i].Slice()
-			close(c.done)
 		}
+		close(c.done)
 	}
 }
 
-// send writes the calls as one pipeline: EVALSHA, or EVAL with the whole
-// script (which also loads it).
-func (p *pipeliner) send(ctx context.Context, calls []*scriptCall, full bool) []*redis.Cmd {
+// send writes the calls as one pipeline of EVALSHAs.
+func (p *pipeliner) send(ctx context.Context, calls []*scriptCall, pn *pins) []*redis.Cmd {
 	cmds := make([]*redis.Cmd, len(calls))
 	pipe := p.rdb.Pipeline()
 	for i, c := range calls {
-		if full {
-			cmds[i] = c.sc.Eval(ctx, pipe, c.keys, c.args...)
-		} else {
-			cmds[i] = c.sc.EvalSha(ctx, pipe, c.keys, c.args...)
-		}
+		cmds[i] = pn.of(c.sc).EvalSha(ctx, pipe, c.keys, c.args...)
 	}
 	_, _ = pipe.Exec(ctx) // each command carries its own error
 	return cmds

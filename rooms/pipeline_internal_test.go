@@ -37,10 +37,10 @@ func TestPipelineNeverRunsAScriptTwice(t *testing.T) {
 	rdb := redis.NewClient(o)
 	defer rdb.Close()
 	ctx := context.Background()
-	refused := redis.NewScript(`return redis.error_reply('NOREPLICAS Not enough good replicas to write.')`)
-	incr := redis.NewScript(`return {redis.call('INCR', KEYS[1])}`)
-	for _, sc := range []*redis.Script{refused, incr} {
-		if err := sc.Load(ctx, rdb).Err(); err != nil {
+	refused := newScript(`return redis.error_reply('NOREPLICAS Not enough good replicas to write.')`, false)
+	incr := newScript(`return {redis.call('INCR', KEYS[1])}`, false)
+	for _, sc := range []*script{refused, incr} {
+		if err := sc.plain.Load(ctx, rdb).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -91,7 +91,7 @@ type scriptResult struct {
 
 // run calls one of the write scripts with the shared calling convention
 // (see lua/write.lua).
-func (s *Store) run(ctx context.Context, sc *redis.Script, roomID, scope string, o WriteOpts, fingerprint, typ, prefix string, extra ...any) (scriptResult, error) {
+func (s *Store) run(ctx context.Context, sc *script, roomID, scope string, o WriteOpts, fingerprint, typ, prefix string, extra ...any) (scriptResult, error) {
 	if !menusync.ValidRoomID(roomID) {
 		return scriptResult{}, menusync.ErrNotFound
 	}

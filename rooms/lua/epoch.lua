@@ -10,23 +10,32 @@
 --
 -- A caller that has read the room's epoch and run already passes them
 -- (cur_epoch false: none yet); otherwise they are read here.
+--
+-- known_run, set on the script's first line, is the run id of the only
+-- process this text was ever loaded into (rooms/pipeline.go pins it: the
+-- load and an INFO after it go over one connection, and Redis 7 neither
+-- replicates nor persists loaded scripts, so after a restart or failover
+-- the text is unknown, NOSCRIPT, and is pinned again). false: ask INFO.
 local function room_epoch(room, candidate, cur_epoch, cur_run)
   if cur_epoch == nil then
     local cur = redis.call('HMGET', room, 'epoch', 'run')
     cur_epoch, cur_run = cur[1], cur[2]
   end
-  -- INFO is the one way a script learns which process it runs in; a
-  -- plain find costs a third of a pattern match over the whole section.
-  local info = redis.pcall('INFO', 'server')
-  local run = ''
-  if type(info) == 'string' then
-    local at = string.find(info, 'run_id:', 1, true)
-    -- 40 hex digits on Redis and Valkey; anything else (a proxy, a
-    -- look-alike) counts as unknown rather than as a new process on
-    -- every call, which would mint an epoch per write.
-    if at then
-      run = string.sub(info, at + 7, at + 46)
-      if not string.find(run, '^%x+$') or #run ~= 40 then run = '' end
+  local run = known_run
+  if not run then
+    run = ''
+    -- INFO is the one way a script learns which process it runs in; a
+    -- plain find costs a third of a pattern match over the whole section.
+    local info = redis.pcall('INFO', 'server')
+    if type(info) == 'string' then
+      local at = string.find(info, 'run_id:', 1, true)
+      -- 40 hex digits on Redis and Valkey; anything else (a proxy, a
+      -- look-alike) counts as unknown rather than as a new process on
+      -- every call, which would mint an epoch per write.
+      if at then
+        run = string.sub(info, at + 7, at + 46)
+        if not string.find(run, '^%x+$') or #run ~= 40 then run = '' end
+      end
     end
   end
   if (run ~= '' and cur_run ~= run) or not cur_epoch then

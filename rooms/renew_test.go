@@ -1,0 +1,91 @@
+package rooms_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/menusync/menusync/internal/testproc"
+	"github.com/menusync/menusync/rooms"
+)
+
+// TestWritesRenewOncePerQuarter: a write renews the room (expiry and
+// every key's TTL) only once a quarter of its life has passed since the
+// last renewal, by the expiry the room was given and the writer's clock;
+// before that it touches no TTL. The clock here is the store's, moved by
+// hand, while Redis' own TTLs stay put: the rule cannot be met by Redis
+// counting down alone.
+func TestWritesRenewOncePerQuarter(t *testing.T) {
+	ctx := context.Background()
+	r := testproc.StartRedis(t)
+	c := r.Client()
+	var offset atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	s := rooms.NewStore(c, rooms.PublishClassic, now)
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2), TTL: 400 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "room:{" + room.ID + "}"
+	expires := func() int64 { n, _ := c.HGet(ctx, key, "expiresAt").Int64(); return n }
+	first := expires()
+	c.Expire(ctx, key+":members", 200*time.Second) // a renewal puts it back to 400 s
+
+	offset.Store(int64(90 * time.Second)) // under a quarter: nothing renewed
+	mustChoose(t, s, room.ID, m.ID, "d0", 1)
+	if got := expires(); got != first {
+		t.Fatalf("renewed after 90 s of 400: expiresAt %d, was %d", got, first)
+	}
+	if ttl := c.TTL(ctx, key+":members").Val(); ttl > 200*time.Second {
+		t.Fatalf("a key's TTL moved without a renewal: %v", ttl)
+	}
+
+	offset.Store(int64(110 * time.Second)) // past a quarter
+	mustChoose(t, s, room.ID, m.ID, "d0", 2)
+	if got, want := expires(), now().Unix()+400; got < want-1 || got > want {
+		t.Fatalf("after 110 s of 400: expiresAt %d, want %d", got, want)
+	}
+	for _, k := range []string{key, key + ":members", key + ":choices", key + ":items"} {
+		if ttl := c.TTL(ctx, k).Val(); ttl < 399*time.Second || ttl > 400*time.Second {
+			t.Errorf("%s: TTL %v after the renewal, want 400 s", k, ttl)
+		}
+	}
+}
+
+// TestIdempotencyRecordNeverOutlivesItsRoom: a keyed write's record lasts
+// the idempotency window, but never past the room's own expiry.
+func TestIdempotencyRecordNeverOutlivesItsRoom(t *testing.T) {
+	ctx := context.Background()
+	s, c := newStore(t)
+	for _, tc := range []struct {
+		ttl, min, max time.Duration
+	}{
+		{30 * time.Second, 28 * time.Second, 30 * time.Second},                                                     // the room ends first
+		{rooms.IdempotencyWindow + 30*time.Second, rooms.IdempotencyWindow - time.Second, rooms.IdempotencyWindow}, // near the end: Redis' TTL counts
+		{3 * time.Hour, rooms.IdempotencyWindow - time.Second, rooms.IdempotencyWindow},
+	} {
+		room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1), TTL: tc.ttl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1}, rooms.WriteOpts{IdempotencyKey: "k1"}); err != nil {
+			t.Fatal(err)
+		}
+		keys := c.Keys(ctx, "room:{"+room.ID+"}:idem:*").Val()
+		if len(keys) != 1 {
+			t.Fatalf("idempotency records: %v", keys)
+		}
+		if ttl := c.TTL(ctx, keys[0]).Val(); ttl < tc.min || ttl > tc.max {
+			t.Errorf("room of %v: the record lives %v, want %v to %v", tc.ttl, ttl, tc.min, tc.max)
+		}
+	}
+}
