@@ -33,7 +33,9 @@ func (h *Hub) FirstSnapshot(ctx context.Context, roomID string, after time.Time)
 	if r == nil {
 		// Not listening to the room here: there is no one to share with.
 		h.mu.Unlock()
-		return h.SnapshotFrame(ctx, roomID)
+		rctx, cancel := context.WithTimeout(ctx, snapReadTimeout)
+		defer cancel()
+		return h.SnapshotFrame(rctx, roomID)
 	}
 	var c *snapCall
 	mine := false
