@@ -17,6 +17,7 @@ import (
 func (s *Server) replicaHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Menusync-Replica", s.cfg.Replica)
+		growStack()
 		next.ServeHTTP(w, r)
 	})
 }

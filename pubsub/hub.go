@@ -107,7 +107,9 @@ type room struct {
 	epoch string
 	last  uint64
 
-	snap *snapCall // the newest shared first-snapshot read, while it runs
+	// First-snapshot reads shared by new streams (firstsnapshot.go):
+	// the one running, and the one to start when it ends.
+	snap, nextSnap *snapCall
 
 	resyncing   bool
 	resyncAgain bool
@@ -259,51 +261,4 @@ func (h *Hub) SnapshotFrame(ctx context.Context, roomID string) (*Frame, error) 
 		f.Members[i] = m.ID
 	}
 	return f, nil
-}
-
-// snapCall is one snapshot read shared by the streams that may use it.
-type snapCall struct {
-	started time.Time
-	done    chan struct{}
-	f       *Frame
-	err     error
-}
-
-// FirstSnapshot returns a snapshot read that started after the given
-// moment, for a stream that was subscribed and marked present by then.
-// Streams of one room opening together (a party arriving, a reconnect
-// storm) share one read instead of one each.
-func (h *Hub) FirstSnapshot(ctx context.Context, roomID string, after time.Time) (*Frame, error) {
-	h.mu.Lock()
-	r := h.rooms[roomID]
-	var c *snapCall
-	if r != nil && r.snap != nil && r.snap.started.After(after) {
-		c = r.snap
-	}
-	mine := c == nil
-	if mine {
-		c = &snapCall{started: time.Now(), done: make(chan struct{})}
-		if r != nil {
-			r.snap = c
-		}
-	}
-	h.mu.Unlock()
-	if mine {
-		// Others may wait on this read: it must not end with this caller.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		c.f, c.err = h.SnapshotFrame(rctx, roomID)
-		cancel()
-		close(c.done)
-		h.mu.Lock()
-		if r != nil && r.snap == c {
-			r.snap = nil
-		}
-		h.mu.Unlock()
-	}
-	select {
-	case <-c.done:
-		return c.f, c.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"sync/atomic"
 
-	"github.com/menusync/menusync/rooms"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/menusync/menusync/rooms"
 )
 
 // shard is one pub/sub connection and the rooms subscribed on it. A single

@@ -202,8 +202,8 @@ func decodeMembers(roomID string, members map[string]string, online, done []stri
 		if !ok {
 			return nil, fmt.Errorf("member %s of %s: malformed value", id, roomID)
 		}
-		var m menusync.Member
-		if err := json.Unmarshal([]byte(body), &m); err != nil {
+		m, err := decodeMember(body)
+		if err != nil {
 			return nil, fmt.Errorf("member %s of %s: %w", id, roomID, err)
 		}
 		m.Online = slices.Contains(online, m.ID)

@@ -331,3 +331,7 @@ func (b *Buffer) Lines() []string {
 	}
 	return out
 }
+
+// Race reports whether the tests run under the race detector, which
+// makes some allocation counts meaningless (sync.Pool drops items).
+const Race = raceEnabled
