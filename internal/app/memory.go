@@ -94,20 +94,29 @@ func freeHeap() uint64 {
 	return held - v[3]
 }
 
-// returnStormMemory looks every few seconds until ctx ends.
+// settled: a storm's memory was returned and no storm has begun since.
+func (m *stormMemory) settled() bool { return !m.returned.IsZero() && !m.stormed }
+
+// returnStormMemory looks every second until ctx ends: returns a storm's
+// memory, and keeps the collector's headroom narrow while quiet.
 func returnStormMemory(ctx context.Context, log *slog.Logger, streams func() int64) {
 	m := newStormMemory()
-	t := time.NewTicker(2 * time.Second)
+	q := newQuietGC()
+	defer q.apply(false)
+	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if n := streams(); m.look(now, n, freeHeap) {
+			n := streams()
+			returned := m.look(now, n, freeHeap)
+			if returned {
 				debug.FreeOSMemory()
 				log.Info("returned a storm's memory", "streams", n, "took", time.Since(now).String())
 			}
+			q.apply(q.want(now, allocatedBytes(), m.settled()))
 		}
 	}
 }
