@@ -44,7 +44,6 @@ func (st *Stream) Run() string {
 	if cfg.MaxAge > 0 {
 		t.age = now.Add(cfg.MaxAge - rand.N(cfg.MaxAge/5+1))
 	}
-	var scratch [512]byte // a client's stray bytes are read and dropped
 	received := 0
 	for {
 		if err := st.conn.SetReadDeadline(t.next()); err != nil {
@@ -68,7 +67,7 @@ func (st *Stream) Run() string {
 		}
 		// A wake-up that came after the deadline was armed moved it to the
 		// past: this Read returns at once, and nothing is lost.
-		n, err := st.conn.Read(scratch[:])
+		n, err := st.conn.Read(st.scratch[:])
 		if received += n; received > maxClientBytes {
 			return EndClientData
 		}

@@ -28,7 +28,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	go a.Server.Shedder().Run(ctx) // MENUSYNC_SHED_PRESSURE, MENUSYNC_SHED_LATENCY
-	go returnStormMemory(ctx, a.Server.OpenStreams)
+	go returnStormMemory(ctx, log, a.Server.OpenStreams)
 	if cfg.DebugAddr != "" {
 		dbg, err := serveDebug(cfg.DebugAddr)
 		if err != nil {
