@@ -234,6 +234,8 @@ func (l *load) connect(ctx context.Context) (time.Duration, error) {
 	}
 	up := make(chan struct{}, l.cfg.streams)
 	stop := l.cfg.prof.start("storm", l.cfg.stormProfile())
+	port, _ := strconv.Atoi(l.target.addr[strings.LastIndexByte(l.target.addr, ':')+1:])
+	tw, twAll := timeWaits(port)
 	before := stormSample()
 	start := time.Now()
 	for i := range l.cfg.streams {
@@ -245,6 +247,7 @@ func (l *load) connect(ctx context.Context) (time.Duration, error) {
 	}
 	took := time.Since(start)
 	l.storm = stormSample().sub(before)
+	l.storm.TimeWait, l.storm.TimeWaitAll = tw, twAll
 	stop()
 	l.checkSnapshots() // after the storm and its profile, not during
 

@@ -204,6 +204,7 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 		return err
 	}
 	kernel.CPU = total.Storm.CPU // the children's; this process only waited
+	kernel.TimeWait, kernel.TimeWaitAll = total.Storm.TimeWait, total.Storm.TimeWaitAll
 	total.Storm = kernel
 	return report(out, cfg, total, before, after)
 }

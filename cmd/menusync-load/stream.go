@@ -111,6 +111,14 @@ func (l *load) openOnce(ctx context.Context, r *loadRoom, token string) (body *b
 	if err != nil {
 		return nil, nil, err
 	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		// Closed with a reset, at the run's end or the process's exit: a
+		// FIN would leave the socket in TIME_WAIT for a minute, and
+		// 10,000 of those make the next run's connects scan the port
+		// range, slower and costlier (see storm.TimeWait). Nothing is
+		// measured after the streams close.
+		_ = tc.SetLinger(0)
+	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	close = func() {
 		stop()
