@@ -4,6 +4,12 @@
 // (POST sent to event read, both measured here), lost, duplicated and
 // out-of-order versions, HTTP errors, and a server's RSS and CPU.
 //
+// It runs on the same cores as the server it measures, so it is made
+// cheap: a stream is one goroutine reading raw TCP (stream.go), and its
+// GC runs rarely. The POSTs are open-loop (pace.go): each starts when
+// due, however many are in flight (up to max(-posters, 1024)), so a
+// server that slows down shows as latency, not as a lower rate.
+//
 // Run the server with its abuse limits off for this (see README):
 //
 //	menusync-load -url http://127.0.0.1:8080 -streams 2000 -rate 300 -duration 30s -pid $(pgrep menusync)
@@ -54,7 +60,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&cfg.procs, "procs", 1, "processes to spread the streams over (each may hold at most 20,000 open files here)")
 	fs.BoolVar(&cfg.child, "child", false, "internal: one process of a -procs run")
 	fs.StringVar(&cfg.sources, "sources", "", "comma list of loopback source addresses (127.0.0.2,...) to spread connections over")
-	fs.IntVar(&cfg.posters, "posters", 32, "concurrent POST workers")
+	fs.IntVar(&cfg.posters, "posters", 32, "rooms set up at once; and the cap on POSTs in flight at -rate, at least 1024 (each POST starts when due, open-loop; one due at the cap is skipped and counted)")
 	fs.StringVar(&cfg.prof.prefix, "profile", "", "write CPU profiles of the storm and the window to <prefix>.load-*.pprof (this process) and, with -pprof, <prefix>.server-*.pprof")
 	fs.StringVar(&cfg.prof.addr, "pprof", "", "a server's debug address (MENUSYNC_DEBUG_ADDR) to take CPU profiles from, with -profile")
 	scenario := fs.String("scenario", "uniform", "uniform (rooms of -room-size, POSTs at -rate), dinner (the dinner rush; see dinner.go) or costs (the capacity model's unit costs: -streams in rooms of 8, -rate, -duration per phase; see dinner_costs.go)")

@@ -20,10 +20,11 @@ type result struct {
 	Streams, Connected            int64
 	Establish, Elapsed            time.Duration
 	Posted, Delivered, HTTPErrors int64
-	Skipped                       int64 // POSTs due while every poster was waiting
+	Skipped                       int64 // POSTs due while the cap on POSTs in flight was reached
 	Lost, Duplicated, Reordered   int64
 	Disconnects, BadSnapshots     int64
 	Retried                       int64
+	Storm                         storm   // the storm's CPU (summed) and kernel queue drops
 	LoadCPU                       float64 // CPU seconds the load processes used over the window
 	Latency, FirstSnap            [256]int64
 	Errors                        map[string]int64 // failed streams by message
@@ -45,6 +46,7 @@ func (r *result) add(o result) {
 	r.BadSnapshots += o.BadSnapshots
 	r.Retried += o.Retried
 	r.LoadCPU += o.LoadCPU
+	r.Storm.add(o.Storm)
 	if r.Errors == nil {
 		r.Errors = map[string]int64{}
 	}
@@ -85,6 +87,7 @@ func report(out io.Writer, cfg config, r result, before, after []usage) error {
 	}
 	fmt.Fprintf(out, "first snapshot (GET sent to snapshot read): p50 %v, p99 %v, p99.9 %v; wrong snapshots %d\n",
 		quantile(&r.FirstSnap, 0.5), quantile(&r.FirstSnap, 0.99), quantile(&r.FirstSnap, 0.999), r.BadSnapshots)
+	r.Storm.report(out, r)
 	secs := r.Elapsed.Seconds()
 	if cfg.rate > 0 {
 		fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s of %.0f/s asked; %d due while every poster waited), HTTP errors %d\n",
@@ -133,6 +136,7 @@ func reportPid(out io.Writer, pid int, before, after usage, r result, posting bo
 // runChild is one process of a multi-process run: connect, say "ready",
 // wait for "go" on stdin, drive, print the result as JSON.
 func (l *load) runChild(ctx context.Context, in io.Reader, out io.Writer) error {
+	lessGC()
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	establish, err := l.connect(sctx)
@@ -156,6 +160,7 @@ func (l *load) runChild(ctx context.Context, in io.Reader, out io.Writer) error 
 // all of them at once, and adds up what they measured.
 func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) error {
 	var kids []child
+	kernel0 := stormSample()
 	defer func() {
 		for _, k := range kids {
 			_ = k.cmd.Process.Kill()
@@ -187,6 +192,7 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 			return fmt.Errorf("process %d did not get its streams up: %q", i, k.lines.Text())
 		}
 	}
+	kernel := stormSample().sub(kernel0) // over every process's storm (and their rooms' setup)
 	settle(ctx, cfg.settle)
 	before := sample(cfg.pids)
 	for _, k := range kids {
@@ -197,6 +203,9 @@ func runProcs(ctx context.Context, cfg config, args []string, out io.Writer) err
 	if err != nil {
 		return err
 	}
+	kernel.CPU = total.Storm.CPU // the children's; this process only waited
+	kernel.TimeWait, kernel.TimeWaitAll = total.Storm.TimeWait, total.Storm.TimeWaitAll
+	total.Storm = kernel
 	return report(out, cfg, total, before, after)
 }
 
