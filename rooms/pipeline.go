@@ -23,6 +23,11 @@ const (
 	// to batch (at 6,000 choices/s on one replica, 1 and 2 measured within
 	// noise of each other: Redis 25–28 µs per choice, 37 before).
 	writesInFlight = 2
+	// presenceInFlight is the same for presence marks, which have
+	// pipelines of their own too: a connect storm marks thousands of
+	// members present at once, and those must not hold up the choices of
+	// tables already sitting (nor they them).
+	presenceInFlight = 2
 	// readsInFlight is the same for snapshot reads, which have their own
 	// pipelines: a connect storm's large replies never hold up a write.
 	readsInFlight = 4

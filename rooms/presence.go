@@ -41,7 +41,7 @@ func (s *Store) presence(ctx context.Context, roomID, conn string, until time.Ti
 	}
 	k := keysOf(roomID)
 	now := s.now()
-	res, err := s.scripts.run(ctx, presenceScript, []string{k.room, k.conns, k.online, k.nconn, k.members},
+	res, err := s.marks.run(ctx, presenceScript, []string{k.room, k.conns, k.online, k.nconn, k.members},
 		string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), conn, strconv.FormatInt(until.UnixMilli(), 10), menusync.NewEpoch())
 	if err != nil {
 		return unavailable(err)

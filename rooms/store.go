@@ -26,7 +26,8 @@ const (
 // Store reads and writes rooms in Redis.
 type Store struct {
 	rdb     redis.Scripter
-	scripts *pipeliner // the write scripts (presence included), pipelined
+	scripts *pipeliner // the write scripts, pipelined
+	marks   *pipeliner // presence marks, apart: a storm's thousands never queue ahead of a choice
 	reads   *pipeliner // the snapshot script, pipelined apart from the writes
 	reader  redis.Cmdable
 	publish PublishMode
@@ -62,6 +63,7 @@ func WithTTL(def, max time.Duration) Option {
 func WithScriptClient(c redis.UniversalClient) Option {
 	return func(s *Store) {
 		s.scripts = newPipeliner(c, writesInFlight, maxBatch)
+		s.marks = newPipeliner(c, presenceInFlight, maxBatch)
 		s.reads = newPipeliner(c, readsInFlight, maxReadBatch)
 	}
 }
@@ -71,7 +73,8 @@ func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: rdb, scripts: newPipeliner(rdb, writesInFlight, maxBatch), reads: newPipeliner(rdb, readsInFlight, maxReadBatch), reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
+	s := &Store{rdb: rdb, scripts: newPipeliner(rdb, writesInFlight, maxBatch), marks: newPipeliner(rdb, presenceInFlight, maxBatch),
+		reads: newPipeliner(rdb, readsInFlight, maxReadBatch), reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
 	for _, o := range opts {
 		o(s)
 	}

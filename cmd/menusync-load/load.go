@@ -59,6 +59,7 @@ type load struct {
 	retried     atomic.Int64 // stream attempts that failed and were tried again
 	badSnaps    atomic.Int64 // first snapshots that did not match their room
 	firstSnap   histogram    // GET sent to the first snapshot read
+	dialed      histogram    // GET sent to its connection up (the kernel's and the tool's part)
 	delivered   atomic.Int64
 	lost        atomic.Int64
 	duplicated  atomic.Int64
@@ -283,6 +284,7 @@ func (l *load) result(establish, elapsed time.Duration) result {
 	for i := range l.latency.buckets {
 		r.Latency[i] = l.latency.buckets[i].Load()
 		r.FirstSnap[i] = l.firstSnap.buckets[i].Load()
+		r.Dialed[i] = l.dialed.buckets[i].Load()
 	}
 	return r
 }

@@ -26,7 +26,7 @@ type result struct {
 	Retried                       int64
 	Storm                         storm   // the storm's CPU (summed) and kernel queue drops
 	LoadCPU                       float64 // CPU seconds the load processes used over the window
-	Latency, FirstSnap            [256]int64
+	Latency, FirstSnap, Dialed    [256]int64
 	Errors                        map[string]int64 // failed streams by message
 }
 
@@ -56,6 +56,7 @@ func (r *result) add(o result) {
 	for i := range r.Latency {
 		r.Latency[i] += o.Latency[i]
 		r.FirstSnap[i] += o.FirstSnap[i]
+		r.Dialed[i] += o.Dialed[i]
 	}
 }
 
@@ -87,6 +88,9 @@ func report(out io.Writer, cfg config, r result, before, after []usage) error {
 	}
 	fmt.Fprintf(out, "first snapshot (GET sent to snapshot read): p50 %v, p99 %v, p99.9 %v; wrong snapshots %d\n",
 		quantile(&r.FirstSnap, 0.5), quantile(&r.FirstSnap, 0.99), quantile(&r.FirstSnap, 0.999), r.BadSnapshots)
+	if quantile(&r.Dialed, 0.5) > 0 {
+		fmt.Fprintf(out, "  of which connecting (GET sent to connection up): p50 %v, p99 %v\n", quantile(&r.Dialed, 0.5), quantile(&r.Dialed, 0.99))
+	}
 	r.Storm.report(out, r)
 	secs := r.Elapsed.Seconds()
 	if cfg.rate > 0 {

@@ -106,10 +106,13 @@ func trimCRLF(b []byte) []byte {
 // openOnce dials, sends the GET and reads the answer's head. On a 200 it
 // returns the body's reader; a cancelled ctx closes the connection (no
 // goroutine waits for that: context.AfterFunc), and so does close.
-func (l *load) openOnce(ctx context.Context, r *loadRoom, token string) (body *bufio.Reader, close func(), err error) {
+func (l *load) openOnce(ctx context.Context, r *loadRoom, token string, began time.Time, first bool) (body *bufio.Reader, close func(), err error) {
 	conn, err := l.dial(ctx, "tcp", l.target.addr)
 	if err != nil {
 		return nil, nil, err
+	}
+	if first {
+		l.dialed.add(time.Since(began))
 	}
 	if tc, ok := conn.(*net.TCPConn); ok {
 		// Closed with a reset, at the run's end or the process's exit: a
@@ -146,9 +149,9 @@ func (l *load) openOnce(ctx context.Context, r *loadRoom, token string) (body *b
 // open opens a stream. Like EventSource, it tries again when the
 // connection is refused or times out (a storm overflows accept queues);
 // the first snapshot's time still counts from the first attempt.
-func (l *load) open(ctx context.Context, r *loadRoom, token string) (*bufio.Reader, func()) {
+func (l *load) open(ctx context.Context, r *loadRoom, token string, began time.Time) (*bufio.Reader, func()) {
 	for attempt := 1; ; attempt++ {
-		body, close, err := l.openOnce(ctx, r, token)
+		body, close, err := l.openOnce(ctx, r, token, began, attempt == 1)
 		if err == nil {
 			return body, close
 		}
@@ -169,7 +172,7 @@ func (l *load) open(ctx context.Context, r *loadRoom, token string) (*bufio.Read
 // buffer, and keeps only the last position it saw.
 func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- struct{}) {
 	began := time.Now()
-	br, close := l.open(ctx, r, token)
+	br, close := l.open(ctx, r, token, began)
 	if br == nil {
 		up <- struct{}{}
 		return
