@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/internal/digits"
 )
 
 // ownHeader is the header segment Issue writes: base64url of
@@ -150,18 +151,12 @@ func (p *ownParser) id() (start, end int) {
 	return start, p.i
 }
 
+// num reads a whole number below 10^15 (exact in the float64 the library
+// goes through).
 func (p *ownParser) num() (int64, bool) {
-	start := p.i
-	var n int64
-	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-		n = n*10 + int64(p.b[p.i]-'0')
-		p.i++
-	}
-	d := p.i - start
-	if d == 0 || d > 15 || (d > 1 && p.b[start] == '0') {
-		return 0, false
-	}
-	return n, true
+	n, end, ok := digits.Read(p.b, p.i, 15)
+	p.i = end
+	return int64(n), ok
 }
 
 func urlSafeByte(c byte) bool {

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/menusync/menusync"
+	"github.com/menusync/menusync/internal/digits"
 )
 
 // decodeMember reads a member's stored JSON. The scripts (join.lua,
@@ -99,12 +100,7 @@ func (p *strParser) boolean() bool {
 // uint reads a whole number without a sign or leading zeros, of at most
 // 18 digits (so it fits a uint64 without overflow).
 func (p *strParser) uint() (uint64, bool) {
-	start := p.i
-	var n uint64
-	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
-		n = n*10 + uint64(p.s[p.i]-'0')
-		p.i++
-	}
-	d := p.i - start
-	return n, d > 0 && d <= 18 && (d == 1 || p.s[start] != '0')
+	n, end, ok := digits.Read(p.s, p.i, 18)
+	p.i = end
+	return n, ok
 }
