@@ -28,7 +28,7 @@ test: deps
 
 # A short run of every fuzz target (seeds in each package's testdata/fuzz).
 FUZZ_TIME ?= 5s
-FUZZ_TARGETS = .:FuzzValidateMenu rooms:FuzzParseEvent menutext:FuzzParse pubsub:FuzzFrame handlers:FuzzDecode handlers:FuzzTokenParse handlers:FuzzLastEventID ocr:FuzzJPEGOrientation
+FUZZ_TARGETS = .:FuzzValidateMenu rooms:FuzzParseEvent rooms:FuzzDecodeMember menutext:FuzzParse pubsub:FuzzFrame handlers:FuzzDecode handlers:FuzzTokenParse handlers:FuzzTokenFastPath handlers:FuzzLastEventID ocr:FuzzJPEGOrientation
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
