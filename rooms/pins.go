@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,9 @@ import (
 type pins struct {
 	run    string // "": plain texts
 	pinned map[*script]*redis.Script
+	// eval: loading was refused or is not possible; a plain text Redis
+	// does not know is sent in full (EVAL), which loads it.
+	eval bool
 }
 
 // of is the text to send for sc.
@@ -73,17 +77,34 @@ func (p *pipeliner) pinned(ctx context.Context, failed *pins, also ...*script) (
 	return nil, errPinMoved
 }
 
-// load loads every script, pinned to the run id INFO names now if it may
-// be, and checks with an INFO over the same connection that the process
-// did not change meanwhile.
+// load loads every script, pinned to the run id of the process that
+// answers if it may be. The INFO that names the process and the loads go
+// over one connection, the INFO first: a connection reaches one process,
+// and go-redis' sticky connection never dials again once it broke, so a
+// pinned text reaches no process but the one it names. (Asking INFO on
+// any connection first and loading on another put texts pinned to the
+// old process into the new one during a failover, where they ran
+// unchecked: review of issue 19.) A Redis that refuses SCRIPT LOAD (an
+// ACL, a renamed command) gets the plain texts, sent in full when
+// unknown, as before pinning.
 func (p *pipeliner) load(ctx context.Context, also []*script) (*pins, error) {
+	sticky, ok := p.rdb.(interface{ Conn() *redis.Conn })
+	if !ok {
+		return &pins{eval: true}, nil
+	}
+	cn := sticky.Conn()
+	defer cn.Close()
 	run := ""
-	if info, err := p.rdb.Info(ctx, "server").Result(); err == nil {
+	info, err := cn.Info(ctx, "server").Result()
+	switch {
+	case err == nil:
 		run = pinnableRun(info)
+	case !isRedisError(err):
+		return nil, fmt.Errorf("load scripts: %w", err) // try again with the next batch
 	}
 	pn := &pins{run: run, pinned: map[*script]*redis.Script{}}
-	pipe := p.rdb.Pipeline()
-	for _, sc := range append(epochScripts[:len(epochScripts):len(epochScripts)], also...) {
+	pipe := cn.Pipeline()
+	for _, sc := range scriptsToLoad(also) {
 		text := sc.text("")
 		if run != "" && sc.epoch {
 			text = sc.text(run)
@@ -98,12 +119,34 @@ func (p *pipeliner) load(ctx context.Context, also []*script) (*pins, error) {
 		check = pipe.Info(ctx, "server")
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
+		if isRedisError(err) {
+			// Loading refused: plain texts, which are safe anywhere.
+			return &pins{eval: true}, nil
+		}
 		return nil, fmt.Errorf("load scripts: %w", err)
 	}
 	if check != nil && pinnableRun(check.Val()) != run {
-		return nil, errPinMoved
+		return nil, errPinMoved // cannot happen on one connection
 	}
 	return pn, nil
+}
+
+// scriptsToLoad is epochScripts and, once each, the others in also.
+func scriptsToLoad(also []*script) []*script {
+	all := append([]*script(nil), epochScripts...)
+	for _, sc := range also {
+		if !slices.Contains(all, sc) {
+			all = append(all, sc)
+		}
+	}
+	return all
+}
+
+// isRedisError tells an error Redis answered from one of the connection
+// or a timeout.
+func isRedisError(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && !errors.Is(err, redis.ErrClosed)
 }
 
 // pinnableRun is the run id in an INFO server reply when scripts may be

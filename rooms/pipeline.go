@@ -191,7 +191,7 @@ func (p *pipeliner) exec(batch []*scriptCall) {
 		answer(again, nil, err)
 		return
 	}
-	answer(again, p.send(ctx, again, pn), nil)
+	answer(again, p.sendFull(ctx, again, pn), nil)
 }
 
 // answer ends calls with their replies, or all with err.
@@ -204,6 +204,22 @@ func answer(calls []*scriptCall, cmds []*redis.Cmd, err error) {
 		}
 		close(c.done)
 	}
+}
+
+// sendFull sends calls again after NOSCRIPT: by hash, or in full (EVAL)
+// where the pins allow it — never a pinned text, which EVAL would load
+// into whatever process answered.
+func (p *pipeliner) sendFull(ctx context.Context, calls []*scriptCall, pn *pins) []*redis.Cmd {
+	if !pn.eval {
+		return p.send(ctx, calls, pn)
+	}
+	cmds := make([]*redis.Cmd, len(calls))
+	pipe := p.rdb.Pipeline()
+	for i, c := range calls {
+		cmds[i] = c.sc.plain.Eval(ctx, pipe, c.keys, c.args...)
+	}
+	_, _ = pipe.Exec(ctx)
+	return cmds
 }
 
 // send writes the calls as one pipeline of EVALSHAs.

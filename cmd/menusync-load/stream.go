@@ -181,6 +181,26 @@ func (l *load) stream(ctx context.Context, r *loadRoom, token string, up chan<- 
 	l.readEvents(ctx, br, r, began, up)
 }
 
+// readLine reads one line without its "\n" or "\r\n" (SSE allows both).
+// A line longer than the reader's buffer (the snapshot of a long menu) is
+// gathered in *long.
+func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		*long = append((*long)[:0], line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			line, err = br.ReadSlice('\n')
+			*long = append(*long, line...)
+		}
+		line = *long
+	}
+	if err != nil {
+		return nil, err
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	return bytes.TrimSuffix(line, []byte("\r")), nil
+}
+
 // readEvents parses the stream's events: the first must be the room's
 // snapshot; then every choice is counted and timed, and every position
 // checked.
@@ -190,8 +210,9 @@ func (l *load) readEvents(ctx context.Context, br *bufio.Reader, r *loadRoom, be
 	var event, epoch string
 	var data []byte
 	first := true
+	var long []byte
 	for {
-		line, err := br.ReadSlice('\n')
+		line, err := readLine(br, &long)
 		if err != nil {
 			if ctx.Err() == nil {
 				l.disconnects.Add(1)
@@ -201,7 +222,6 @@ func (l *load) readEvents(ctx context.Context, br *bufio.Reader, r *loadRoom, be
 			}
 			return
 		}
-		line = bytes.TrimRight(line, "\n")
 		switch {
 		case bytes.HasPrefix(line, []byte("id: ")):
 			// "<epoch>.<version>"
@@ -213,6 +233,9 @@ func (l *load) readEvents(ctx context.Context, br *bufio.Reader, r *loadRoom, be
 		case bytes.HasPrefix(line, []byte("event: ")):
 			event = eventName(line[7:])
 		case bytes.HasPrefix(line, []byte("data: ")) && event == "snapshot" && first:
+			if len(data) > 0 {
+				data = append(data, '\n') // data lines join with a line break
+			}
 			data = append(data, line[6:]...)
 		case len(line) == 0 && event == "heartbeat":
 			event = ""

@@ -231,3 +231,20 @@ func TestSends(t *testing.T) {
 		t.Fatalf("%d versions kept after every stream read them", len(s.byVersion))
 	}
 }
+
+// TestReadLine: lines end in "\n" or "\r\n", and a line longer than the
+// reader's buffer (a big menu's snapshot) comes back whole.
+func TestReadLine(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	br := bufio.NewReaderSize(strings.NewReader("a\r\nb\n"+long+"\r\nc\n"), 16)
+	var buf []byte
+	for _, want := range []string{"a", "b", long, "c"} {
+		got, err := readLine(br, &buf)
+		if err != nil || string(got) != want {
+			t.Fatalf("readLine = %d bytes %.20q, %v; want %d bytes %.20q", len(got), got, err, len(want), want)
+		}
+	}
+	if _, err := readLine(br, &buf); err == nil {
+		t.Fatal("no error at the end")
+	}
+}

@@ -32,8 +32,18 @@ type quietGC struct {
 }
 
 func newQuietGC() *quietGC {
-	percent := debug.SetGCPercent(100)
-	debug.SetGCPercent(percent)
+	// Read without setting (setting it to read it would turn a GOGC=off
+	// collector on for a moment).
+	percent := 100
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		if v := s[0].Value.Uint64(); v <= 1<<31 {
+			percent = int(v)
+		} else {
+			percent = -1 // GOGC=off reads as the largest uint64
+		}
+	}
 	return &quietGC{percent: percent, quietPercent: 25, maxRate: 16 << 20}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // Redis deployments REDIS_URL can name.
@@ -174,6 +175,12 @@ func (t redisTarget) open(name string, noResend bool) redis.UniversalClient {
 	o := *t.single
 	o.ClientName = name
 	fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+	if noResend {
+		// A maintenance handoff may move a connection to another endpoint
+		// under go-redis' feet; the scripts' client relies on one
+		// connection reaching one Redis process (rooms/pins.go).
+		o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	}
 	return redis.NewClient(&o)
 }
 

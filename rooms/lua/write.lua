@@ -19,15 +19,9 @@
 -- since the caller read it, -12 a dish has as many names as it may, -13
 -- the member the change is about is not at the table.
 -- What every write needs of the room hash, in one read.
-local room = redis.call('HMGET', KEYS[1], 'ttl', 'epoch', 'run', 'closed', 'locked', 'hostId', 'expiresAt')
+local room = redis.call('HMGET', KEYS[1], 'ttl', 'epoch', 'run', 'closed', 'locked', 'hostId')
 local ttl = tonumber(room[1])
 if not ttl then return {-1} end
--- What is left of the room's life (s), by the expiry it was last given
--- and the caller's clock: it spares asking Redis for the TTL on every
--- write. Replicas' clocks only move when a renewal happens, never
--- whether the keys expire together.
-local now = tonumber(ARGV[3])
-local left = (tonumber(room[7]) or now) - now
 -- A request that waited past its deadline (a frozen replica, a proxy that
 -- gave up and answered) must not change anything now: a newer write may
 -- have been acknowledged meanwhile. Redis' clock decides, at the moment
@@ -57,10 +51,8 @@ local function done(v, changed, extra)
   extra = extra or ''
   if idem then
     -- never outliving the room: nothing of a room is left once it expired
-    local ex = tonumber(ARGV[8])
-    -- near the end of the room's life, by Redis' own count
-    if left < ex + 60 then ex = math.min(ex, math.max(redis.call('TTL', KEYS[1]), 1)) end
-    redis.call('SET', idem, fingerprint .. '\n' .. epoch .. '\n' .. v .. '\n' .. changed .. '\n' .. extra, 'EX', ex)
+    redis.call('SET', idem, fingerprint .. '\n' .. epoch .. '\n' .. v .. '\n' .. changed .. '\n' .. extra,
+      'EX', math.min(tonumber(ARGV[8]), math.max(redis.call('TTL', KEYS[1]), 1)))
   end
   return {0, v, changed, extra, 0, epoch, renewed}
 end
@@ -69,9 +61,8 @@ end
 -- no TTL at all, and the caller hears of a renewal (it moves the room's
 -- place in the room budget).
 local function touch()
-  if left >= ttl - math.floor(ttl / 4) then return end
-  renewed = now + ttl
-  left = ttl
+  if redis.call('TTL', KEYS[1]) >= ttl - math.floor(ttl / 4) then return end
+  renewed = tonumber(ARGV[3]) + ttl
   redis.call('HSET', KEYS[1], 'expiresAt', renewed)
   for i = 1, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
   -- presence keys (same hash tag, so the same slot) live as long
