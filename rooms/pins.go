@@ -97,8 +97,9 @@ func (p *pipeliner) load(ctx context.Context, also []*script) (*pins, error) {
 	run := ""
 	info, err := cn.Info(ctx, "server").Result()
 	switch {
-	case err == nil:
+	case err == nil && !p.noPin:
 		run = pinnableRun(info)
+	case err == nil:
 	case !isRedisError(err):
 		return nil, fmt.Errorf("load scripts: %w", err) // try again with the next batch
 	}

@@ -82,3 +82,35 @@ func TestScriptsPinnedToTheRunningRedis(t *testing.T) {
 		t.Fatalf("after SCRIPT FLUSH: %+v, want %s.%d", third.Pos(), first.Epoch, second.Version+1)
 	}
 }
+
+// TestWithoutPinning: with pinning off every write asks INFO itself, as
+// before pinning, and a restart still moves the room to a new epoch.
+func TestWithoutPinning(t *testing.T) {
+	ctx := context.Background()
+	rd := testproc.StartRedisArgs(t, "--appendonly", "yes", "--appendfsync", "always")
+	c := redis.NewClient(&redis.Options{Addr: rd.Addr, MaxRetries: -1})
+	defer c.Close()
+	s := rooms.NewStore(c, rooms.PublishClassic, nil, rooms.WithoutPinning(), rooms.WithScriptClient(c))
+	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := infoCalls(t, c)
+	var last rooms.ChoiceResult
+	for q := 1; q <= 20; q++ {
+		last = mustChoose(t, s, room.ID, m.ID, "d0", q%9+1)
+	}
+	if n := infoCalls(t, c) - before; n < 20 {
+		t.Fatalf("20 writes ran %d INFO commands: pinned although pinning is off", n)
+	}
+	rd.Stop()
+	rd.Start()
+	next := mustChoose(t, s, room.ID, m.ID, "d1", 1)
+	if next.Epoch == last.Epoch {
+		t.Fatalf("after a restart the room kept its epoch: %+v, then %+v", last.Pos(), next.Pos())
+	}
+}

@@ -61,6 +61,8 @@ type pipeliner struct {
 	// every other (measured in review: 8.2 s against 10 ms for a write to
 	// a healthy master).
 	direct bool
+	// noPin: plain texts only (WithoutPinning).
+	noPin bool
 
 	mu       sync.Mutex
 	queue    []*scriptCall

@@ -33,7 +33,8 @@ type Store struct {
 	publish PublishMode
 	now     func() time.Time
 
-	maxRooms   int // the room budget; 0: none
+	noPin      bool // WithoutPinning
+	maxRooms   int  // the room budget; 0: none
 	defaultTTL time.Duration
 	maxTTL     time.Duration
 }
@@ -68,6 +69,13 @@ func WithScriptClient(c redis.UniversalClient) Option {
 	}
 }
 
+// WithoutPinning makes every script ask INFO for its Redis process
+// instead of being loaded pinned to it (pins.go): for servers that report
+// Redis 7 but keep or copy loaded scripts.
+func WithoutPinning() Option {
+	return func(s *Store) { s.noPin = true }
+}
+
 // NewStore returns a Store on rdb. now is the clock (time.Now in production).
 func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Time, opts ...Option) *Store {
 	if now == nil {
@@ -77,6 +85,9 @@ func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Ti
 		reads: newPipeliner(rdb, readsInFlight, maxReadBatch), reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
 	for _, o := range opts {
 		o(s)
+	}
+	for _, p := range []*pipeliner{s.scripts, s.marks, s.reads} {
+		p.noPin = s.noPin // whichever client they run on
 	}
 	return s
 }

@@ -99,6 +99,9 @@ func (a *App) wire(sharded bool) error {
 	if a.scripts != nil {
 		opts = append(opts, rooms.WithScriptClient(a.scripts))
 	}
+	if !cfg.PinScripts {
+		opts = append(opts, rooms.WithoutPinning())
+	}
 	a.Store = rooms.NewStore(a.Redis, publish, time.Now, opts...)
 	a.Hub = pubsub.New(pubsub.Config{Client: a.Redis, Store: a.Store, Logger: a.Log, Sharded: sharded, ExpiryInterval: cfg.ExpiryInterval})
 	a.Metrics = metrics.New(a.Hub, &a.Hub.Stats)

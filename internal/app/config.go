@@ -23,9 +23,11 @@ type Config struct {
 	LogLevel, LogFormat               string
 	TokenTTL, DrainTimeout            time.Duration
 	ReadHeaderTimeout                 time.Duration
-	// Store: the room budget and lifetimes.
+	// Store: the room budget and lifetimes, and whether scripts may be
+	// pinned to their Redis process (rooms/pins.go).
 	MaxRooms            int
 	RoomTTL, RoomTTLMax time.Duration
+	PinScripts          bool
 	// HTTP is the HTTP layer's configuration (its collaborators are
 	// filled in by New).
 	HTTP handlers.Config
@@ -189,6 +191,18 @@ func count[T int | int64](field func(*Config) *T) func(*Config, string) error {
 		}
 		*field(c) = T(n)
 		return nil
+	}
+}
+
+// onOff reads "on" or "off".
+func onOff(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		switch v {
+		case "on", "off":
+			*field(c) = v == "on"
+			return nil
+		}
+		return errors.New("want on or off")
 	}
 }
 

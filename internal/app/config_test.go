@@ -30,6 +30,7 @@ func TestConfigErrors(t *testing.T) {
 		"bad public URL":                 envOf("MENUSYNC_PUBLIC_URL", "menu.example"),
 		"bad proxy range":                envOf("MENUSYNC_TRUSTED_PROXIES", "10.0.0.0/33"),
 		"bad log level":                  envOf("MENUSYNC_LOG_LEVEL", "loud"),
+		"pinning neither on nor off":     envOf("MENUSYNC_PIN_SCRIPTS", "yes"),
 		"zero drain window":              envOf("MENUSYNC_DRAIN_WINDOW", "0s"),
 	}
 	for name, env := range cases {

@@ -51,6 +51,8 @@ var Settings = []Setting{
 		apply: duration(time.Millisecond, func(c *Config) *time.Duration { return &c.HTTP.RequestDeadline })},
 	{Env: "MENUSYNC_MAX_ROOMS", Default: "100000", Help: "rooms open at once across every replica (counted in Redis); past it creating one gets 503 `rooms_full`; 0 = no cap",
 		apply: count(func(c *Config) *int { return &c.MaxRooms })},
+	{Env: "MENUSYNC_PIN_SCRIPTS", Default: "on", Help: "on Redis 7+ and Valkey, load the scripts with the Redis process's `run_id` in their text instead of asking `INFO` in every change (README, \"Why epochs\"); `off` for a server that reports Redis 7 but keeps loaded scripts across restarts or copies them to replicas",
+		apply: onOff(func(c *Config) *bool { return &c.PinScripts })},
 	{Env: "MENUSYNC_ROOM_TTL", Default: "3h", Help: "a room lives this long after its last change, unless its creator asked for another `ttlSeconds`",
 		apply: duration(time.Second, func(c *Config) *time.Duration { return &c.RoomTTL })},
 	{Env: "MENUSYNC_ROOM_TTL_MAX", Default: "24h", Help: "the longest `ttlSeconds` a creator may ask for",
