@@ -133,6 +133,17 @@ func (p *party) openTableFromPhoto() {
 	if c := eval[string](h, `document.querySelector('#currency').value`); c != "KRW" {
 		t.Errorf("currency %q, want KRW", c)
 	}
+	// Every price field shows the currency's sign, and follows a change
+	// of currency.
+	signs := `[...document.querySelectorAll('#draft-items .price-sign')].map((s) => s.textContent).join('')`
+	if s := eval[string](h, signs); s != strings.Repeat("₩", len(want)) {
+		t.Errorf("price signs %q, want ₩ on each of %d", s, len(want))
+	}
+	h.do("pick yen", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#currency'); s.value = 'JPY'; s.dispatchEvent(new Event('change')); })()`))
+	if s := eval[string](h, signs); s != strings.Repeat("¥", len(want)) {
+		t.Errorf("price signs after picking JPY %q, want ¥ on each", s)
+	}
+	h.do("back to won", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#currency'); s.value = 'KRW'; s.dispatchEvent(new Event('change')); })()`))
 	p.a.screen(h, "02-preview")
 	h.click("#preview-next")
 	h.do("name the table", chromedp.WaitVisible(chromedp.CSS("#host-name")),

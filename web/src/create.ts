@@ -6,7 +6,7 @@ import { t, has, lang, AUTONYMS } from './i18n';
 import { menuLang } from './names';
 import { call, ApiError } from './api';
 import { app, saveMe, shareLink } from './app';
-import { show, langSelect, field, button, fail, busy, hideToast } from './ui';
+import { show, langSelect, field, button, fail, busy, hideToast, priceField } from './ui';
 import { CURRENCIES, currencyName } from './money';
 import type { Draft, DraftItem, MenuItemInput, NewRoom } from './types';
 import { showShare } from './share';
@@ -127,6 +127,7 @@ interface Row {
   item: DraftItem;
   name: HTMLInputElement;
   price: HTMLInputElement;
+  setCurrency: (c: string | undefined) => void;
   tr: HTMLInputElement | null;
   li: HTMLElement;
 }
@@ -179,7 +180,10 @@ function currencyField(d: Draft): HTMLElement {
   const sel = h('select', { id: 'currency', class: 'input', attrs: { name: 'currency' } },
     h('option', { text: t('preview.currency.none'), attrs: { value: '', selected: !d.currency } }),
     ...codes.map((c) => h('option', { text: c + ' · ' + currencyName(c, lang()), attrs: { value: c, selected: c === d.currency } })));
-  sel.addEventListener('change', () => { d.currency = sel.value; });
+  sel.addEventListener('change', () => {
+    d.currency = sel.value;
+    for (const r of rows) { r.setCurrency(d.currency); }
+  });
   return h('div', { class: 'field' },
     h('label', { class: 'label', text: t('preview.currency'), attrs: { for: 'currency' } }), sel,
     !d.currency ? h('p', { class: 'hint hint-warn', text: t('preview.currency.pick') }) : null);
@@ -205,13 +209,14 @@ function addRow(list: HTMLElement, it: DraftItem, warnings: Draft['warnings'], p
     : input('dt-' + n, t('preview.dish.tr', { lang: AUTONYMS[l] }), it.names?.[l] ?? it.suggestedNames?.[l] ?? '', 'draft-tr',
       { placeholder: t('preview.dish.tr.placeholder', { lang: AUTONYMS[l] }), lang: l, 'aria-label': t('preview.dish.tr', { lang: AUTONYMS[l] }) });
   const li = h('li', { class: 'draft-item' + (warnings.length ? ' has-warn' : ''), data: { line: String(it.line) } });
-  const row: Row = { item: it, name: name.el, price: price.el, tr: tr?.el ?? null, li };
+  const priced = priceField(price.el, app.draft?.currency);
+  const row: Row = { item: it, name: name.el, price: price.el, setCurrency: priced.setCurrency, tr: tr?.el ?? null, li };
   const remove = h('button', {
     class: 'btn icon-btn btn-quiet', type: 'button', attrs: { 'aria-label': t('preview.dish.remove', { name: it.name || String(pos) }) },
     on: { click: () => { li.remove(); rows = rows.filter((r) => r !== row); } },
   }, icon('close'));
   append(li,
-    h('div', { class: 'draft-main' }, name.label, name.el, price.label, price.el, remove),
+    h('div', { class: 'draft-main' }, name.label, name.el, price.label, priced.wrap, remove),
     it.romanized ? h('p', { class: 'romanized', lang: printed ? printed.split('-')[0] + '-Latn' : undefined, text: it.romanized }) : null,
     tr ? h('div', { class: 'draft-tr-row' }, h('label', { class: 'label', text: AUTONYMS[l], lang: l, attrs: { for: tr.el.id } }), tr.el) : null,
     warnings.length ? h('ul', { class: 'draft-warn' }, ...warnings.map(warnItem)) : null,

@@ -5,7 +5,7 @@ import { h, clear, icon } from './dom';
 import { t, lang } from './i18n';
 import { call, gone } from './api';
 import { app, isHost } from './app';
-import { dialog, field, button, fail, busy, withId } from './ui';
+import { dialog, field, button, fail, busy, withId, priceField } from './ui';
 import { watchers, onEvent } from './table';
 import { showDead } from './closed';
 import { menuLang, shownName } from './names';
@@ -145,7 +145,7 @@ function editMenu(): void {
     const li = h('li', { class: 'draft-item' },
       h('div', { class: 'draft-main' },
         h('label', { class: 'visually-hidden', text: t('preview.dish.name', { n }), attrs: { for: name.id } }), name,
-        h('label', { class: 'visually-hidden', text: t('preview.dish.price', { n }), attrs: { for: price.id } }), price,
+        h('label', { class: 'visually-hidden', text: t('preview.dish.price', { n }), attrs: { for: price.id } }), priceField(price, st.room.currency).wrap,
         h('button', {
           class: 'btn icon-btn btn-quiet', type: 'button', attrs: { 'aria-label': t('preview.dish.remove', { name: it?.name ?? String(n) }) },
           on: { click: () => { li.remove(); rows.splice(rows.indexOf(row), 1); } },

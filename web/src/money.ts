@@ -23,6 +23,17 @@ export function minorToDecimal(minor: bigint | number, digits: number): string {
  * "12.000 ₩", "$12.50". A room without a currency has plain
  * hundredths, shown as a number with two decimals. */
 export function formatMoney(minor: bigint | number, currency: string | undefined, digits: number, locale: string): string {
+  return formatter(currency, digits, locale).format(minorToDecimal(minor, digits) as Intl.StringNumericLiteral);
+}
+
+/** currencySign is the sign formatMoney prints for a currency ("₩", "¥",
+ * "CHF"), for a price field's adornment; "" for none. */
+export function currencySign(currency: string | undefined, locale: string): string {
+  if (!currency) { return ''; }
+  return formatter(currency, 0, locale).formatToParts(0).find((p) => p.type === 'currency')?.value ?? '';
+}
+
+function formatter(currency: string | undefined, digits: number, locale: string): Intl.NumberFormat {
   const key = locale + '|' + (currency ?? '') + '|' + digits;
   let f = formats.get(key);
   if (!f) {
@@ -41,7 +52,7 @@ export function formatMoney(minor: bigint | number, currency: string | undefined
     }
     formats.set(key, f);
   }
-  return f.format(minorToDecimal(minor, digits) as Intl.StringNumericLiteral);
+  return f;
 }
 
 /** currencyDigits: the minor-unit digits the browser knows for a code

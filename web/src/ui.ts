@@ -4,6 +4,7 @@
 import { h, must, clear, icon, type Child } from './dom';
 import { t, has, lang, setLang, LANGS, AUTONYMS, type Lang, type Key } from './i18n';
 import { ApiError } from './api';
+import { currencySign } from './money';
 import { app, saveLang, type Screen } from './app';
 
 export function main(): HTMLElement { return must('#main'); }
@@ -173,6 +174,22 @@ export function field(o: FieldOptions): { wrap: HTMLElement; input: HTMLInputEle
     input,
     o.hint ? h('p', { class: 'hint', id: hintId, text: o.hint }) : null);
   return { wrap, input };
+}
+
+/** priceField puts the currency's sign in front of a price input, as
+ * the prices read everywhere else ("₩ 12000", not a bare "12000");
+ * setCurrency changes it when the host picks another currency. */
+export function priceField(input: HTMLInputElement, currency: string | undefined): { wrap: HTMLElement; setCurrency: (c: string | undefined) => void } {
+  const sign = h('span', { class: 'price-sign', attrs: { 'aria-hidden': 'true' } });
+  const wrap = h('span', { class: 'price-field' }, sign, input);
+  const setCurrency = (c: string | undefined) => {
+    const s = currencySign(c, lang());
+    sign.textContent = s;
+    wrap.style.setProperty('--sign', String(s.length));
+    wrap.classList.toggle('has-sign', s !== '');
+  };
+  setCurrency(currency);
+  return { wrap, setCurrency };
 }
 
 export function button(text: string, onClick: (e: MouseEvent) => void, cls = 'btn', ...extra: Child[]): HTMLButtonElement {
