@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -48,18 +50,28 @@ func (pn *pins) of(sc *script) *redis.Script {
 	return sc.plain
 }
 
+// pinner holds the pins of one Redis client, shared by the store's
+// pipelines on it (writes, presence marks, snapshots): one load per
+// process, and none of them goes on sending texts another found stale.
+type pinner struct {
+	rdb   redis.UniversalClient
+	noPin bool // plain texts only (WithoutPinning)
+	pins  atomic.Pointer[pins]
+	mu    sync.Mutex // one load at a time
+}
+
 var errPinMoved = errors.New("rooms: Redis changed process while its scripts were loading")
 
 // pinned returns the pins to send with: the current ones, or new ones
 // when there are none yet or failed (the pins a batch was refused with,
 // NOSCRIPT) are still the current ones. also are scripts of that batch
 // to load as well (scripts outside epochScripts, in tests).
-func (p *pipeliner) pinned(ctx context.Context, failed *pins, also ...*script) (*pins, error) {
+func (p *pinner) pinned(ctx context.Context, failed *pins, also ...*script) (*pins, error) {
 	if cur := p.pins.Load(); cur != nil && cur != failed {
 		return cur, nil
 	}
-	p.pinsMu.Lock()
-	defer p.pinsMu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if cur := p.pins.Load(); cur != nil && cur != failed {
 		return cur, nil
 	}
@@ -87,7 +99,7 @@ func (p *pipeliner) pinned(ctx context.Context, failed *pins, also ...*script) (
 // unchecked: review of issue 19.) A Redis that refuses SCRIPT LOAD (an
 // ACL, a renamed command) gets the plain texts, sent in full when
 // unknown, as before pinning.
-func (p *pipeliner) load(ctx context.Context, also []*script) (*pins, error) {
+func (p *pinner) load(ctx context.Context, also []*script) (*pins, error) {
 	sticky, ok := p.rdb.(interface{ Conn() *redis.Conn })
 	if !ok {
 		return &pins{eval: true}, nil

@@ -17,10 +17,10 @@ func TestPipelinerOnACluster(t *testing.T) {
 	defer cluster.Close()
 	single := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
 	defer single.Close()
-	if p := newPipeliner(cluster, writesInFlight, maxBatch); !p.direct {
+	if p := newPipeliner(cluster, writesInFlight, maxBatch, nil); !p.direct {
 		t.Error("a cluster's script calls are pipelined across masters")
 	}
-	if p := newPipeliner(single, readsInFlight, maxReadBatch); p.direct || p.maxBatch != maxReadBatch {
+	if p := newPipeliner(single, readsInFlight, maxReadBatch, nil); p.direct || p.maxBatch != maxReadBatch {
 		t.Errorf("one Redis: direct %v, batch %d; want pipelined batches of %d", p.direct, p.maxBatch, maxReadBatch)
 	}
 }
@@ -44,7 +44,7 @@ func TestPipelineNeverRunsAScriptTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := newPipeliner(rdb, 1, maxBatch)
+	p := newPipeliner(rdb, 1, maxBatch, nil)
 	a := &scriptCall{ctx: ctx, sc: refused, done: make(chan struct{})}
 	b := &scriptCall{ctx: ctx, sc: incr, keys: []string{"n"}, done: make(chan struct{})}
 	p.exec([]*scriptCall{a, b})
@@ -59,13 +59,18 @@ func TestPipelineNeverRunsAScriptTwice(t *testing.T) {
 // TestPresenceMarksPipelinedApart: a connect storm's presence marks go
 // through pipelines of their own, so the thousands of them a storm
 // queues (6,744 waiting at once in a 10,000-stream storm) never stand
-// ahead of a choice, and snapshots have theirs.
+// ahead of a choice, and snapshots have theirs; all three share the
+// client's pins.
 func TestPresenceMarksPipelinedApart(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
 	defer c.Close()
 	for _, s := range []*Store{NewStore(c, PublishClassic, nil), NewStore(c, PublishClassic, nil, WithScriptClient(c))} {
 		if s.marks == s.scripts || s.marks == s.reads || s.scripts == s.reads {
 			t.Fatal("presence marks, writes and snapshots share a pipeliner")
+		}
+		// but one client's pins: one load per Redis process
+		if s.marks.pin != s.scripts.pin || s.reads.pin != s.scripts.pin {
+			t.Fatal("the pipelines of one client keep pins of their own")
 		}
 	}
 }

@@ -63,9 +63,7 @@ func WithTTL(def, max time.Duration) Option {
 // a cluster: there every script runs on its own, as Script.Run.
 func WithScriptClient(c redis.UniversalClient) Option {
 	return func(s *Store) {
-		s.scripts = newPipeliner(c, writesInFlight, maxBatch)
-		s.marks = newPipeliner(c, presenceInFlight, maxBatch)
-		s.reads = newPipeliner(c, readsInFlight, maxReadBatch)
+		s.pipelinesOn(c)
 	}
 }
 
@@ -76,19 +74,26 @@ func WithoutPinning() Option {
 	return func(s *Store) { s.noPin = true }
 }
 
+// pipelinesOn gives the store its three pipelines on rdb, sharing one
+// pinner.
+func (s *Store) pipelinesOn(rdb redis.UniversalClient) {
+	pin := &pinner{rdb: rdb}
+	s.scripts = newPipeliner(rdb, writesInFlight, maxBatch, pin)
+	s.marks = newPipeliner(rdb, presenceInFlight, maxBatch, pin)
+	s.reads = newPipeliner(rdb, readsInFlight, maxReadBatch, pin)
+}
+
 // NewStore returns a Store on rdb. now is the clock (time.Now in production).
 func NewStore(rdb redis.UniversalClient, publish PublishMode, now func() time.Time, opts ...Option) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: rdb, scripts: newPipeliner(rdb, writesInFlight, maxBatch), marks: newPipeliner(rdb, presenceInFlight, maxBatch),
-		reads: newPipeliner(rdb, readsInFlight, maxReadBatch), reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
+	s := &Store{rdb: rdb, reader: rdb, publish: publish, now: now, defaultTTL: menusync.DefaultTTL, maxTTL: menusync.MaxTTL}
+	s.pipelinesOn(rdb)
 	for _, o := range opts {
 		o(s)
 	}
-	for _, p := range []*pipeliner{s.scripts, s.marks, s.reads} {
-		p.noPin = s.noPin // whichever client they run on
-	}
+	s.scripts.pin.noPin = s.noPin // whichever client they run on; the three share it
 	return s
 }
 
