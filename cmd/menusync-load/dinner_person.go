@@ -159,19 +159,13 @@ func (p *person) streamOnce(ctx context.Context, began time.Time) (bool, time.Du
 	defer st.people.Add(-1)
 	br := bufio.NewReaderSize(resp.Body, 8192)
 	var event, id string
-	var data []byte
-	long := false // the line read before did not fit the buffer
+	var data, long []byte
 	for {
-		line, err := br.ReadSlice('\n')
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		line, err := readLine(br, &long)
+		if err != nil {
 			break
 		}
-		cont := long
-		long = err != nil
-		line = bytes.TrimRight(line, "\n")
 		switch {
-		case cont: // the rest of a long data line
-			data = append(data, line...)
 		case bytes.HasPrefix(line, []byte("id: ")):
 			id = string(line[4:])
 		case bytes.HasPrefix(line, []byte("event: ")):
