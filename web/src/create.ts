@@ -7,7 +7,7 @@ import { menuLang } from './names';
 import { call, ApiError } from './api';
 import { app, saveMe, shareLink } from './app';
 import { show, langSelect, field, button, fail, busy, hideToast, priceField } from './ui';
-import { CURRENCIES, currencyName } from './money';
+import { CURRENCIES, currencyName, typedPrice } from './money';
 import type { Draft, DraftItem, MenuItemInput, NewRoom } from './types';
 import { showShare } from './share';
 
@@ -232,7 +232,7 @@ function keepEdits(): MenuItemInput[] {
   const d = app.draft!;
   const l = lang();
   d.items = rows.map((r) => {
-    const it: DraftItem = { ...r.item, name: r.name.value.trim(), price: r.price.value.trim().replace(/[\s,_']/g, '') || undefined };
+    const it: DraftItem = { ...r.item, name: r.name.value.trim(), price: typedPrice(r.price.value) || undefined };
     delete it.priceMinor; // the price string, in the chosen currency, is what counts
     const tr = r.tr?.value.trim();
     if (tr && tr !== r.item.suggestedNames?.[l]) { it.names = { ...(it.names ?? {}), [l]: tr }; }

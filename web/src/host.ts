@@ -9,7 +9,7 @@ import { dialog, field, button, fail, busy, withId, priceField } from './ui';
 import { watchers, onEvent } from './table';
 import { showDead } from './closed';
 import { menuLang, shownName } from './names';
-import { minorToDecimal } from './money';
+import { minorToDecimal, typedPrice } from './money';
 import type { MenuItem, MenuItemInput, VersionResponse, MenuResponse } from './types';
 
 const path = () => '/v1/rooms/' + app.roomId;
@@ -160,7 +160,7 @@ function editMenu(): void {
     const menu: MenuItemInput[] = rows.filter((r) => r.name.value.trim()).map((r) => {
       const it: MenuItemInput = { name: r.name.value.trim() };
       if (r.id) { it.id = r.id; }
-      const p = r.price.value.trim().replace(/[\s,_']/g, '');
+      const p = typedPrice(r.price.value);
       if (p) { it.price = p; }
       if (r.orig && r.orig.name === it.name) {
         if (r.orig.description) { it.description = r.orig.description; }

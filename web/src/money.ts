@@ -19,6 +19,13 @@ export function minorToDecimal(minor: bigint | number, digits: number): string {
   return (neg ? '-' : '') + s;
 }
 
+/** typedPrice is a price as a person typed it, ready for the server:
+ * spaces and digit-group separators (",", "_", "'") dropped, the rest
+ * (the decimal point, a stray letter) left for the server to judge. */
+export function typedPrice(raw: string): string {
+  return raw.trim().replace(/[\s,_']/g, '');
+}
+
 /** formatMoney shows an amount for a reader of locale: "₩12,000",
  * "12.000 ₩", "$12.50". A room without a currency has plain
  * hundredths, shown as a number with two decimals. */
