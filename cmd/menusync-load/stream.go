@@ -197,8 +197,7 @@ func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	return bytes.TrimSuffix(line, []byte("\r")), nil
+	return trimCRLF(line), nil
 }
 
 // readEvents parses the stream's events: the first must be the room's
