@@ -63,15 +63,8 @@ func TestPinDuringAFailover(t *testing.T) {
 	first := movable(&toFirst)
 	defer first.Close()
 	s1 := rooms.NewStore(first, rooms.PublishClassic, nil) // pinned to A
-	room, err := createRoom(ctx, s1, rooms.CreateInput{Menu: menu(2)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, m := seated(t, s1, rooms.CreateInput{Menu: menu(2)})
 	other, err := createRoom(ctx, s1, rooms.CreateInput{Menu: menu(2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := s1.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,14 +117,7 @@ func TestScriptLoadRefused(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: r.Addr, Username: "app", Password: "pw", MaxRetries: -1})
 	defer c.Close()
 	s := rooms.NewStore(c, rooms.PublishClassic, nil)
-	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
-	if err != nil {
-		t.Fatal("create:", err)
-	}
-	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
-	if err != nil {
-		t.Fatal("join:", err)
-	}
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(2)})
 	mustChoose(t, s, room.ID, m.ID, "d0", 2)
 	if snap, err := s.Snapshot(ctx, room.ID); err != nil || len(snap.Choices) != 1 {
 		t.Fatalf("snapshot: %+v, %v", snap, err)

@@ -39,14 +39,7 @@ func TestScriptsPinnedToTheRunningRedis(t *testing.T) {
 	defer b.Close()
 	sa := rooms.NewStore(a, rooms.PublishClassic, nil)
 	sb := rooms.NewStore(b, rooms.PublishClassic, nil)
-	room, err := createRoom(ctx, sa, rooms.CreateInput{Menu: menu(2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := sa.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, m := seated(t, sa, rooms.CreateInput{Menu: menu(2)})
 	before := infoCalls(t, a)
 	var last rooms.ChoiceResult
 	for q := 1; q <= 50; q++ {
@@ -86,19 +79,11 @@ func TestScriptsPinnedToTheRunningRedis(t *testing.T) {
 // TestWithoutPinning: with pinning off every write asks INFO itself, as
 // before pinning, and a restart still moves the room to a new epoch.
 func TestWithoutPinning(t *testing.T) {
-	ctx := context.Background()
 	rd := testproc.StartRedisArgs(t, "--appendonly", "yes", "--appendfsync", "always")
 	c := redis.NewClient(&redis.Options{Addr: rd.Addr, MaxRetries: -1})
 	defer c.Close()
 	s := rooms.NewStore(c, rooms.PublishClassic, nil, rooms.WithoutPinning(), rooms.WithScriptClient(c))
-	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(2)})
 	before := infoCalls(t, c)
 	var last rooms.ChoiceResult
 	for q := 1; q <= 20; q++ {

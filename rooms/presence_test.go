@@ -78,14 +78,7 @@ func TestRenewPresence(t *testing.T) {
 func TestPresenceExpiresWithTheRoom(t *testing.T) {
 	ctx := context.Background()
 	s, rdb := newStore(t)
-	r, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := s.Join(ctx, r.ID, "Ana", rooms.WriteOpts{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, m := seated(t, s, rooms.CreateInput{Menu: menu(1)})
 	room := "room:{" + r.ID + "}"
 	// The room has 1.4 s left (Redis rounds TTL to 1 s), as a quiet table near its end.
 	if err := rdb.PExpire(ctx, room, 1400*time.Millisecond).Err(); err != nil {

@@ -19,14 +19,7 @@ func TestWritesRenewOncePerQuarter(t *testing.T) {
 	r := testproc.StartRedis(t)
 	c := r.Client()
 	s := rooms.NewStore(c, rooms.PublishClassic, nil)
-	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2), TTL: 400 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(2), TTL: 400 * time.Second})
 	key := "room:{" + room.ID + "}"
 	expires := func() int64 { n, _ := c.HGet(ctx, key, "expiresAt").Int64(); return n }
 	first := expires()
@@ -65,14 +58,7 @@ func TestIdempotencyRecordNeverOutlivesItsRoom(t *testing.T) {
 		{rooms.IdempotencyWindow + 30*time.Second, rooms.IdempotencyWindow - time.Second, rooms.IdempotencyWindow}, // near the end: Redis' TTL counts
 		{3 * time.Hour, rooms.IdempotencyWindow - time.Second, rooms.IdempotencyWindow},
 	} {
-		room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1), TTL: tc.ttl})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		room, m := seated(t, s, rooms.CreateInput{Menu: menu(1), TTL: tc.ttl})
 		if _, err := s.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 1}, rooms.WriteOpts{IdempotencyKey: "k1"}); err != nil {
 			t.Fatal(err)
 		}

@@ -25,6 +25,22 @@ func createRoom(ctx context.Context, s *rooms.Store, in rooms.CreateInput) (menu
 	return c.Room, err
 }
 
+// seated creates a room and seats Ana at it, failing the test on any
+// error.
+func seated(t *testing.T, s *rooms.Store, in rooms.CreateInput) (menusync.Room, menusync.Member) {
+	t.Helper()
+	ctx := context.Background()
+	room, err := createRoom(ctx, s, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return room, m
+}
+
 func newStore(t *testing.T) (*rooms.Store, *redis.Client) {
 	t.Helper()
 	r := testproc.StartRedis(t)
