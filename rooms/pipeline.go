@@ -25,7 +25,8 @@ const (
 	// presenceInFlight is the same for presence marks, which have
 	// pipelines of their own too: a connect storm marks thousands of
 	// members present at once, and those must not hold up the choices of
-	// tables already sitting (nor they them).
+	// tables already sitting (nor they them). The marks of one room in a
+	// batch run as one script call (merged, below).
 	presenceInFlight = 2
 	// readsInFlight is the same for snapshot reads, which have their own
 	// pipelines: a connect storm's large replies never hold up a write.
@@ -48,6 +49,23 @@ type scriptCall struct {
 	res  []any
 	err  error
 	done chan struct{}
+	// merge, when set, lets the calls of one batch with the same script
+	// and merge key run as one: the first one's arguments, then every
+	// call's items in turn; each gets the one reply. parts are the calls
+	// such a merged call stands for.
+	merge string
+	items []any
+	parts []*scriptCall
+}
+
+// finish hands the call its reply (res, err already set), and so the
+// calls it stands for theirs.
+func (c *scriptCall) finish() {
+	for _, p := range c.parts {
+		p.res, p.err = c.res, c.err
+		close(p.done)
+	}
+	close(c.done)
 }
 
 type pipeliner struct {
@@ -71,13 +89,25 @@ type pipeliner struct {
 // answers). If ctx ends first the call may still run; its answer is then
 // lost, as with any command cut off mid-flight.
 func (p *pipeliner) run(ctx context.Context, sc *script, keys []string, args ...any) ([]any, error) {
+	return p.call(&scriptCall{ctx: ctx, sc: sc, keys: keys, args: args})
+}
+
+// runMerged is run for a call that may share one script call with the
+// batch's other calls of sc with the same merge key (see scriptCall):
+// items follow args, or another call's args.
+func (p *pipeliner) runMerged(ctx context.Context, sc *script, merge string, keys []string, args []any, items ...any) ([]any, error) {
+	return p.call(&scriptCall{ctx: ctx, sc: sc, keys: keys, args: args, merge: merge, items: items})
+}
+
+func (p *pipeliner) call(c *scriptCall) ([]any, error) {
+	ctx := c.ctx
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if p.direct {
-		return sc.plain.Run(ctx, p.rdb, keys, args...).Slice()
+		return c.sc.plain.Run(ctx, p.rdb, c.keys, append(c.args[:len(c.args):len(c.args)], c.items...)...).Slice()
 	}
-	c := &scriptCall{ctx: ctx, sc: sc, keys: keys, args: args, done: make(chan struct{})}
+	c.done = make(chan struct{})
 	p.mu.Lock()
 	p.queue = append(p.queue, c)
 	if p.inFlight < p.maxInFlight {
@@ -165,6 +195,7 @@ func (p *pipeliner) exec(batch []*scriptCall) {
 	if len(live) == 0 {
 		return
 	}
+	live = merged(live)
 	ctx := context.WithoutCancel(live[0].ctx)
 	pn, err := p.pin.pinned(ctx, nil)
 	if err != nil {
@@ -179,7 +210,7 @@ func (p *pipeliner) exec(batch []*scriptCall) {
 			continue
 		}
 		c.res, c.err = cmds[i].Slice()
-		close(c.done)
+		c.finish()
 	}
 	if len(again) == 0 {
 		return
@@ -203,7 +234,7 @@ func answer(calls []*scriptCall, cmds []*redis.Cmd, err error) {
 		} else {
 			c.res, c.err = cmds[i].Slice()
 		}
-		close(c.done)
+		c.finish()
 	}
 }
 
@@ -214,6 +245,10 @@ func (p *pipeliner) send(ctx context.Context, calls []*scriptCall, pn *pins, aga
 	cmds := make([]*redis.Cmd, len(calls))
 	pipe := p.rdb.Pipeline()
 	for i, c := range calls {
+		if len(c.items) > 0 {
+			c.args = append(c.args[:len(c.args):len(c.args)], c.items...)
+			c.items = nil
+		}
 		if again && pn.eval {
 			cmds[i] = c.sc.plain.Eval(ctx, pipe, c.keys, c.args...)
 		} else {
@@ -222,4 +257,43 @@ func (p *pipeliner) send(ctx context.Context, calls []*scriptCall, pn *pins, aga
 	}
 	_, _ = pipe.Exec(ctx) // each command carries its own error
 	return cmds
+}
+
+// merged returns the batch with the calls of one script and one merge
+// key made one, in the place of the first.
+func merged(batch []*scriptCall) []*scriptCall {
+	var at map[mergeKey]int // a group's place in out
+	out := batch[:0:0]
+	for _, c := range batch {
+		if c.merge == "" {
+			out = append(out, c)
+			continue
+		}
+		k := mergeKey{c.sc, c.merge}
+		i, ok := at[k]
+		if !ok {
+			if at == nil {
+				at = make(map[mergeKey]int)
+			}
+			at[k] = len(out)
+			out = append(out, c)
+			continue
+		}
+		g := out[i]
+		if g.parts == nil {
+			// A new call stands for g and those that join it; g's items
+			// go once, in its copy.
+			g = &scriptCall{ctx: g.ctx, sc: g.sc, keys: g.keys, args: g.args,
+				items: g.items[:len(g.items):len(g.items)], parts: []*scriptCall{g}, done: make(chan struct{})}
+			out[i] = g
+		}
+		g.items = append(g.items, c.items...)
+		g.parts = append(g.parts, c)
+	}
+	return out
+}
+
+type mergeKey struct {
+	sc  *script
+	key string
 }

@@ -2,10 +2,15 @@ package rooms
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/menusync/menusync"
 	"github.com/menusync/menusync/internal/testproc"
 )
 
@@ -73,4 +78,99 @@ func TestPresenceMarksPipelinedApart(t *testing.T) {
 			t.Fatal("the pipelines of one client keep pins of their own")
 		}
 	}
+}
+
+// TestPresenceMarksOfARoomMerge: the marks of one room that meet in a
+// batch (a table's members reconnecting together after a restart) run as
+// one script call, and each mark is recorded and announced as on its own;
+// a mark for another room in the same batch keeps its own call.
+func TestPresenceMarksOfARoomMerge(t *testing.T) {
+	r := testproc.StartRedis(t)
+	rdb := r.Client()
+	ctx := context.Background()
+	s := NewStore(rdb, PublishClassic, nil)
+	menu := []menusync.MenuItem{{ID: "d", Name: "Dish"}}
+	table, err := s.Create(ctx, CreateInput{Menu: menu, CreatorName: "Host"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.Create(ctx, CreateInput{Menu: menu, CreatorName: "Solo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := []Conn{{MemberID: table.Creator.ID, ConnID: "c0"}}
+	for i := 1; i < 6; i++ {
+		m, _, err := s.Join(ctx, table.Room.ID, fmt.Sprintf("Guest %d", i), WriteOpts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, Conn{MemberID: m.ID, ConnID: fmt.Sprintf("c%d", i)})
+	}
+	// Hold the pipeliner busy so every mark queues into one batch.
+	p := s.marks
+	p.mu.Lock()
+	p.inFlight = p.maxInFlight
+	p.mu.Unlock()
+	until := time.Now().Add(time.Minute)
+	errs := make(chan error, len(conns)+1)
+	for _, c := range conns {
+		go func() { errs <- s.MarkPresent(ctx, table.Room.ID, c, until) }()
+	}
+	go func() {
+		errs <- s.MarkPresent(ctx, other.Room.ID, Conn{MemberID: other.Creator.ID, ConnID: "x"}, until)
+	}()
+	for i := 0; ; i++ {
+		p.mu.Lock()
+		n := len(p.queue)
+		p.mu.Unlock()
+		if n == len(conns)+1 {
+			break
+		}
+		if i == 500 {
+			t.Fatalf("%d marks queued of %d", n, len(conns)+1)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	before := evalshaCalls(t, rdb)
+	p.mu.Lock()
+	batch := p.takeLocked()
+	p.inFlight = 0
+	p.mu.Unlock()
+	p.exec(batch)
+	for range len(conns) + 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := evalshaCalls(t, rdb) - before; n != 2 {
+		t.Errorf("%d script calls for the marks of two rooms, want 2", n)
+	}
+	for _, room := range []Created{table, other} {
+		snap, err := s.Snapshot(ctx, room.Room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range snap.Members {
+			if !m.Online {
+				t.Errorf("%s is not online", m.Name)
+			}
+		}
+	}
+	if n, _ := rdb.ZCard(ctx, keysOf(table.Room.ID).conns).Result(); n != int64(len(conns)) {
+		t.Errorf("%d connections recorded, want %d", n, len(conns))
+	}
+}
+
+func evalshaCalls(t *testing.T, rdb *redis.Client) int {
+	t.Helper()
+	info, err := rdb.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(info, "cmdstat_evalsha:calls=")
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:strings.IndexByte(rest, ',')])
+	return n
 }

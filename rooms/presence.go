@@ -41,8 +41,13 @@ func (s *Store) presence(ctx context.Context, roomID, conn string, until time.Ti
 	}
 	k := keysOf(roomID)
 	now := s.now()
-	res, err := s.marks.run(ctx, presenceScript, []string{k.room, k.conns, k.online, k.nconn, k.members},
-		string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), conn, strconv.FormatInt(until.UnixMilli(), 10), menusync.NewEpoch())
+	var items []any
+	if conn != "" {
+		items = []any{conn, strconv.FormatInt(until.UnixMilli(), 10)}
+	}
+	// The marks of one room that meet in a batch run as one script call.
+	res, err := s.marks.runMerged(ctx, presenceScript, roomID, []string{k.room, k.conns, k.online, k.nconn, k.members},
+		[]any{string(s.publish), Channel(roomID), now.UnixMilli(), now.UnixMicro(), menusync.NewEpoch()}, items...)
 	if err != nil {
 		return unavailable(err)
 	}

@@ -7,17 +7,23 @@
 --        4 room:{id}:nconn   hash member -> their entries in conns
 --        5 room:{id}:members
 --   ARGV 1 publish command, 2 channel, 3 now (unix ms), 4 publish time
---        (unix µs), 5 connection entry to add or extend ('' to sweep only),
---        6 its expiry (unix ms), 7 epoch candidate
+--        (unix µs), 5 epoch candidate, then pairs: 6 a connection entry
+--        to add or extend, 7 its expiry (unix ms), 8 the next entry, ...
+--        (none: sweep only)
 --
 -- Every step costs what changed, not the size of the set: a member's
 -- count of entries says whether they are still online when one lapses,
 -- so nothing walks all connections. Entries are bounded per member (a
--- long-poll reuses one entry; streams are capped per member).
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
-local epoch = room_epoch(KEYS[1], ARGV[7])
+-- long-poll reuses one entry; streams are capped per member). Several
+-- entries of one room come in one call (rooms/pipeline.go merges the
+-- marks a batch holds for a room): a connect storm brings a table's
+-- members together, and the room's own steps (its epoch, the sweep, the
+-- expiries) then run once for all of them.
+local room = redis.call('HMGET', KEYS[1], 'ttl', 'epoch', 'run', 'closed')
+if not room[1] then return {-1, 0} end
+local epoch = room_epoch(KEYS[1], ARGV[5], room[2], room[3])
 -- a closed table's history ends with its closed event
-if redis.call('HGET', KEYS[1], 'closed') == '1' then return {0, 0} end
+if room[4] == '1' then return {0, 0} end
 local changes = 0
 local function announce(m, online)
   local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
@@ -25,9 +31,9 @@ local function announce(m, online)
   redis.call(ARGV[1], ARGV[2], epoch .. '\n' .. v .. '\npresence\n' .. ARGV[4] .. '\n' .. data)
   changes = changes + 1
 end
-if ARGV[5] ~= '' then
-  local m = string.match(ARGV[5], '^([^|]+)')
-  if redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5]) == 1 then
+for i = 6, #ARGV - 1, 2 do
+  local m = string.match(ARGV[i], '^([^|]+)')
+  if redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i]) == 1 then
     redis.call('HINCRBY', KEYS[4], m, 1)
   end
   -- a member who left may still have a stream closing: not online again
