@@ -146,6 +146,13 @@ func TestMenuEditsAndDishNames(t *testing.T) {
 	if len(snap.Choices) != 1 || snap.Choices[0].MenuID != "d0" {
 		t.Fatalf("choices after the edit: %+v", snap.Choices)
 	}
+	// A dish the menu dropped cannot be chosen again by the member who
+	// had it (choice.lua asks the menu only when there is no choice yet).
+	for _, q := range []int{2, 0} {
+		if _, err := s.SetChoice(ctx, room.ID, ana.ID, rooms.ChoiceInput{MenuID: "d2", Quantity: q}, rooms.WriteOpts{}); !errors.Is(err, menusync.ErrUnknownMenuItem) {
+			t.Fatalf("choosing the dropped d2, quantity %d: %v", q, err)
+		}
+	}
 	for i := range menusync.MaxNamesPerItem {
 		lang := []string{"en", "ja", "zh-Hans", "zh-Hant", "fr", "de", "es", "it", "th", "vi", "ru", "ar", "pt", "nl", "sv", "pl"}[i]
 		if _, _, err := s.NameDish(ctx, room.ID, ana.ID, "d1", lang, "x", rooms.WriteOpts{}); err != nil {
