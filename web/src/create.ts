@@ -6,7 +6,7 @@ import { t, has, lang, AUTONYMS } from './i18n';
 import { menuLang } from './names';
 import { call, ApiError } from './api';
 import { app, saveMe, shareLink } from './app';
-import { show, langSelect, field, button, fail, busy, hideToast, priceField } from './ui';
+import { show, langSelect, field, button, fail, busy, priceField } from './ui';
 import { CURRENCIES, currencyName, typedPrice } from './money';
 import type { Draft, DraftItem, MenuItemInput, NewRoom } from './types';
 import { showShare } from './share';
@@ -302,25 +302,19 @@ async function createRoom(btn: HTMLButtonElement, you: string, table: string): P
   }
   const d = app.draft!;
   const body = { menu: pendingMenu, creatorName: you, name: table || undefined, currency: d.currency || undefined };
-  btn.disabled = true;
-  try {
-    const room = await call<NewRoom>('POST', '/v1/rooms', body);
-    hideToast();
-    const c = room.creator!;
-    app.roomId = room.id;
-    app.me = { memberId: c.member.id, name: c.member.name, token: c.token };
-    saveMe(room.id, app.me);
-    app.draft = null;
-    history.replaceState(null, '', '/r/' + room.id);
-    showShare(room.name, shareLink(room.id), true);
-  } catch (e) {
-    btn.disabled = false;
-    if (e instanceof ApiError && e.code === 'invalid_value' && /menu\[\d+\]/.test(e.detail ?? '')) {
-      // back to the dish the server could not take
-      history.back();
-      window.addEventListener('popstate', () => window.setTimeout(() => { markRow(e); fail(e, 'preview.dish.invalid'); }, 0), { once: true });
-      return;
-    }
-    fail(e);
-  }
+  const room = await busy(btn, () => call<NewRoom>('POST', '/v1/rooms', body), (e) => {
+    if (!(e instanceof ApiError && e.code === 'invalid_value' && /menu\[\d+\]/.test(e.detail ?? ''))) { return false; }
+    // back to the dish the server could not take
+    history.back();
+    window.addEventListener('popstate', () => window.setTimeout(() => { markRow(e); fail(e, 'preview.dish.invalid'); }, 0), { once: true });
+    return true;
+  });
+  if (!room) { return; }
+  const c = room.creator!;
+  app.roomId = room.id;
+  app.me = { memberId: c.member.id, name: c.member.name, token: c.token };
+  saveMe(room.id, app.me);
+  app.draft = null;
+  history.replaceState(null, '', '/r/' + room.id);
+  showShare(room.name, shareLink(room.id), true);
 }

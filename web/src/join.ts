@@ -6,7 +6,7 @@ import { h, must, icon } from './dom';
 import { t, lang } from './i18n';
 import { call, ApiError } from './api';
 import { app, saveMe } from './app';
-import { show, field, button, fail, langSelect, hideToast } from './ui';
+import { show, field, button, fail, langSelect, busy } from './ui';
 import type { JoinResponse, RoomPreview } from './types';
 import { enterRoom } from './table';
 import { showDead } from './closed';
@@ -99,20 +99,14 @@ async function doJoin(btn: HTMLButtonElement, name: string): Promise<void> {
     must('#name').focus();
     return;
   }
-  btn.disabled = true;
-  try {
-    const j = await call<JoinResponse>('POST', '/v1/rooms/' + app.roomId + '/members', { name });
-    hideToast();
-    app.me = { memberId: j.member.id, name: j.member.name, token: j.token };
-    saveMe(app.roomId!, app.me);
-    preview = null;
-    enterRoom();
-  } catch (e) {
-    btn.disabled = false;
-    if (e instanceof ApiError && (e.status === 404 || e.code === 'room_closed')) {
-      showDead({ status: 404, code: e.code });
-      return;
-    }
-    fail(e);
-  }
+  const j = await busy(btn, () => call<JoinResponse>('POST', '/v1/rooms/' + app.roomId + '/members', { name }), (e) => {
+    if (!(e instanceof ApiError && (e.status === 404 || e.code === 'room_closed'))) { return false; }
+    showDead({ status: 404, code: e.code });
+    return true;
+  });
+  if (!j) { return; }
+  app.me = { memberId: j.member.id, name: j.member.name, token: j.token };
+  saveMe(app.roomId!, app.me);
+  preview = null;
+  enterRoom();
 }

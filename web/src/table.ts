@@ -6,7 +6,7 @@ import { h, icon, must, setText, clear } from './dom';
 import { t, lang, AUTONYMS } from './i18n';
 import { call, gone, net } from './api';
 import { app, isHost, saveMe } from './app';
-import { show, fail, announce, dialog, field, button, langSelect, hideToast, withId } from './ui';
+import { show, fail, announce, dialog, field, button, langSelect, hideToast, withId, busy } from './ui';
 import { applyDelta, choiceKey, fromSnapshot, replaces } from './state';
 import { Follower, type Link } from './sync';
 import { menuLang, shownName, label } from './names';
@@ -165,18 +165,16 @@ async function pump(menuId: string): Promise<void> {
 async function toggleDone(btn: HTMLButtonElement): Promise<void> {
   const me = app.state?.members.find((m) => m.id === app.me?.memberId);
   if (!me) { return; }
-  btn.disabled = true;
-  try {
-    const r = await call<MemberResponse>('PATCH',
-      '/v1/rooms/' + app.roomId + '/members/me', { done: !me.done }, { token: app.me!.token });
-    hideToast();
-    onEvent('done', { memberId: r.memberId, done: !!r.done, version: r.version, epoch: r.epoch });
-  } catch (e) {
-    if (gone(e)) { showDead(e); return; }
-    fail(e);
-  } finally {
-    btn.disabled = false;
-  }
+  const r = await busy(btn, () => call<MemberResponse>('PATCH',
+    '/v1/rooms/' + app.roomId + '/members/me', { done: !me.done }, { token: app.me!.token }), deadTable);
+  if (r) { onEvent('done', { memberId: r.memberId, done: !!r.done, version: r.version, epoch: r.epoch }); }
+}
+
+/** deadTable is busy's onError for a table that may be gone. */
+function deadTable(e: unknown): boolean {
+  if (!gone(e)) { return false; }
+  showDead(e);
+  return true;
 }
 
 // ---- the screen ------------------------------------------------------------------
@@ -441,18 +439,13 @@ function nameDish(it: MenuItem, printed: string): void {
   const save = button(t('action.save'), () => void (async () => {
     const name = f.input.value.trim();
     if (!name) { f.input.focus(); return; }
-    save.disabled = true;
-    try {
-      const r = await call<DishNameResponse>('PUT',
-        '/v1/rooms/' + app.roomId + '/menu/' + encodeURIComponent(it.id) + '/names/' + encodeURIComponent(l), { name }, { token: app.me!.token });
-      builtFor = null;
-      onEvent('dishname', r);
-      d.close();
-    } catch (e) {
-      save.disabled = false;
-      if (gone(e)) { d.close(); showDead(e); return; }
-      fail(e);
-    }
+    const r = await busy(save, () => call<DishNameResponse>('PUT',
+      '/v1/rooms/' + app.roomId + '/menu/' + encodeURIComponent(it.id) + '/names/' + encodeURIComponent(l), { name }, { token: app.me!.token }),
+    (e) => { if (gone(e)) { d.close(); } return deadTable(e); });
+    if (!r) { return; }
+    builtFor = null;
+    onEvent('dishname', r);
+    d.close();
   })(), 'btn btn-primary');
   save.id = 'dish-name-save';
   const d = dialog({
@@ -504,18 +497,13 @@ function rename(): void {
   const save = button(t('action.save'), () => void (async () => {
     const name = f.input.value.trim();
     if (!name) { f.input.focus(); return; }
-    save.disabled = true;
-    try {
-      const r = await call<MemberResponse>('PATCH',
-        '/v1/rooms/' + app.roomId + '/members/me', { name }, { token: app.me!.token });
-      app.me!.name = r.name ?? name;
-      saveMe(app.roomId!, app.me!);
-      onEvent('renamed', { memberId: r.memberId, name: app.me!.name, version: r.version, epoch: r.epoch });
-      d.close();
-    } catch (e) {
-      save.disabled = false;
-      fail(e);
-    }
+    const r = await busy(save, () => call<MemberResponse>('PATCH',
+      '/v1/rooms/' + app.roomId + '/members/me', { name }, { token: app.me!.token }));
+    if (!r) { return; }
+    app.me!.name = r.name ?? name;
+    saveMe(app.roomId!, app.me!);
+    onEvent('renamed', { memberId: r.memberId, name: app.me!.name, version: r.version, epoch: r.epoch });
+    d.close();
   })(), 'btn btn-primary');
   const d = dialog({ title: t('rename.title'), body: [f.wrap], actions: [save] });
 }

@@ -202,8 +202,12 @@ export function withId<T extends HTMLElement>(el: T, id: string): T {
   return el;
 }
 
-/** busy disables a button while its request runs. */
-export async function busy<T>(btn: HTMLButtonElement, run: () => Promise<T>): Promise<T | undefined> {
+/**
+ * busy disables a button while its request runs. A failure goes to
+ * onError first, when given (true: it took care of it: a table that is
+ * gone, a dish to go back to), and otherwise to the toast.
+ */
+export async function busy<T>(btn: HTMLButtonElement, run: () => Promise<T>, onError?: (e: unknown) => boolean): Promise<T | undefined> {
   btn.disabled = true;
   btn.setAttribute('aria-busy', 'true');
   try {
@@ -211,7 +215,7 @@ export async function busy<T>(btn: HTMLButtonElement, run: () => Promise<T>): Pr
     hideToast();
     return v;
   } catch (e) {
-    fail(e);
+    if (!onError?.(e)) { fail(e); }
     return undefined;
   } finally {
     btn.disabled = false;
