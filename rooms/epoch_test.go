@@ -29,14 +29,7 @@ func TestEpochChangesWhenRedisComesBackOlder(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: rd.Addr, MaxRetries: 3})
 	defer c.Close()
 	s := rooms.NewStore(c, rooms.PublishClassic, nil)
-	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(2)})
 	mustChoose(t, s, room.ID, m.ID, "d0", 1)
 	if err := c.Save(ctx).Err(); err != nil {
 		t.Fatal(err)
@@ -117,8 +110,7 @@ func TestEpochChangesOnWriteFirst(t *testing.T) {
 func TestDeadlinePassedInRedis(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
-	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(1)})
 	before := fingerprint(t, c, room.ID)
 	behind := rooms.NewStore(c, rooms.PublishClassic, func() time.Time { return time.Now().Add(-time.Hour) })
 	_, err := behind.SetChoice(ctx, room.ID, m.ID, rooms.ChoiceInput{MenuID: "d0", Quantity: 2}, rooms.WriteOpts{Deadline: time.Now().Add(-time.Second)})
@@ -142,8 +134,7 @@ func TestDeadlinePassedInRedis(t *testing.T) {
 func TestLeave(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(2)})
-	ana, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	room, ana := seated(t, s, rooms.CreateInput{Menu: menu(2)})
 	bo, _, _ := s.Join(ctx, room.ID, "Bo", rooms.WriteOpts{})
 	mustChoose(t, s, room.ID, ana.ID, "d0", 2)
 	mustChoose(t, s, room.ID, bo.ID, "d1", 1)
@@ -175,8 +166,7 @@ func TestLeave(t *testing.T) {
 func TestPresenceEntriesBoundedPerConnection(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, _ := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
-	ana, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	room, ana := seated(t, s, rooms.CreateInput{Menu: menu(1)})
 	bo, _, _ := s.Join(ctx, room.ID, "Bo", rooms.WriteOpts{})
 	now := time.Now()
 	for range 50 {

@@ -231,11 +231,7 @@ func mustChoose(t *testing.T, s *rooms.Store, room, member, menu string, q int) 
 func TestRejectsChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(3)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(3)})
 	before, _ := s.Snapshot(ctx, room.ID)
 	keysBefore := c.Keys(ctx, "*").Val()
 

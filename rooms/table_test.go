@@ -186,11 +186,7 @@ func TestRenameKeepsNamesDistinct(t *testing.T) {
 func TestLegacyRoomReads(t *testing.T) {
 	ctx := context.Background()
 	s, c := newStore(t)
-	room, err := createRoom(ctx, s, rooms.CreateInput{Menu: menu(1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, _ := s.Join(ctx, room.ID, "Ana", rooms.WriteOpts{})
+	room, m := seated(t, s, rooms.CreateInput{Menu: menu(1)})
 	key := "room:{" + room.ID + "}"
 	c.HSet(ctx, key, "menu", `[{"id":"d0","name":"Pho","price":9.1}]`)
 	c.HDel(ctx, key, "digits", "currency", "hostId", "locked", "closed", "service", "tip")
