@@ -105,10 +105,16 @@ func returnStormMemory(ctx context.Context, log *slog.Logger, streams func() int
 	defer q.apply(false)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	quick := time.NewTicker(quickLook)
+	defer quick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case now := <-quick.C:
+			if q.quiet && q.woke(now, allocatedBytes()) {
+				q.apply(false)
+			}
 		case now := <-t.C:
 			n := streams()
 			returned := m.look(now, n, freeHeap)
