@@ -17,6 +17,8 @@ import (
 func TestJoinATableThatWentAway(t *testing.T) {
 	rep := testproc.StartReplica(t, "embedded", "REDIS_URL=")
 	roomID := openRoom(t, rep.URL())
+	a := newAudit(t)
+	t.Cleanup(a.write)
 	ph := newPhone(t, browser(t, 60*time.Second), "Malik (en)", "en")
 	ph.do("open the link", chromedp.Navigate(rep.URL()+"/r/"+roomID), chromedp.WaitVisible(chromedp.CSS("#name")))
 	rep.Restart(t)
@@ -25,4 +27,5 @@ func TestJoinATableThatWentAway(t *testing.T) {
 	if n := eval[int](ph, `document.querySelectorAll('#name').length`); n != 0 {
 		t.Errorf("the gone table still asks for a name")
 	}
+	a.screen(ph, "18-join-gone")
 }
