@@ -105,15 +105,18 @@ func returnStormMemory(ctx context.Context, log *slog.Logger, streams func() int
 	defer q.apply(false)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	// The quick look ticks only while quiet.
 	quick := time.NewTicker(quickLook)
+	quick.Stop()
 	defer quick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-quick.C:
-			if q.quiet && q.woke(now, allocatedBytes()) {
+		case <-quick.C:
+			if q.woke(allocatedBytes()) {
 				q.apply(false)
+				quick.Stop()
 			}
 		case now := <-t.C:
 			n := streams()
@@ -122,7 +125,13 @@ func returnStormMemory(ctx context.Context, log *slog.Logger, streams func() int
 				debug.FreeOSMemory()
 				log.Info("returned a storm's memory", "streams", n, "took", time.Since(now).String())
 			}
+			wasQuiet := q.quiet
 			q.apply(q.want(now, allocatedBytes(), m.settled()))
+			if q.quiet && !wasQuiet {
+				quick.Reset(quickLook)
+			} else if !q.quiet {
+				quick.Stop()
+			}
 		}
 	}
 }

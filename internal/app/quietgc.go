@@ -20,7 +20,7 @@ import (
 // Quiet means: a storm came and its memory was returned, the stream count
 // has not grown by a storm's worth since, and the replica allocates less
 // than maxRate. Anything else (a new storm, real traffic) gets the
-// operator's GOGC back within a quick look (woke, below: 0.1 s).
+// operator's GOGC back at the next look, or sooner (woke, below).
 type quietGC struct {
 	percent      int     // the operator's GOGC (100 unless set)
 	quietPercent int     // while quiet
@@ -29,9 +29,6 @@ type quietGC struct {
 	quiet      bool
 	lastAllocs uint64
 	lastAt     time.Time
-	// the quick look's own mark (see woke)
-	wokeAllocs uint64
-	wokeAt     time.Time
 }
 
 func newQuietGC() *quietGC {
@@ -64,19 +61,15 @@ func (q *quietGC) want(now time.Time, allocs uint64, settled bool) bool {
 	return settled && rate < q.maxRate && q.percent > q.quietPercent
 }
 
-// woke says, between the looks, whether a quiet replica has started to
-// allocate faster than maxRate: a storm on a quiet replica would
-// otherwise run its first second (most of a 10,000-stream storm) with a
-// quarter of the headroom, four times the collections. Called every
-// quickLook while quiet; false until it has a mark to measure from.
-func (q *quietGC) woke(now time.Time, allocs uint64) bool {
-	prevAt, prev := q.wokeAt, q.wokeAllocs
-	q.wokeAt, q.wokeAllocs = now, allocs
-	if !q.quiet || prevAt.IsZero() || allocs < prev {
-		return false
-	}
-	dt := now.Sub(prevAt).Seconds()
-	return dt > 0 && float64(allocs-prev)/dt >= q.maxRate
+// woke says, between the looks, whether a quiet replica has already
+// allocated a whole look's budget (maxRate for a second) since the last
+// look: a storm on a quiet replica would otherwise run its first second
+// (most of a 10,000-stream storm) with a quarter of the headroom, four
+// times the collections. A whole second's budget, not a rate over the
+// quick look: a heartbeat's presence renewal allocates ~5 MiB in a few
+// ms at 15,000 streams, and must not flip GOGC back and forth (review).
+func (q *quietGC) woke(allocs uint64) bool {
+	return q.quiet && allocs >= q.lastAllocs && float64(allocs-q.lastAllocs) >= q.maxRate
 }
 
 // quickLook is how often a quiet replica checks whether it woke.
@@ -88,7 +81,6 @@ func (q *quietGC) apply(quiet bool) {
 		return
 	}
 	q.quiet = quiet
-	q.wokeAt = time.Time{} // a fresh mark for the next quiet spell
 	if quiet {
 		debug.SetGCPercent(q.quietPercent)
 	} else {

@@ -65,33 +65,31 @@ func TestStormMemorySettled(t *testing.T) {
 	}
 }
 
-// TestQuietGCWakesBetweenLooks: a quiet replica that starts allocating
-// fast gets its headroom back at the next quick look, not at the next
-// second's; a slow trickle does not wake it, nor does anything while it
-// is not quiet.
+// TestQuietGCWakesBetweenLooks: a quiet replica that has spent a whole
+// look's allocation budget before the look gets its headroom back at
+// the next quick look; a heartbeat's burst (a few MiB in a few ms) does
+// not wake it, nor does anything while it is not quiet.
 func TestQuietGCWakesBetweenLooks(t *testing.T) {
 	q := &quietGC{percent: 100, quietPercent: 25, maxRate: 16 << 20}
 	t0 := time.Unix(1_700_000_000, 0)
-	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	const mib = 1 << 20
-	if q.woke(at(0), 0) || q.woke(at(100), 100*mib) {
+	q.want(t0, 100*mib, true)
+	if q.woke(200 * mib) {
 		t.Fatal("woke while not quiet")
 	}
 	q.quiet = true // as apply(true) leaves it, without touching the process' GOGC
-	q.wokeAt = time.Time{}
 	steps := []struct {
-		ms     int
 		allocs uint64
 		want   bool
 	}{
-		{0, 200 * mib, false},           // the first mark
-		{100, 200*mib + 100<<10, false}, // 1 MiB/s
-		{200, 200*mib + 200<<10, false},
-		{300, 204 * mib, true}, // ~38 MiB/s: a storm
+		{100*mib + 100<<10, false}, // idle garbage
+		{105 * mib, false},         // a heartbeat's renewal of 15,000 streams: 5 MiB at once
+		{115 * mib, false},
+		{116 * mib, true}, // a second's budget spent before the second: a storm
 	}
 	for _, s := range steps {
-		if got := q.woke(at(s.ms), s.allocs); got != s.want {
-			t.Fatalf("at %d ms: woke %v, want %v", s.ms, got, s.want)
+		if got := q.woke(s.allocs); got != s.want {
+			t.Fatalf("%d MiB since the look: woke %v, want %v", (s.allocs-100*mib)/mib, got, s.want)
 		}
 	}
 }
