@@ -58,14 +58,9 @@ type LeftEvent struct {
 	HostID      string `json:"hostId"`
 }
 
-// RoomEvent carries the settings the host changed; the others are absent.
-type RoomEvent struct {
-	Name                 *string  `json:"name,omitempty"`
-	Locked               *bool    `json:"locked,omitempty"`
-	ServiceChargePercent *Percent `json:"serviceChargePercent,omitempty"`
-	TipPercent           *Percent `json:"tipPercent,omitempty"`
-	HostID               *string  `json:"hostId,omitempty"`
-}
+// RoomEvent carries the settings the host changed (the Settings of the
+// PATCH that changed them); the others are absent.
+type RoomEvent Settings
 
 // MenuEvent is the whole new menu, members' names of dishes included.
 type MenuEvent struct {
