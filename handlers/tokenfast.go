@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/menusync/menusync"
-	"github.com/menusync/menusync/internal/digits"
+	"github.com/menusync/menusync/internal/ownjson"
 )
 
 // ownHeader is the header segment Issue writes: base64url of
@@ -106,56 +106,44 @@ func (v *ownVerifier) verify(token string, now time.Time) (id Identity, exp time
 // float64 the library goes through). Anything else is not ours to
 // decide.
 func ownClaims(b []byte) (room, member string, exp int64, ok bool) {
-	p := ownParser{b: b}
-	if !p.lit(`{"rid":"`) {
+	p := ownParser{ownjson.Cursor[[]byte]{B: b}}
+	if !p.Lit(`{"rid":"`) {
 		return
 	}
 	r0, r1 := p.id()
-	if !p.lit(`","sub":"`) {
+	if !p.Lit(`","sub":"`) {
 		return
 	}
 	m0, m1 := p.id()
-	if !p.lit(`","exp":`) {
+	if !p.Lit(`","exp":`) {
 		return
 	}
 	exp, ok = p.num()
-	if !ok || !p.lit(`,"iat":`) {
+	if !ok || !p.Lit(`,"iat":`) {
 		return "", "", 0, false
 	}
-	if _, ok = p.num(); !ok || !p.lit(`}`) || p.i != len(b) {
+	if _, ok = p.num(); !ok || !p.Lit(`}`) || p.I != len(b) {
 		return "", "", 0, false
 	}
 	s := string(b[r0:m1]) // one allocation for both ids
 	return s[:r1-r0], s[m0-r0:], exp, true
 }
 
-type ownParser struct {
-	b []byte
-	i int
-}
-
-func (p *ownParser) lit(s string) bool {
-	if len(p.b)-p.i < len(s) || string(p.b[p.i:p.i+len(s)]) != s {
-		return false
-	}
-	p.i += len(s)
-	return true
-}
+type ownParser struct{ ownjson.Cursor[[]byte] }
 
 // id skips URL-safe characters; the literal after it checks the quote.
 func (p *ownParser) id() (start, end int) {
-	start = p.i
-	for p.i < len(p.b) && urlSafeByte(p.b[p.i]) {
-		p.i++
+	start = p.I
+	for p.I < len(p.B) && urlSafeByte(p.B[p.I]) {
+		p.I++
 	}
-	return start, p.i
+	return start, p.I
 }
 
 // num reads a whole number below 10^15 (exact in the float64 the library
 // goes through).
 func (p *ownParser) num() (int64, bool) {
-	n, end, ok := digits.Read(p.b, p.i, 15)
-	p.i = end
+	n, ok := p.Uint(15)
 	return int64(n), ok
 }
 

@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/menusync/menusync"
-	"github.com/menusync/menusync/internal/digits"
+	"github.com/menusync/menusync/internal/ownjson"
 )
 
 // decodeMember reads a member's stored JSON. The scripts (join.lua,
@@ -25,82 +25,63 @@ func decodeMember(body string) (menusync.Member, error) {
 }
 
 func memberFast(s string) (menusync.Member, bool) {
-	p := strParser{s: s}
-	if !p.lit(`{"id":"`) {
+	p := strParser{ownjson.Cursor[string]{B: s}}
+	if !p.Lit(`{"id":"`) {
 		return menusync.Member{}, false
 	}
 	id := p.plain()
-	if !p.lit(`","name":"`) {
+	if !p.Lit(`","name":"`) {
 		return menusync.Member{}, false
 	}
 	name := p.plain()
-	if !p.lit(`","online":`) || !p.boolean() || !p.lit(`,"done":`) || !p.boolean() || !p.lit(`,"joined":`) {
+	if !p.Lit(`","online":`) {
 		return menusync.Member{}, false
 	}
-	joined, ok := p.uint()
-	if !ok || !p.lit(`}`) || p.i != len(s) {
+	online, ok := p.boolean()
+	if !ok || !p.Lit(`,"done":`) {
 		return menusync.Member{}, false
 	}
-	return menusync.Member{ID: id, Name: name, Online: s[p.onlineAt] == 't', Done: s[p.doneAt] == 't', Joined: joined}, true
+	done, ok := p.boolean()
+	if !ok || !p.Lit(`,"joined":`) {
+		return menusync.Member{}, false
+	}
+	// At most 18 digits, so it fits a uint64 without overflow.
+	joined, ok := p.Uint(18)
+	if !ok || !p.Lit(`}`) || p.I != len(s) {
+		return menusync.Member{}, false
+	}
+	return menusync.Member{ID: id, Name: name, Online: online, Done: done, Joined: joined}, true
 }
 
 // strParser reads the one shape memberFast accepts.
-type strParser struct {
-	s                string
-	i                int
-	onlineAt, doneAt int // where the booleans start
-	bools            int
-}
-
-func (p *strParser) lit(l string) bool {
-	if len(p.s)-p.i < len(l) || p.s[p.i:p.i+len(l)] != l {
-		return false
-	}
-	p.i += len(l)
-	return true
-}
+type strParser struct{ ownjson.Cursor[string] }
 
 // plain reads a JSON string's body up to its closing quote when it is
 // taken as it is: no escapes, no control characters, valid UTF-8 (which
 // encoding/json would replace). Otherwise it stops early and the next
 // literal fails.
 func (p *strParser) plain() string {
-	start := p.i
-	for p.i < len(p.s) {
-		c := p.s[p.i]
+	start := p.I
+	for p.I < len(p.B) {
+		c := p.B[p.I]
 		if c == '"' {
 			break
 		}
 		if c == '\\' || c < 0x20 {
 			return ""
 		}
-		p.i++
+		p.I++
 	}
-	if !utf8.ValidString(p.s[start:p.i]) {
-		p.i = start
+	if !utf8.ValidString(p.B[start:p.I]) {
+		p.I = start
 		return ""
 	}
-	return p.s[start:p.i]
+	return p.B[start:p.I]
 }
 
-func (p *strParser) boolean() bool {
-	at := p.i
-	if !p.lit("true") && !p.lit("false") {
-		return false
+func (p *strParser) boolean() (v, ok bool) {
+	if p.Lit("true") {
+		return true, true
 	}
-	if p.bools == 0 {
-		p.onlineAt = at
-	} else {
-		p.doneAt = at
-	}
-	p.bools++
-	return true
-}
-
-// uint reads a whole number without a sign or leading zeros, of at most
-// 18 digits (so it fits a uint64 without overflow).
-func (p *strParser) uint() (uint64, bool) {
-	n, end, ok := digits.Read(p.s, p.i, 18)
-	p.i = end
-	return n, ok
+	return false, p.Lit("false")
 }

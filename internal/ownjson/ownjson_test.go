@@ -1,4 +1,4 @@
-package digits
+package ownjson
 
 import "testing"
 
@@ -26,5 +26,18 @@ func TestRead(t *testing.T) {
 		if bn, bend, bok := Read([]byte(tc.in), 0, tc.max); bn != n || bend != end || bok != ok {
 			t.Errorf("bytes and string disagree on %q", tc.in)
 		}
+	}
+}
+
+func TestCursor(t *testing.T) {
+	c := Cursor[string]{B: `{"n":42}`}
+	if !c.Lit(`{"n":`) || c.Lit(`x`) {
+		t.Fatal("Lit")
+	}
+	if n, ok := c.Uint(18); !ok || n != 42 || !c.Lit(`}`) || c.I != len(c.B) {
+		t.Fatalf("Uint: %d %v at %d", n, ok, c.I)
+	}
+	if c.Lit(`}`) {
+		t.Fatal("Lit past the end")
 	}
 }
