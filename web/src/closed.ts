@@ -6,6 +6,7 @@
 import { h, icon } from './dom';
 import { t, type Key } from './i18n';
 import { app, forgetMe } from './app';
+import { gone } from './api';
 import { show, button, langSelect } from './ui';
 import { stopFollowing } from './table';
 import { openSummary } from './bill';
@@ -22,6 +23,18 @@ export function showClosed(): void {
 }
 
 /** showDead: this phone's place at the table is gone. */
+/**
+ * deadTable shows the closed screen when e says this table is gone for
+ * this phone (gone), after before (closing the sheet it came from), and
+ * says whether it did: busy's onError, and every request's catch.
+ */
+export function deadTable(e: unknown, before?: () => void): boolean {
+  if (!gone(e)) { return false; }
+  before?.();
+  showDead(e);
+  return true;
+}
+
 export function showDead(e: { status?: number; code?: string }): void {
   stopFollowing();
   if (app.roomId) { forgetMe(app.roomId); }

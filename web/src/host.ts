@@ -3,11 +3,11 @@
 // the host role on, edit the menu, and close the table with a word.
 import { h, clear, icon } from './dom';
 import { t, lang } from './i18n';
-import { call, gone } from './api';
+import { call } from './api';
 import { app, isHost } from './app';
 import { dialog, field, button, fail, busy, withId, priceField } from './ui';
 import { watchers, onEvent } from './table';
-import { showDead } from './closed';
+import { deadTable } from './closed';
 import { menuLang, shownName } from './names';
 import { minorToDecimal, typedPrice } from './money';
 import type { MenuItem, MenuItemInput, VersionResponse, MenuResponse } from './types';
@@ -85,8 +85,7 @@ async function guarded(run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (e) {
-    if (gone(e)) { showDead(e); return; }
-    fail(e);
+    if (!deadTable(e)) { fail(e); }
   }
 }
 

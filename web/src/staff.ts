@@ -4,13 +4,13 @@
 // dish's printed name and how to say it. It keeps the screen awake.
 import { h, clear, icon } from './dom';
 import { t, type Lang } from './i18n';
-import { call, gone } from './api';
+import { call } from './api';
 import { app } from './app';
 import { dialog, fail, button } from './ui';
 import { copyButton } from './share';
 import { menuLang, staffLang } from './names';
 import { watchers } from './table';
-import { showDead } from './closed';
+import { deadTable } from './closed';
 import type { StaffOrder } from './types';
 
 let wake: WakeLockSentinel | null = null;
@@ -41,8 +41,7 @@ export function openStaffCard(): void {
       order = await call<StaffOrder>('GET', '/v1/rooms/' + app.roomId + '/order', undefined, { token: app.me!.token });
       draw();
     } catch (e) {
-      if (gone(e)) { d.close(); showDead(e); return; }
-      fail(e);
+      if (!deadTable(e, () => d.close())) { fail(e); }
     }
   };
   let seen = app.state.version;

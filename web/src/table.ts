@@ -4,7 +4,7 @@
 // the summary and the staff card. The state follows the room live.
 import { h, icon, must, setText, clear } from './dom';
 import { t, lang, AUTONYMS } from './i18n';
-import { call, gone, net } from './api';
+import { call, net } from './api';
 import { app, isHost, saveMe } from './app';
 import { show, fail, announce, dialog, field, button, langSelect, hideToast, withId, busy } from './ui';
 import { applyDelta, choiceKey, fromSnapshot, replaces } from './state';
@@ -15,7 +15,7 @@ import type { Choice, ChoiceResponse, MenuItem, Snapshot, EventPosition, ClosedE
 import { openSummary } from './bill';
 import { openStaffCard } from './staff';
 import { openHost } from './host';
-import { showClosed, showDead } from './closed';
+import { showClosed, showDead, deadTable } from './closed';
 import { showShare } from './share';
 import { shareLink } from './app';
 
@@ -40,7 +40,7 @@ export function enterRoom(): void {
     try {
       await call('POST', '/v1/rooms/' + roomId + '/session', undefined, { token: me.token });
     } catch (e) {
-      if (gone(e)) { showDead(e); return; }
+      if (deadTable(e)) { return; }
     }
     const f = new Follower(roomId, me.token, {
       event: onEvent,
@@ -64,7 +64,7 @@ export async function refetch(): Promise<void> {
     const s = await call<Snapshot>('GET', '/v1/rooms/' + app.roomId, undefined, { token: app.me.token });
     onEvent('snapshot', s);
   } catch (e) {
-    if (gone(e)) { showDead(e); }
+    deadTable(e);
   }
 }
 
@@ -152,8 +152,7 @@ async function pump(menuId: string): Promise<void> {
         onEvent('choice', { ...r.choice, version: r.version, epoch: r.epoch });
       } catch (e) {
         wants.delete(menuId);
-        if (gone(e)) { showDead(e); return; }
-        fail(e);
+        if (!deadTable(e)) { fail(e); }
       }
     }
   } finally {
@@ -168,13 +167,6 @@ async function toggleDone(btn: HTMLButtonElement): Promise<void> {
   const r = await busy(btn, () => call<MemberResponse>('PATCH',
     '/v1/rooms/' + app.roomId + '/members/me', { done: !me.done }, { token: app.me!.token }), deadTable);
   if (r) { onEvent('done', { memberId: r.memberId, done: !!r.done, version: r.version, epoch: r.epoch }); }
-}
-
-/** deadTable is busy's onError for a table that may be gone. */
-function deadTable(e: unknown): boolean {
-  if (!gone(e)) { return false; }
-  showDead(e);
-  return true;
 }
 
 // ---- the screen ------------------------------------------------------------------
@@ -441,7 +433,7 @@ function nameDish(it: MenuItem, printed: string): void {
     if (!name) { f.input.focus(); return; }
     const r = await busy(save, () => call<DishNameResponse>('PUT',
       '/v1/rooms/' + app.roomId + '/menu/' + encodeURIComponent(it.id) + '/names/' + encodeURIComponent(l), { name }, { token: app.me!.token }),
-    (e) => { if (gone(e)) { d.close(); } return deadTable(e); });
+    (e) => deadTable(e, () => d.close()));
     if (!r) { return; }
     builtFor = null;
     onEvent('dishname', r);
@@ -515,8 +507,7 @@ function leave(): void {
       d.close();
       showDead({ status: 403, code: 'left' });
     } catch (e) {
-      if (gone(e)) { d.close(); showDead(e); return; }
-      fail(e);
+      if (!deadTable(e, () => d.close())) { fail(e); }
     }
   };
   const d = dialog({
