@@ -137,10 +137,12 @@ func bindNoPort(network, address string, c syscall.RawConn) error {
 	return nil
 }
 
-func (l *load) post(ctx context.Context, path, token, body string) (map[string]any, int, error) {
+// post sends a JSON body and decodes the answer into answer (what does
+// not decode stays as it was; the status tells).
+func (l *load) post(ctx context.Context, path, token, body string, answer any) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, "POST", l.cfg.url+path, strings.NewReader(body))
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
@@ -148,12 +150,11 @@ func (l *load) post(ctx context.Context, path, token, body string) (map[string]a
 	}
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	defer resp.Body.Close()
-	var m map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&m)
-	return m, resp.StatusCode, nil
+	_ = json.NewDecoder(resp.Body).Decode(answer)
+	return resp.StatusCode, nil
 }
 
 // setup creates the rooms and joins their members, several at a time.
@@ -182,13 +183,15 @@ func (l *load) setup(ctx context.Context) error {
 }
 
 func (l *load) openRoom(ctx context.Context) (*loadRoom, error) {
-	m, status, err := l.post(ctx, "/v1/rooms", "", `{"menu":[{"id":"a","name":"A"},{"id":"b","name":"B"}]}`)
+	var m map[string]any
+	status, err := l.post(ctx, "/v1/rooms", "", `{"menu":[{"id":"a","name":"A"},{"id":"b","name":"B"}]}`, &m)
 	if err != nil || status != 201 {
 		return nil, fmt.Errorf("create room: %d %v %v (are the server's rate limits off?)", status, m, err)
 	}
 	r := &loadRoom{id: m["id"].(string)}
 	for i := range l.cfg.roomSize {
-		j, status, err := l.post(ctx, "/v1/rooms/"+r.id+"/members", "", fmt.Sprintf(`{"name":"m%d"}`, i))
+		var j map[string]any
+		status, err := l.post(ctx, "/v1/rooms/"+r.id+"/members", "", fmt.Sprintf(`{"name":"m%d"}`, i), &j)
 		if err != nil || status != 201 {
 			return nil, fmt.Errorf("join: %d %v %v", status, j, err)
 		}

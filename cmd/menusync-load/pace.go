@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,27 +89,15 @@ func (l *load) postChoice(ctx context.Context) {
 	r := l.rooms[rand.IntN(len(l.rooms))]
 	n := r.counter.Add(1)
 	token := r.tokens[n%int64(len(r.tokens))]
-	body := fmt.Sprintf(`{"menuId":"a","quantity":%d}`, n%98+1)
-	req, err := http.NewRequestWithContext(ctx, "POST", l.cfg.url+"/v1/rooms/"+r.id+"/choices", strings.NewReader(body))
-	if err != nil {
-		l.httpErrors.Add(1)
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	sent := time.Now()
-	resp, err := l.client.Do(req)
-	if err != nil {
-		if ctx.Err() == nil {
-			l.httpErrors.Add(1)
-		}
-		return
-	}
-	defer resp.Body.Close()
 	var answer struct {
 		Version uint64 `json:"version"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != 200 || answer.Version == 0 {
+	sent := time.Now()
+	status, err := l.post(ctx, "/v1/rooms/"+r.id+"/choices", token, fmt.Sprintf(`{"menuId":"a","quantity":%d}`, n%98+1), &answer)
+	if err != nil && ctx.Err() != nil {
+		return
+	}
+	if err != nil || status != 200 || answer.Version == 0 {
 		l.httpErrors.Add(1)
 		return
 	}
