@@ -28,7 +28,7 @@ func lua(names ...string) string {
 // script is a Lua script the pipeliner runs. One that checks a room's
 // epoch (it starts with epoch.lua) needs to know which Redis process runs
 // it, and has two texts: plain, which asks INFO on every call, and pinned
-// to a run id (pipeline.go's pins), which knows it without asking — INFO
+// to a run id (pins.go), which knows it without asking — INFO
 // was the largest single command of a write.
 type script struct {
 	body  string

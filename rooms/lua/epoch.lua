@@ -12,7 +12,7 @@
 -- (cur_epoch false: none yet); otherwise they are read here.
 --
 -- known_run, set on the script's first line, is the run id of the only
--- process this text was ever loaded into (rooms/pipeline.go pins it: the
+-- process this text was ever loaded into (rooms/pins.go pins it: the
 -- load and an INFO after it go over one connection, and Redis 7 neither
 -- replicates nor persists loaded scripts, so after a restart or failover
 -- the text is unknown, NOSCRIPT, and is pinned again). false: ask INFO.
