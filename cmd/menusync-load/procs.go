@@ -94,7 +94,7 @@ func report(out io.Writer, cfg config, r result, before, after []usage) error {
 	r.Storm.report(out, r)
 	secs := r.Elapsed.Seconds()
 	if cfg.rate > 0 {
-		fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s of %.0f/s asked; %d due while every poster waited), HTTP errors %d\n",
+		fmt.Fprintf(out, "posted: %d choices in %v (%.0f/s of %.0f/s asked; %d due while the cap on POSTs in flight was reached), HTTP errors %d\n",
 			r.Posted, r.Elapsed.Round(time.Millisecond), float64(r.Posted)/secs, cfg.rate, r.Skipped, r.HTTPErrors)
 		fmt.Fprintf(out, "delivered: %d events (%.0f/s)\n", r.Delivered, float64(r.Delivered)/secs)
 		fmt.Fprintf(out, "latency (POST sent to event read): p50 %v, p99 %v, p99.9 %v\n",
